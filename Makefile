@@ -1,0 +1,33 @@
+# Two entry points from a fresh clone: `make chat` and `make test`. Each creates .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: chat test lint bench eval kb
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "faqbot needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+chat: $(STAMP)
+	$(BIN)/faqbot chat
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check faqbot adapters tests bench
+	$(BIN)/mypy
+
+eval: $(STAMP)
+	$(BIN)/faqbot eval eval/dev.jsonl
+
+bench: $(STAMP)
+	$(BIN)/python bench/engine_bench.py
+
+kb: $(STAMP)
+	$(BIN)/faqbot kb

@@ -1,0 +1,86 @@
+"""The `faqbot` command: a thin layer that builds settings and an engine, then hands over to one adapter."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from faqbot.corpus import CorpusError
+from faqbot.settings import Settings, SettingsError, load_settings
+
+
+class UsageError(Exception):
+    """Bad input from the command line or stdin; the message is one line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand (each takes --corpus and --config)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", type=Path, help="folder of documents (default: the bundled corpus)")
+    common.add_argument("--config", type=Path, help="settings file (TOML with [engine], [slack], [web])")
+    common.add_argument("--emergency-number", help="number emergency replies tell people to call (default 911)")
+    parser = argparse.ArgumentParser(prog="faqbot", description="Answers questions from a clinic's documents.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("chat", parents=[common], help="chat in the terminal")
+    ask = commands.add_parser("ask", parents=[common], help="ask questions from the command line or stdin")
+    ask.add_argument("turns", nargs="*", metavar="TURN", help="turns of one conversation")
+    ask.add_argument("--json", action="store_true", help="print each reply as one JSON object per line")
+    ask.add_argument("--jsonl", action="store_true", help='read {"turns": [...]} lines on stdin')
+    kb = commands.add_parser("kb", parents=[common], help="print the extracted knowledge base")
+    kb.add_argument("--json", action="store_true", help="print JSON")
+    kb.add_argument("--disclaimers", action="store_true", help="print the safety statements found")
+    evaluate = commands.add_parser("eval", parents=[common], help="score the engine on a JSONL case file")
+    evaluate.add_argument("file", type=Path, help="cases: {turns, expect, cat} per line")
+    evaluate.add_argument("--no-baselines", action="store_true", help="skip the TF-IDF and BM25 baselines")
+    evaluate.add_argument("--failures", action="store_true", help="list the cases the engine got wrong")
+    slack = commands.add_parser("slack", parents=[common], help="run the Slack bot")
+    serve = commands.add_parser("serve", parents=[common], help="serve the web widget and HTTP API")
+    from adapters import platforms
+
+    platforms.add_arguments("slack", slack)
+    platforms.add_arguments("serve", serve)
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings from --config plus the flags that override it."""
+    engine = {"corpus": args.corpus, "emergency_number": args.emergency_number}
+    return load_settings(args.config, {"engine": engine})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from_args(args)
+        return _dispatch(args, settings)
+    except (CorpusError, SettingsError, UsageError) as error:
+        print(f"faqbot: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters import batch, platforms, repl
+
+    match args.command:
+        case "chat":
+            return repl.run(settings)
+        case "ask":
+            return batch.ask(args, settings)
+        case "kb":
+            return batch.kb(args, settings)
+        case "eval":
+            return batch.evaluate(args, settings)
+        case "slack" | "serve":
+            return platforms.run(args.command, args, settings)
+    raise UsageError(f"unknown command {args.command}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

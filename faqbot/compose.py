@@ -1,0 +1,97 @@
+"""Assembling Reply values: the plain-text reply, its source line and its disclaimers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from faqbot.dialogue import ConversationState, SmalltalkKind
+from faqbot.models import Answer, QAPair, Reply, ReplyKind, Suggestion
+
+FALLBACK_LEAD = (
+    "I'm sorry, the clinic's documents don't cover that, so I can't answer it. "
+    "Please ask your healthcare provider or contact the clinic."
+)
+CLARIFY_LEAD = "I'm not sure which of these you mean. Did you mean:"
+NO_MORE_LEAD = "That's all the clinic's documents say on this. You could ask about something else, for example:"
+
+
+def suggestion(pair: QAPair) -> Suggestion:
+    """A pair offered as a question the bot can answer."""
+    return Suggestion(pair.id, pair.question, pair.heading)
+
+
+def source_line(pair: QAPair) -> str:
+    """"Source: Acupuncture › Procedure Details › Does acupuncture hurt? (Cleveland Clinic, reviewed 2023-05-16)"."""
+    where = " \u203a ".join((pair.doc.title, *(p for p in pair.path if p != pair.doc.title)))
+    about = [part for part in (pair.doc.publisher, _dated(pair)) if part]
+    return f"Source: {where}" + (f" ({', '.join(about)})" if about else "")
+
+
+def answer_reply(
+    pair: QAPair, confidence: float, disclaimers: Sequence[str], state: ConversationState,
+    related: Sequence[QAPair], lead: str = "",
+) -> Reply:
+    """An answer in the document's own words, with its source, disclaimers and related questions."""
+    answer = Answer(
+        id=pair.id, question=pair.question, heading=pair.heading, body=pair.body, title=pair.doc.title,
+        file=pair.doc.file, reviewed=pair.doc.reviewed, confidence=confidence, path=pair.path,
+        publisher=pair.doc.publisher,
+    )
+    parts = [lead, pair.body, source_line(pair)]
+    return _reply("answer", parts, disclaimers, state, answer=answer, suggestions=related, lead=lead)
+
+
+def choice_reply(
+    kind: ReplyKind, lead: str, options: Sequence[QAPair], disclaimers: Sequence[str], state: ConversationState
+) -> Reply:
+    """A clarify or fallback reply: a lead sentence and the questions offered instead."""
+    listing = "\n".join(f"\u2022 {pair.question}" for pair in options)
+    return _reply(kind, [lead, listing], disclaimers, state, suggestions=options, lead=lead)
+
+
+def smalltalk_reply(
+    intent: SmalltalkKind | str, topics: Sequence[str], starters: Sequence[QAPair], disclaimers: Sequence[str],
+    state: ConversationState,
+) -> Reply:
+    """Greetings, thanks, goodbyes, who-are-you and help."""
+    subjects = " and ".join(topics) or "the clinic's documents"
+    leads = {
+        "greeting": f"Hello! I answer questions about {subjects} using the clinic's own documents. "
+                    "What would you like to know?",
+        "thanks": f"You're welcome! Is there anything else you'd like to know about {subjects}?",
+        "bye": "Goodbye, and take care!",
+        "identity": f"I'm faqbot, the clinic's FAQ assistant: a computer program, not a person. I answer "
+                    f"questions about {subjects} using only the clinic's documents, and I can't give "
+                    "personal medical advice.",
+        "help": f"I can answer questions about {subjects} from the clinic's documents: what they are, how a "
+                "session goes, whether it hurts, risks and benefits, who performs them, how often to go and "
+                "insurance. Ask in your own words, or try one of these:",
+        "reset": "Okay, let's start over. What would you like to know?",
+        "empty": f"Please type a question about {subjects}.",
+    }
+    offered = () if intent in ("bye", "thanks") else starters
+    listing = "\n".join(f"\u2022 {pair.question}" for pair in offered) if intent == "help" else ""
+    lead = leads.get(intent, leads["help"])
+    return _reply("smalltalk", [lead, listing], disclaimers, state, suggestions=offered, lead=lead)
+
+
+def emergency_reply(message: str, number: str, disclaimers: Sequence[str], state: ConversationState) -> Reply:
+    """The urgent instruction first and alone, with the general safety statement."""
+    return _reply("emergency", [message], disclaimers, state, lead=message, emergency_number=number)
+
+
+def _reply(
+    kind: ReplyKind, parts: Sequence[str], disclaimers: Sequence[str], state: ConversationState, *,
+    answer: Answer | None = None, suggestions: Sequence[QAPair] = (), lead: str = "",
+    emergency_number: str | None = None,
+) -> Reply:
+    notes = "\n".join(f"Please note: {text}" for text in disclaimers)
+    text = "\n\n".join(part for part in (*parts, notes) if part)
+    return Reply(
+        kind=kind, text=text, disclaimers=tuple(disclaimers), state=state.to_dict(), answer=answer,
+        suggestions=tuple(suggestion(p) for p in suggestions), lead=lead, emergency_number=emergency_number,
+    )
+
+
+def _dated(pair: QAPair) -> str | None:
+    return f"{pair.doc.date_kind} {pair.doc.reviewed}" if pair.doc.reviewed else None

@@ -1,0 +1,141 @@
+"""Reading a corpus folder: the documents, their metadata table and the editors' overlay, validated on load."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from faqbot.furniture import parse_date
+
+DOCUMENT_SUFFIXES = (".txt", ".md")
+METADATA_FILE = "documents.toml"
+OVERLAY_FILE = "overlay.toml"
+_META_KEYS = {"title", "publisher", "date", "date_kind"}
+_OVERLAY_KEYS = {"topics", "synonyms", "alternates"}
+
+
+class CorpusError(Exception):
+    """The corpus folder cannot be used; the message is one line meant for the person running faqbot."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One document as read from disk, with the metadata the clinic gave for it."""
+
+    name: str
+    text: str
+    markdown: bool
+    title: str | None
+    publisher: str | None
+    date: str | None
+    date_kind: str
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Editors' additions that never touch the documents: topic terms, synonyms and alternate questions."""
+
+    topics: dict[str, tuple[str, ...]]
+    synonyms: dict[str, tuple[str, ...]]
+    alternates: dict[str, tuple[str, ...]]
+
+
+def read_corpus(folder: Path) -> tuple[list[SourceFile], Overlay]:
+    """Read every .txt/.md document in `folder` with its metadata; raise CorpusError with a clear reason."""
+    if not folder.is_dir():
+        raise CorpusError(f"corpus folder not found: {folder}")
+    metadata = _read_toml(folder / METADATA_FILE)
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file())
+    paths = [p for p in paths if p.name.lower() != "readme.md"]
+    if not paths:
+        raise CorpusError(f"no .txt or .md documents in {folder}")
+    unknown_files = sorted(set(metadata) - {p.name for p in paths})
+    if unknown_files:
+        raise CorpusError(f"{METADATA_FILE} describes files that are not in {folder}: {', '.join(unknown_files)}")
+    return [_read_source(path, _table(metadata, path.name)) for path in paths], read_overlay(folder / OVERLAY_FILE)
+
+
+def read_overlay(path: Path) -> Overlay:
+    """Parse the overlay file (absent means empty); unknown sections are errors."""
+    data = _read_toml(path)
+    unknown = sorted(set(data) - _OVERLAY_KEYS)
+    if unknown:
+        raise CorpusError(f"{path.name}: unknown section(s) {', '.join(unknown)}; expected {sorted(_OVERLAY_KEYS)}")
+    alternates: dict[str, tuple[str, ...]] = {}
+    for pair_id, entry in _mapping(data.get("alternates", {}), path.name, "alternates").items():
+        entry = _mapping(entry, path.name, f"alternates.{pair_id}")
+        extra = sorted(set(entry) - {"questions"})
+        if extra:
+            raise CorpusError(f"{path.name}: alternates.{pair_id} has unknown key(s) {', '.join(extra)}")
+        alternates[pair_id] = _strings(entry.get("questions", []), path.name, f"alternates.{pair_id}.questions")
+    return Overlay(
+        topics=_string_lists(data.get("topics", {}), path.name, "topics"),
+        synonyms=_string_lists(data.get("synonyms", {}), path.name, "synonyms"),
+        alternates=alternates,
+    )
+
+
+def _read_source(path: Path, meta: dict[str, Any]) -> SourceFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path.name} is not UTF-8 text") from None
+    except OSError as error:
+        raise CorpusError(f"cannot read {path}: {error.strerror}") from None
+    date_text = meta.get("date")
+    date = parse_date(str(date_text)) if date_text is not None else None
+    if date_text is not None and date is None:
+        raise CorpusError(f"{METADATA_FILE}: [{path.name}] date {date_text!r} is not a date (use YYYY-MM-DD)")
+    kind = str(meta.get("date_kind", "reviewed"))
+    if kind not in ("reviewed", "published"):
+        raise CorpusError(f"{METADATA_FILE}: [{path.name}] date_kind must be \"reviewed\" or \"published\"")
+    return SourceFile(
+        name=path.name,
+        text=text,
+        markdown=path.suffix.lower() == ".md",
+        title=_optional_str(meta.get("title")),
+        publisher=_optional_str(meta.get("publisher")),
+        date=date,
+        date_kind=kind,
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise CorpusError(f"{path.name} is not valid TOML: {error}") from None
+    except OSError as error:
+        raise CorpusError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _table(metadata: dict[str, Any], name: str) -> dict[str, Any]:
+    table = _mapping(metadata.get(name, {}), METADATA_FILE, name)
+    unknown = sorted(set(table) - _META_KEYS)
+    if unknown:
+        raise CorpusError(f"{METADATA_FILE}: [{name}] has unknown key(s) {', '.join(unknown)}")
+    return table
+
+
+def _mapping(value: Any, file: str, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise CorpusError(f"{file}: {where} must be a table")
+    return value
+
+
+def _strings(value: Any, file: str, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise CorpusError(f"{file}: {where} must be a list of non-empty strings")
+    return tuple(item.strip() for item in value)
+
+
+def _string_lists(value: Any, file: str, where: str) -> dict[str, tuple[str, ...]]:
+    return {key: _strings(items, file, f"{where}.{key}") for key, items in _mapping(value, file, where).items()}
+
+
+def _optional_str(value: Any) -> str | None:
+    return str(value).strip() or None if value is not None else None

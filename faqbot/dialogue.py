@@ -1,0 +1,113 @@
+"""Conversation handling that needs no retrieval: the state record, small talk and follow-up intents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from faqbot.text import fold
+
+STATE_VERSION = 1
+_MAX_STATE_QUERY = 300
+
+SmalltalkKind = Literal["greeting", "thanks", "bye", "identity", "help"]
+_SMALLTALK: tuple[tuple[SmalltalkKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(rf"^(?:{pattern})(?:\s+(?:there|faqbot|bot|again|so much|very much|a lot|all|everyone))*$"))
+    for kind, pattern in (
+        ("greeting", r"hi+|hello+|hey+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|hola"),
+        ("thanks", r"(?:ok(?:ay)? |great |perfect |awesome |cool )?(?:thanks?|thank you|thx|ty|cheers|"
+                   r"much appreciated|appreciate it|that helps|that helped|helpful|got it|great|perfect|awesome)"),
+        ("bye", r"(?:ok(?:ay)? )?(?:bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|good night|that'?s all|"
+                r"that is all|i'?m done|done|farewell|take care)"),
+        ("identity", r"who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|what'?s your name|what is your name|"
+                     r"are (?:you|u) (?:a |an )?(?:bot|robot|human|real|person|ai|computer|machine)|"
+                     r"am i (?:talking|chatting|speaking) (?:to|with) (?:a )?(?:bot|human|person|real person)"),
+        ("help", r"help|help me|what can (?:you|u|i) (?:do|ask|say)|what can you help (?:me )?with|"
+                 r"what do (?:you|u) know(?: about)?|what (?:can|should) i ask(?: you)?|how does this work|"
+                 r"what topics(?: do you cover| can you help with)?|menu|options|commands|what do you do|"
+                 r"what kind of questions(?: can (?:you|i) (?:answer|ask))?|how do i use (?:this|you)"),
+    )
+)
+_GREETING_PREFIX = re.compile(r"^(?:hi+|hello+|hey+|hiya|good (?:morning|afternoon|evening))(?:\s+there)?[\s,!.:-]+")
+_POLITE_SUFFIX = re.compile(r"[\s,!.]+(?:thanks?|thank you|thx|please|pls)[\s!.]*$")
+_MORE = re.compile(
+    r"^(?:(?:can you |could you |please )?(?:tell me|say|explain|give me) (?:some )?more(?: about (?:it|that|this))?|"
+    r"more|more (?:info|information|details?)|go on|continue|keep going|and\??|what else|anything else|"
+    r"(?:can you |could you |please )?(?:elaborate|expand)(?: on (?:that|it|this))?|more please|next|and then)"
+    r"(?: please)?$"
+)
+_WHAT_ABOUT = re.compile(r"^(?:and |ok(?:ay)? |so )?(?:what|how) about (?:for |with )?(?P<rest>.+)$|^and (?:for |with )?(?P<rest2>.+)$")
+_PRONOUN = re.compile(r"\b(it|its|they|them|this|that|these|those|one)\b")
+_RESET = re.compile(r"^(?:reset|start over|restart|new conversation|clear|forget (?:it|that|everything))$")
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """What the engine remembers between turns; travels with the conversation as a small JSON object."""
+
+    topic: str | None = None
+    last_id: str | None = None
+    last_query: str | None = None
+    turns: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the `state` of the reply contract)."""
+        return {"v": STATE_VERSION, "topic": self.topic, "last_id": self.last_id,
+                "last_query": self.last_query, "turns": self.turns}
+
+    @classmethod
+    def from_any(cls, data: Any, topics: tuple[str, ...]) -> ConversationState:
+        """Read state from whatever a client sent back; anything malformed starts a fresh conversation."""
+        if not isinstance(data, Mapping) or data.get("v") != STATE_VERSION:
+            return cls()
+        topic = data.get("topic") if data.get("topic") in topics else None
+        last_id = data.get("last_id") if isinstance(data.get("last_id"), str) else None
+        last_query = data.get("last_query") if isinstance(data.get("last_query"), str) else None
+        turns = data.get("turns") if isinstance(data.get("turns"), int) and not isinstance(data.get("turns"), bool) else 0
+        return cls(topic, last_id, (last_query or "")[:_MAX_STATE_QUERY] or None, max(0, min(int(turns), 10**6)))
+
+    def after(self, *, topic: str | None, last_id: str | None, last_query: str | None) -> ConversationState:
+        """The state after one more turn."""
+        return ConversationState(topic, last_id, (last_query or "")[:_MAX_STATE_QUERY] or None, self.turns + 1)
+
+
+def smalltalk_kind(text: str) -> SmalltalkKind | None:
+    """Which small-talk intent the whole message is, if it is only small talk."""
+    folded = _bare(text)
+    return next((kind for kind, pattern in _SMALLTALK if pattern.match(folded)), None)
+
+
+def strip_pleasantries(text: str) -> str:
+    """Remove a leading greeting and trailing thanks so "hi, does it hurt? thanks" is the question alone."""
+    stripped = _POLITE_SUFFIX.sub("", _GREETING_PREFIX.sub("", fold(text).strip()))
+    return stripped if stripped.strip(" ?!.,") else fold(text).strip()
+
+
+def is_more_request(text: str) -> bool:
+    """"tell me more", "go on", "what else": continue from the last answer."""
+    return bool(_MORE.match(_bare(text)))
+
+
+def is_reset(text: str) -> bool:
+    """"reset", "start over": forget the conversation."""
+    return bool(_RESET.match(_bare(text)))
+
+
+def what_about(text: str) -> str | None:
+    """The subject of "what about X?" / "and X?" (to be re-asked with the last question), else None."""
+    match = _WHAT_ABOUT.match(_bare(text))
+    if not match:
+        return None
+    rest = match["rest"] or match["rest2"] or ""
+    return rest.strip() or None
+
+
+def has_pronoun(text: str) -> bool:
+    """True when the message refers back ("does it hurt?", "who performs them?")."""
+    return bool(_PRONOUN.search(fold(text)))
+
+
+def _bare(text: str) -> str:
+    return " ".join(re.sub(r"[^\w' ]+", " ", fold(text)).split())

@@ -1,0 +1,114 @@
+"""Safety statements found in the documents by cue patterns, and the choice of which ones a reply carries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from faqbot.models import Disclaimer, DocumentMeta, Section
+from faqbot.text import fold, split_sentences, stem, words
+
+
+@dataclass(frozen=True)
+class CueRule:
+    """A kind of safety statement: how to recognise it in a sentence and which questions it concerns."""
+
+    category: str
+    cue: re.Pattern[str]
+    concerns: frozenset[str]  # stems of query words that make this statement relevant
+    general: bool = False
+
+
+def _rule(category: str, cue: str, concerns: str, general: bool = False) -> CueRule:
+    return CueRule(category, re.compile(cue, re.I), frozenset(stem(w) for w in concerns.split()), general)
+
+
+# Patterns run over folded sentences (straight quotes, lower case). Order matters: a sentence takes the first match.
+CUE_RULES: tuple[CueRule, ...] = (
+    _rule(
+        "see-a-provider",
+        r"\b(don't|do not|never|shouldn't|should not)\b[^.]*\b(delay|replace|instead of)\b[^.]*"
+        r"\b(provider|doctor|physician|medical care|care)\b",
+        "doctor provider physician instead replace delay cure serious skip gp",
+        general=True,
+    ),
+    _rule(
+        "talk-to-a-provider-first",
+        r"\b(talk|speak|consult|check) (to|with) (a|your) (healthcare provider|health care provider|doctor|"
+        r"physician|provider)\b[^.]*\bbefore\b|\bbest to (talk|speak|consult)\b",
+        "candidate suitable right safe try start should before pregnant condition allowed",
+        general=True,
+    ),
+    _rule(
+        "keep-taking-medication",
+        r"\b(continue|keep) taking\b[^.]*\bmedications?\b|\bmedications?\b[^.]*\b(don't|do not) stop\b",
+        "medication medications medicine medicines meds pill pills drug drugs prescription prescribed painkiller",
+    ),
+    _rule(
+        "check-credentials",
+        r"\bcheck\b[^.]*\b(credentials|licen[cs]e|qualifi|certifi)|\bcredentials\b",
+        "credentials qualified qualification licensed license certified find choose practitioner acupuncturist "
+        "therapist trust",
+    ),
+    _rule(
+        "unqualified-practitioners",
+        r"\b(unqualified|untrained|unlicensed|non-?sterile)\b[^.]*\b(harm|dangerous|injur|infection|cause)",
+        "safe safety risk risks danger dangerous infection injury harm unqualified untrained sterile",
+    ),
+    _rule(
+        "rest-before-driving",
+        r"\bbefore (you )?driv|\b(ride|lift) home\b|\bdriv\w*\b[^.]*\b(rest|wait)\b",
+        "drive driving car ride home afterwards after work tired sleepy",
+    ),
+)
+
+
+def find_disclaimers(doc: DocumentMeta, sections: Sequence[tuple[str, Section]]) -> list[Disclaimer]:
+    """Every safety statement of one document, adjacent sentences of one kind quoted together."""
+    found: list[Disclaimer] = []
+    for section_id, section in sections:
+        for paragraph in section.paragraphs:
+            found.extend(_in_paragraph(paragraph, doc, section_id))
+    return found
+
+
+def _in_paragraph(paragraph: str, doc: DocumentMeta, section_id: str) -> list[Disclaimer]:
+    found: list[Disclaimer] = []
+    previous: CueRule | None = None
+    for sentence in split_sentences(paragraph):
+        rule = next((r for r in CUE_RULES if r.cue.search(fold(sentence))), None)
+        if rule and previous is rule and found:
+            found[-1] = Disclaimer(f"{found[-1].text} {sentence}", rule.category, doc, section_id)
+        elif rule:
+            found.append(Disclaimer(sentence, rule.category, doc, section_id))
+        previous = rule
+    return found
+
+
+def choose_disclaimers(
+    all_found: Sequence[Disclaimer],
+    *,
+    query: str = "",
+    section_id: str | None = None,
+    doc_file: str | None = None,
+    limit: int = 3,
+) -> tuple[str, ...]:
+    """The general statement (from the answer's document when it has one) plus those the answer or question concerns."""
+    rules = {rule.category: rule for rule in CUE_RULES}
+    general = [d for d in all_found if rules[d.category].general]
+    general.sort(key=lambda d: (d.doc.file != doc_file, [r.category for r in CUE_RULES].index(d.category)))
+    query_stems = {stem(w) for w in words(query)}
+    relevant = [d for d in all_found if d.section_id is not None and d.section_id == section_id]
+    relevant += [d for d in all_found if query_stems & rules[d.category].concerns]
+    relevant.sort(key=lambda d: d.doc.file != doc_file)
+    chosen = _unique(d.text for d in [*general[:1], *relevant])
+    return tuple(chosen[:limit])
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for text in texts:
+        if text not in seen:
+            seen.append(text)
+    return seen

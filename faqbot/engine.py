@@ -1,0 +1,166 @@
+"""The engine: `reply = engine.respond(text, state)`, safety first, then dialogue, then retrieval."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from faqbot import compose, dialogue
+from faqbot.dialogue import ConversationState
+from faqbot.disclaimers import choose_disclaimers
+from faqbot.index import RetrievalIndex
+from faqbot.knowledge import KnowledgeBase, load_knowledge_base
+from faqbot.models import QAPair, Reply
+from faqbot.query import AnalysedQuery, Vocabulary, analyse_query
+from faqbot.ranking import Candidate, rank
+from faqbot.safety import emergency_message, red_flags
+from faqbot.settings import EngineSettings
+from faqbot.text import clean_input
+
+_SUGGESTION_FLOOR = 0.12
+_STARTERS = 4
+
+
+class Engine:
+    """Answers one message at a time from a knowledge base; keeps no memory between calls."""
+
+    def __init__(self, kb: KnowledgeBase, settings: EngineSettings | None = None) -> None:
+        self.kb = kb
+        self.settings = settings or EngineSettings()
+        self.index = RetrievalIndex(kb.pairs)
+        texts = [t for p in kb.pairs for t in (p.question, *p.alternates, *p.path, p.body)]
+        self.vocabulary = Vocabulary.build(texts, kb.synonyms, kb.topics)
+        self.topics = tuple(kb.topics)
+
+    @classmethod
+    def from_folder(cls, folder: Path, settings: EngineSettings | None = None) -> Engine:
+        """Build an engine from a corpus folder (raises CorpusError with a one-line reason)."""
+        return cls(load_knowledge_base(folder), settings)
+
+    @classmethod
+    def from_settings(cls, settings: EngineSettings) -> Engine:
+        """Build an engine from its settings' corpus folder."""
+        return cls.from_folder(settings.corpus, settings)
+
+    def respond(self, text: str, state: Mapping[str, Any] | None = None) -> Reply:
+        """One turn: the reply to `text` given the conversation `state` (None or {} for a new conversation)."""
+        current = ConversationState.from_any(state, self.topics)
+        message = clean_input(text if isinstance(text, str) else "", self.settings.max_input_chars)
+        flags = red_flags(message)
+        if flags:
+            number = self.settings.emergency_number
+            return compose.emergency_reply(
+                emergency_message(flags, number), number, self._disclaimers(), current.after(
+                    topic=current.topic, last_id=current.last_id, last_query=current.last_query)
+            )
+        if not message.strip(" ?!.,;:-"):
+            return self._smalltalk("empty", current)
+        if dialogue.is_reset(message):
+            return self._smalltalk("reset", ConversationState(turns=current.turns))
+        intent = dialogue.smalltalk_kind(message)
+        if intent:
+            return self._smalltalk(intent, current)
+        question = dialogue.strip_pleasantries(message)
+        if dialogue.is_more_request(question):
+            return self._continue(current)
+        return self._answer(question, current)
+
+    def starter_questions(self, count: int = _STARTERS) -> tuple[QAPair, ...]:
+        """Questions to offer before anything is asked: the first question of each document, then the next ones."""
+        by_doc: dict[str, list[QAPair]] = {}
+        for pair in self.kb.pairs:
+            if not pair.id.endswith("/intro"):
+                by_doc.setdefault(pair.doc.file, []).append(pair)
+        interleaved = [pair for row in zip(*by_doc.values(), strict=False) for pair in row]
+        return tuple(interleaved[:count])
+
+    def _answer(self, question: str, current: ConversationState) -> Reply:
+        query, context_topic = self._resolve(question, current)
+        candidates = rank(self.index.score(query.expanded), self.kb.pairs, query, context_topic)
+        best = candidates[0]
+        topic = self._topic_of(query, best.pair, context_topic)
+        if best.confidence < self.settings.answer_threshold:
+            offered = [c.pair for c in candidates[:3] if c.score >= _SUGGESTION_FLOOR] or self.starter_questions(3)
+            new_state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
+            return compose.choice_reply(
+                "fallback", compose.FALLBACK_LEAD, offered, self._disclaimers(query=question), new_state
+            )
+        close = self._too_close(candidates, query)
+        new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text)
+        if close:
+            return compose.choice_reply(
+                "clarify", compose.CLARIFY_LEAD, close, self._disclaimers(query=question), new_state
+            )
+        related = [c.pair for c in candidates[1:3] if c.confidence >= self.settings.answer_threshold / 2]
+        disclaimers = self._disclaimers(query=question, pair=best.pair)
+        return compose.answer_reply(best.pair, best.confidence, disclaimers, new_state, related)
+
+    def _resolve(self, question: str, current: ConversationState) -> tuple[AnalysedQuery, str | None]:
+        """Read the question in the light of the conversation: "what about X?", pronouns, topic carry-over."""
+        subject = dialogue.what_about(question)
+        if subject and current.last_query:
+            swapped = analyse_query(subject, self.vocabulary)
+            if swapped.topics and len(swapped.content) <= len(" ".join(swapped.topics).split()) + 1:
+                base = analyse_query(current.last_query, self.vocabulary)
+                text = " ".join(w for w in base.words if not self._is_topic_word(w)) + " " + " ".join(swapped.topics)
+                return analyse_query(text, self.vocabulary), swapped.topics[0]
+        if subject:
+            question = subject
+        query = analyse_query(question, self.vocabulary)
+        if query.topics or not current.topic:
+            return query, None
+        if dialogue.has_pronoun(question) or len(query.content) <= 3:
+            return analyse_query(f"{question} {current.topic}", self.vocabulary), current.topic
+        return query, current.topic
+
+    def _continue(self, current: ConversationState) -> Reply:
+        """"Tell me more": the next section of the same document."""
+        last = self.kb.pair(current.last_id) if current.last_id else None
+        if last is None:
+            return self._smalltalk("help", current)
+        following = [p for p in self.kb.pairs if p.doc.file == last.doc.file and p.order > last.order]
+        if not following:
+            new_state = current.after(topic=current.topic, last_id=last.id, last_query=current.last_query)
+            return compose.choice_reply(
+                "fallback", compose.NO_MORE_LEAD, self.starter_questions(3), self._disclaimers(), new_state
+            )
+        pair = following[0]
+        new_state = current.after(topic=current.topic, last_id=pair.id, last_query=pair.question)
+        return compose.answer_reply(
+            pair, 1.0, self._disclaimers(pair=pair), new_state, following[1:3],
+        )
+
+    def _too_close(self, candidates: list[Candidate], query: AnalysedQuery) -> list[QAPair]:
+        """Top answers about different topics with nearly equal scores, for a question naming no topic."""
+        if query.topics:
+            return []
+        best = candidates[0]
+        rivals = [
+            c for c in candidates[1:3]
+            if best.score - c.score < self.settings.clarify_margin and set(c.pair.topics) != set(best.pair.topics)
+            and c.confidence >= self.settings.answer_threshold
+        ]
+        return [best.pair, *(c.pair for c in rivals)] if rivals else []
+
+    def _topic_of(self, query: AnalysedQuery, pair: QAPair, context_topic: str | None) -> str | None:
+        if len(query.topics) == 1:
+            return query.topics[0]
+        if context_topic:
+            return context_topic
+        return pair.topics[0] if len(pair.topics) == 1 else None
+
+    def _is_topic_word(self, word: str) -> bool:
+        return any(word in " ".join(terms).split() for terms in self.kb.topics.values())
+
+    def _smalltalk(self, intent: str, current: ConversationState) -> Reply:
+        new_state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
+        return compose.smalltalk_reply(
+            intent, self.topics, self.starter_questions(), self._disclaimers(), new_state
+        )
+
+    def _disclaimers(self, query: str = "", pair: QAPair | None = None) -> tuple[str, ...]:
+        return choose_disclaimers(
+            self.kb.disclaimers, query=query, section_id=pair.id if pair else None,
+            doc_file=pair.doc.file if pair else None, limit=self.settings.max_disclaimers,
+        )

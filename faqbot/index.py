@@ -1,0 +1,83 @@
+"""The retrieval index: scikit-learn TF-IDF (stemmed words and character n-grams) plus rapidfuzz question matching."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from faqbot.models import QAPair
+from faqbot.text import analyse, char_form, split_sentences
+
+
+@dataclass(frozen=True)
+class FieldScores:
+    """Per-pair similarity of one query in each field, every array aligned with the index's pairs."""
+
+    question: NDArray[np.float64]
+    body: NDArray[np.float64]
+    sentence: NDArray[np.float64]
+    chars: NDArray[np.float64]
+    fuzzy: NDArray[np.float64]
+
+
+class RetrievalIndex:
+    """Vectors for every pair's questions (heading, generated forms, editors' alternates), body and sentences."""
+
+    def __init__(self, pairs: tuple[QAPair, ...]) -> None:
+        self.pairs = pairs
+        question_rows: list[tuple[int, str]] = []
+        sentence_rows: list[tuple[int, str]] = []
+        for position, pair in enumerate(pairs):
+            for text in (pair.question, *pair.alternates):
+                question_rows.append((position, text))
+            for paragraph in pair.body.split("\n"):
+                sentence_rows.extend((position, s) for s in split_sentences(paragraph))
+        self._question_owner = np.array([p for p, _ in question_rows], dtype=np.int64)
+        self._sentence_owner = np.array([p for p, _ in sentence_rows], dtype=np.int64)
+        section_texts = [" ".join((p.question, *p.alternates, *p.path, p.body)) for p in pairs]
+        self._words = TfidfVectorizer(
+            token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True, dtype=np.float64
+        ).fit([analyse(text) for text in section_texts])
+        self._chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float64
+        ).fit([char_form(t) for _, t in question_rows] + [char_form(p.body) for p in pairs])
+        self._question_words = self._words.transform([analyse(t) for _, t in question_rows])
+        self._question_chars = self._chars.transform([char_form(t) for _, t in question_rows])
+        self._bodies = self._words.transform([analyse(" ".join((*p.path, p.body))) for p in pairs])
+        self._sentences = self._words.transform([analyse(t) for _, t in sentence_rows])
+        self._question_analysed = [analyse(t) for _, t in question_rows]
+
+    def score(self, expanded_query: str) -> FieldScores:
+        """Similarity of the (corrected, synonym-expanded) query to every pair, field by field."""
+        analysed = analyse(expanded_query)
+        query_words = self._words.transform([analysed])
+        query_chars = self._chars.transform([char_form(expanded_query)])
+        fuzzy_rows = process.cdist(
+            [analysed], self._question_analysed, scorer=fuzz.token_set_ratio, dtype=np.float64
+        )[0] / 100.0
+        return FieldScores(
+            question=self._best_per_pair(_cosine(self._question_words, query_words), self._question_owner),
+            body=_cosine(self._bodies, query_words),
+            sentence=self._best_per_pair(_cosine(self._sentences, query_words), self._sentence_owner),
+            chars=self._best_per_pair(_cosine(self._question_chars, query_chars), self._question_owner),
+            fuzzy=self._best_per_pair(fuzzy_rows, self._question_owner),
+        )
+
+    def known_terms(self) -> int:
+        """How many word features the index holds (for `faqbot kb` and benchmarks)."""
+        return len(self._words.vocabulary_)
+
+    def _best_per_pair(self, row_scores: NDArray[np.float64], owners: NDArray[np.int64]) -> NDArray[np.float64]:
+        best = np.zeros(len(self.pairs), dtype=np.float64)
+        np.maximum.at(best, owners, row_scores)
+        return best
+
+
+def _cosine(rows: csr_matrix, query: csr_matrix) -> NDArray[np.float64]:
+    """Rows and query are L2-normalised by the vectoriser, so the dot product is the cosine."""
+    return np.asarray((rows @ query.T).toarray()).ravel()

@@ -1,0 +1,145 @@
+"""The knowledge base: Q&A pairs and disclaimers built from a corpus folder by deterministic, general rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from faqbot.corpus import CorpusError, Overlay, SourceFile, read_corpus
+from faqbot.disclaimers import find_disclaimers
+from faqbot.extract import parse_document, same_text
+from faqbot.models import Disclaimer, DocumentMeta, QAPair, Section
+from faqbot.text import fold, words
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything the engine knows, read-only: answerable pairs, safety statements, editors' synonyms."""
+
+    pairs: tuple[QAPair, ...]
+    disclaimers: tuple[Disclaimer, ...]
+    documents: tuple[DocumentMeta, ...]
+    topics: dict[str, tuple[str, ...]]
+    synonyms: dict[str, tuple[str, ...]]
+    dropped: dict[str, tuple[str, ...]]
+
+    def pair(self, pair_id: str) -> QAPair | None:
+        """The pair with this id, or None."""
+        return next((p for p in self.pairs if p.id == pair_id), None)
+
+
+def load_knowledge_base(folder: Path) -> KnowledgeBase:
+    """Read and extract a corpus folder into a knowledge base."""
+    sources, overlay = read_corpus(folder)
+    pairs: list[QAPair] = []
+    disclaimers: list[Disclaimer] = []
+    documents: list[DocumentMeta] = []
+    dropped: dict[str, tuple[str, ...]] = {}
+    for source in sources:
+        parsed = parse_document(source.text, markdown=source.markdown, title=source.title)
+        doc = DocumentMeta(
+            file=source.name,
+            title=parsed.title or _title_from_name(source.name),
+            publisher=source.publisher,
+            reviewed=source.date or parsed.reviewed or parsed.published,
+            date_kind=source.date_kind if source.date else ("reviewed" if parsed.reviewed else "published"),
+        )
+        documents.append(doc)
+        dropped[source.name] = tuple(parsed.dropped)
+        identified = _identify(source, parsed.sections)
+        disclaimers.extend(find_disclaimers(doc, identified))
+        for section_id, section in identified:
+            pairs.append(_pair(section_id, section, doc, overlay, len(pairs)))
+    _check_overlay_ids(overlay, pairs)
+    return KnowledgeBase(
+        pairs=tuple(pairs),
+        disclaimers=tuple(disclaimers),
+        documents=tuple(documents),
+        topics=dict(overlay.topics) or _topics_from_titles(documents),
+        synonyms=dict(overlay.synonyms),
+        dropped=dropped,
+    )
+
+
+def slug(text: str) -> str:
+    """A stable, readable id fragment: "Does acupuncture hurt?" -> "does-acupuncture-hurt"."""
+    return "-".join(words(text)) or "section"
+
+
+def _identify(source: SourceFile, sections: list[Section]) -> list[tuple[str, Section]]:
+    stem = Path(source.name).stem
+    seen: dict[str, int] = {}
+    identified = []
+    for section in sections:
+        base = f"{stem}/{'intro' if section.is_intro else slug(section.heading)}"
+        seen[base] = seen.get(base, 0) + 1
+        identified.append((base if seen[base] == 1 else f"{base}-{seen[base]}", section))
+    return identified
+
+
+def _pair(section_id: str, section: Section, doc: DocumentMeta, overlay: Overlay, order: int) -> QAPair:
+    heading = section.heading
+    question = heading if heading.rstrip().endswith("?") else _question_form(heading, section.is_intro)
+    body = "\n\n".join(section.paragraphs)
+    alternates = _generated_alternates(heading, question) + overlay.alternates.get(section_id, ())
+    return QAPair(
+        id=section_id,
+        question=question,
+        heading=heading,
+        path=section.path,
+        body=body,
+        doc=doc,
+        topics=_topics_of(heading, body, doc.title, overlay.topics),
+        alternates=tuple(dict.fromkeys(a for a in alternates if not same_text(a, question))),
+        order=order,
+    )
+
+
+def _question_form(heading: str, is_intro: bool) -> str:
+    """A natural question for a non-question heading ("Origins of the practices" -> "What about origins ...?")."""
+    text = heading.strip().rstrip(".:")
+    first, _, rest = text.partition(" ")
+    if not (len(first) > 1 and first.isupper()):
+        text = (first[:1].lower() + first[1:] + " " + rest).strip()
+    if is_intro:
+        return f"Tell me about {text}"
+    versus = re.split(r"\s+(?:vs\.?|versus)\s+", text, flags=re.I)
+    if len(versus) == 2:
+        return f"What is the difference between {versus[0]} and {versus[1]}?"
+    return f"What about {text}?"
+
+
+def _generated_alternates(heading: str, question: str) -> tuple[str, ...]:
+    if heading.rstrip().endswith("?"):
+        return ()
+    return (heading, f"What is {heading}?" if len(heading.split()) <= 3 else f"Tell me about {heading}")
+
+
+def _topics_of(heading: str, body: str, title: str, topics: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The topics a section concerns: those its heading names, else those its text names."""
+    for text in (heading, body, title):
+        named = tuple(topic for topic, terms in topics.items() if _mentions(text, terms))
+        if named:
+            return named
+    return tuple(topics)
+
+
+def _mentions(text: str, terms: tuple[str, ...]) -> bool:
+    folded = " " + " ".join(words(text)) + " "
+    return any(f" {' '.join(words(term))} " in folded for term in terms)
+
+
+def _topics_from_titles(documents: list[DocumentMeta]) -> dict[str, tuple[str, ...]]:
+    return {fold(doc.title): (doc.title,) for doc in documents}
+
+
+def _title_from_name(name: str) -> str:
+    return Path(name).stem.replace("-", " ").replace("_", " ").strip().capitalize() or name
+
+
+def _check_overlay_ids(overlay: Overlay, pairs: list[QAPair]) -> None:
+    known = {pair.id for pair in pairs}
+    unknown = sorted(set(overlay.alternates) - known)
+    if unknown:
+        raise CorpusError(f"overlay.toml names Q&A pairs that do not exist: {', '.join(unknown)} (see `faqbot kb`)")

@@ -1,0 +1,130 @@
+"""Typed values that cross module boundaries: documents, Q&A pairs, disclaimers and the public Reply contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ReplyKind = Literal["answer", "clarify", "fallback", "smalltalk", "emergency"]
+REPLY_KINDS: tuple[ReplyKind, ...] = ("answer", "clarify", "fallback", "smalltalk", "emergency")
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Where a document comes from: its file, title, publisher and review/publication date."""
+
+    file: str
+    title: str
+    publisher: str | None = None
+    reviewed: str | None = None
+    date_kind: str = "reviewed"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One heading of a document with the paragraphs that belong to it (furniture already removed)."""
+
+    heading: str
+    level: int
+    path: tuple[str, ...]
+    paragraphs: tuple[str, ...]
+    is_intro: bool = False
+
+
+@dataclass(frozen=True)
+class QAPair:
+    """One answerable section: the question it answers, in the document's own words."""
+
+    id: str
+    question: str
+    heading: str
+    path: tuple[str, ...]
+    body: str
+    doc: DocumentMeta
+    topics: tuple[str, ...]
+    alternates: tuple[str, ...] = ()
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Disclaimer:
+    """A safety statement quoted from a document, with the rule that found it."""
+
+    text: str
+    category: str
+    doc: DocumentMeta
+    section_id: str | None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A question the bot can answer, offered as a button or chip."""
+
+    id: str
+    question: str
+    heading: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The contract's suggestion object."""
+        return {"id": self.id, "question": self.question, "heading": self.heading}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The matched Q&A pair as the contract shows it."""
+
+    id: str
+    question: str
+    heading: str
+    body: str
+    title: str
+    file: str
+    reviewed: str | None
+    confidence: float
+    path: tuple[str, ...] = ()
+    publisher: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's answer object (extra keys may be added, none removed)."""
+        return {
+            "id": self.id,
+            "question": self.question,
+            "heading": self.heading,
+            "body": self.body,
+            "source": {
+                "title": self.title,
+                "file": self.file,
+                "reviewed": self.reviewed,
+                "publisher": self.publisher,
+                "path": list(self.path),
+            },
+            "confidence": round(self.confidence, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the engine says back: one immutable value every adapter renders in its own way."""
+
+    kind: ReplyKind
+    text: str
+    disclaimers: tuple[str, ...]
+    state: dict[str, Any]
+    answer: Answer | None = None
+    suggestions: tuple[Suggestion, ...] = ()
+    lead: str = ""
+    emergency_number: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public reply contract as a JSON-ready dict."""
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "answer": self.answer.to_dict() if self.answer else None,
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "disclaimers": list(self.disclaimers),
+            "state": self.state,
+            "lead": self.lead,
+            "emergency_number": self.emergency_number,
+        }

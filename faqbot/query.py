@@ -1,0 +1,117 @@
+"""Query analysis: spelling correction against the corpus vocabulary, synonyms, topics and unknown words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from faqbot.text import STOP_WORDS, stem, words
+
+# Everyday words that carry no topic of their own: they never make a question "about something else".
+GENERIC_WORDS: frozenset[str] = frozenset("""
+able ask asked asking answer anything anyone anybody bad better big body can come common could day days
+does doing done everything explain expect fine get gets getting give go goes going good got happen happens
+happened help helps hello hey hi idea important info information just know kind learn like likely little look
+lots make makes matter mean means need needs normal ok okay people person place point possible pretty probably
+question questions quick real really right say says see seem should someone something soon start started stuff
+sure talk tell thank thanks thing things think true try trying typical typically usual usually want wanted way
+ways well wonder wondering work works worth would wrong yes yeah
+""".split())
+
+_MIN_CORRECTABLE = 4
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words the corpus (and the editors' overlay) use, for spelling correction and unknown-word checks."""
+
+    known: frozenset[str]
+    known_stems: frozenset[str]
+    correctable: tuple[str, ...]
+    synonyms: Mapping[str, tuple[str, ...]]
+    topics: Mapping[str, tuple[tuple[str, ...], ...]]
+
+    @classmethod
+    def build(cls, texts: Iterable[str], synonyms: Mapping[str, tuple[str, ...]],
+              topics: Mapping[str, tuple[str, ...]]) -> Vocabulary:
+        """Collect the vocabulary from corpus texts, synonyms and topic terms."""
+        corpus_words = {w for text in texts for w in words(text)}
+        synonym_map: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for canonical, variants in synonyms.items():
+            for variant in variants:
+                synonym_map[tuple(words(variant))] = (*synonym_map.get(tuple(words(variant)), ()), canonical)
+            corpus_words.update(words(canonical))
+        variant_words = {w for variant in synonym_map for w in variant}
+        known = frozenset(corpus_words | variant_words | STOP_WORDS | GENERIC_WORDS)
+        correctable = tuple(sorted(w for w in corpus_words | variant_words if len(w) >= _MIN_CORRECTABLE))
+        topic_terms = {topic: tuple(tuple(words(term)) for term in terms) for topic, terms in topics.items()}
+        known_stems = frozenset(stem(w) for w in corpus_words | variant_words)
+        return cls(known, known_stems, correctable, {" ".join(k): v for k, v in synonym_map.items()}, topic_terms)
+
+    def knows(self, word: str) -> bool:
+        """True for corpus, overlay and everyday words (and numbers), in any inflection the corpus has."""
+        return word in self.known or word.isdigit() or stem(word) in self.known_stems
+
+
+@dataclass(frozen=True)
+class AnalysedQuery:
+    """A query after correction: its words, the stems the index sees, topics named and words nobody knows."""
+
+    text: str
+    words: tuple[str, ...]
+    expanded: str
+    content: tuple[str, ...]
+    unknown: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+def analyse_query(text: str, vocabulary: Vocabulary) -> AnalysedQuery:
+    """Correct misspellings, add synonyms' corpus words and name the topics a query mentions."""
+    corrected = tuple(_correct(word, vocabulary) for word in words(text))
+    unknown = tuple(w for w in corrected if not vocabulary.knows(w))
+    expansions = _synonym_expansions(corrected, vocabulary.synonyms)
+    content = tuple(w for w in corrected if w not in STOP_WORDS and w not in GENERIC_WORDS)
+    return AnalysedQuery(
+        text=text,
+        words=corrected,
+        expanded=" ".join((*corrected, *expansions)),
+        content=content,
+        unknown=unknown,
+        topics=named_topics(corrected, vocabulary.topics),
+    )
+
+
+def named_topics(query_words: tuple[str, ...], topics: Mapping[str, tuple[tuple[str, ...], ...]]) -> tuple[str, ...]:
+    """The topics whose terms appear in the words, in the order the topics are declared."""
+    joined = f" {' '.join(query_words)} "
+    stemmed = f" {' '.join(stem(w) for w in query_words)} "
+    return tuple(
+        topic for topic, terms in topics.items()
+        if any(f" {' '.join(t)} " in joined or f" {' '.join(stem(w) for w in t)} " in stemmed for t in terms)
+    )
+
+
+def _correct(word: str, vocabulary: Vocabulary) -> str:
+    if vocabulary.knows(word) or len(word) < _MIN_CORRECTABLE:
+        return word
+    allowed = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
+    match = process.extractOne(word, vocabulary.correctable, scorer=Levenshtein.distance, score_cutoff=allowed)
+    if match is None:
+        return word
+    candidate = match[0]
+    # A different first letter plus more than one edit is usually a different word, not a typo.
+    if candidate[0] != word[0] and match[1] > 1:
+        return word
+    return str(candidate)
+
+
+def _synonym_expansions(query_words: tuple[str, ...], synonyms: Mapping[str, tuple[str, ...]]) -> list[str]:
+    joined = f" {' '.join(query_words)} "
+    added: list[str] = []
+    for variant, canonicals in synonyms.items():
+        if f" {variant} " in joined:
+            added.extend(canonicals)
+    return added

@@ -1,0 +1,125 @@
+"""One typed settings object for faqbot, read from an optional TOML file and validated at start."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+class SettingsError(Exception):
+    """Settings that cannot be used; the message is one line naming the bad key."""
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """How the engine answers."""
+
+    corpus: Path = DEFAULT_CORPUS
+    emergency_number: str = "911"
+    answer_threshold: float = 0.5
+    clarify_margin: float = 0.06
+    max_input_chars: int = 1000
+    max_disclaimers: int = 3
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    """How the Slack adapter keeps conversations."""
+
+    state_ttl_seconds: int = 3600
+    state_max_conversations: int = 10000
+    port: int = 3000
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """How `faqbot serve` listens and limits requests."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    allow_origins: tuple[str, ...] = ()
+    rate_limit_per_minute: int = 30
+    max_body_bytes: int = 8192
+    max_message_chars: int = 1000
+    state_ttl_seconds: int = 86400
+    log_messages: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All of faqbot's settings; secrets are not here (they come from the environment)."""
+
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    slack: SlackSettings = field(default_factory=SlackSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+
+
+T = TypeVar("T")
+
+
+def load_settings(path: Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
+    """Settings from a TOML file (sections engine/slack/web) plus overrides; unknown keys are errors."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise SettingsError(f"cannot read settings file {path}: {error.strerror}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise SettingsError(f"settings file {path} is not valid TOML: {error}") from None
+    for section, values in (overrides or {}).items():
+        data.setdefault(section, {}).update({k: v for k, v in values.items() if v is not None})
+    return settings_from_mapping(data)
+
+
+def settings_from_mapping(data: dict[str, Any]) -> Settings:
+    """Build and validate Settings from a plain mapping."""
+    sections = {f.name: f.type for f in dataclasses.fields(Settings)}
+    unknown = sorted(set(data) - set(sections))
+    if unknown:
+        raise SettingsError(f"unknown settings section(s): {', '.join(unknown)} (known: {', '.join(sections)})")
+    return Settings(
+        engine=_section(EngineSettings, data.get("engine", {}), "engine"),
+        slack=_section(SlackSettings, data.get("slack", {}), "slack"),
+        web=_section(WebSettings, data.get("web", {}), "web"),
+    )
+
+
+def _section(cls: type[T], values: Any, name: str) -> T:
+    if not isinstance(values, dict):
+        raise SettingsError(f"settings section [{name}] must be a table")
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise SettingsError(f"unknown setting(s) in [{name}]: {', '.join(unknown)} (known: {', '.join(fields)})")
+    defaults = cls()
+    converted = {key: _convert(f"{name}.{key}", value, getattr(defaults, key)) for key, value in values.items()}
+    return dataclasses.replace(defaults, **converted)  # type: ignore[type-var]
+
+
+def _convert(key: str, value: Any, default: Any) -> Any:
+    """Coerce to the default's type, refusing values that don't fit."""
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+    elif isinstance(default, Path):
+        if isinstance(value, str | Path) and str(value):
+            return Path(value)
+    elif isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+    elif isinstance(default, float):
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+            return float(value)
+    elif isinstance(default, tuple):
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+    elif isinstance(default, str) and isinstance(value, str) and value.strip():
+        return value.strip()
+    raise SettingsError(f"setting {key} has an unusable value {value!r} (expected like {default!r})")
