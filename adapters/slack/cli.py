@@ -1,16 +1,56 @@
-"""Placeholder until the adapter lands (being built in parallel)."""
+"""`faqbot slack`: flags, credential checks, then Socket Mode or HTTP mode (heavy imports inside run)."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import sys
 
+from adapters.slack.secrets import SecretsError, slack_secrets
 from faqbot.settings import Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No flags yet."""
+    """Declare `faqbot slack`'s flags."""
+    parser.add_argument("--http", action="store_true", help="serve HTTP on /slack/events, not Socket Mode")
+    parser.add_argument("--port", type=int, help="HTTP mode port (default: [slack] port, 3000)")
+    parser.add_argument("--host", default="127.0.0.1", help="HTTP mode address (default 127.0.0.1)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Not built yet."""
-    raise SystemExit("faqbot: error: this adapter is not built yet")
+    """Run the Slack bot until interrupted; returns the exit status."""
+    try:
+        secrets = slack_secrets(os.environ, http=args.http)
+    except SecretsError as error:
+        return _fail(str(error))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    from adapters.slack import server
+
+    try:
+        app = server.create_app(secrets, settings)
+        if args.http:
+            server.run_http(app, args.host, args.port or settings.slack.port)
+        else:
+            assert secrets.app_token is not None  # slack_secrets guarantees it without --http
+            server.run_socket_mode(app, secrets.app_token)
+    except BoltError as error:
+        # bolt's auth.test at start-up: a revoked or wrong token, or the wrong SLACK_API_URL.
+        return _fail(f"Slack did not accept SLACK_BOT_TOKEN ({_first_line(error)})")
+    except SlackApiError as error:
+        return _fail(f"Slack refused the connection: {error.response.get('error')} (check SLACK_APP_TOKEN)")
+    except (SlackClientError, OSError) as error:
+        return _fail(f"cannot reach Slack at {secrets.api_url}: {_first_line(error)}")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"faqbot: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

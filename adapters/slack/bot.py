@@ -1,0 +1,159 @@
+"""The slack-bolt App: listeners for mentions, DMs, /faq and buttons, plus retry and duplicate suppression."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from adapters.slack import render
+from adapters.slack.events import Place, is_from_person, place_of, place_of_click, question_of
+from adapters.slack.store import Conversations, TTLCache
+from faqbot.engine import Engine
+from faqbot.models import Reply
+from faqbot.settings import SlackSettings
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/faq"
+SEEN_TTL_SECONDS = 3600.0  # Slack's last retry comes ~5 minutes after the first delivery
+SEEN_MAX = 50_000
+
+
+def web_client(token: str, api_url: str) -> WebClient:
+    """A WebClient that retries rate limits (429 + Retry-After) and dropped connections instead of failing."""
+    handlers = [ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=3)]
+    return WebClient(token=token, base_url=api_url, retry_handlers=handlers, timeout=15)
+
+
+class SlackBot:
+    """The adapter's behaviour, independent of how events arrive (Socket Mode or HTTP)."""
+
+    def __init__(self, engine: Engine, settings: SlackSettings) -> None:
+        self.engine = engine
+        slack = settings
+        states: TTLCache[dict[str, Any]] = TTLCache(slack.state_max_conversations, slack.state_ttl_seconds)
+        self.conversations = Conversations(engine, states)
+        self.seen: TTLCache[bool] = TTLCache(SEEN_MAX, SEEN_TTL_SECONDS)
+
+    def skip_redeliveries(self, request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
+        """Global middleware: ack Slack's retries and already-seen event ids without running any listener."""
+        retry = request.headers.get("x-slack-retry-num")
+        if retry:
+            log.info("skipped a retried delivery (retry %s)", retry[0])
+            return BoltResponse(status=200, body="")
+        event_id = request.body.get("event_id") if isinstance(request.body, dict) else None
+        if event_id and not self.seen.add(f"event:{event_id}", True):
+            log.info("skipped duplicate event %s", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    def on_message(self, event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """app_mention anywhere, or a message in a DM: answer it once, in its thread or DM."""
+        if event.get("type") == "message" and event.get("channel_type") != "im":
+            return  # channel messages arrive as app_mention; answering both would reply twice
+        if not is_from_person(event) or event.get("user") == context.bot_user_id:
+            return
+        # A mention inside a DM arrives as both app_mention and message.im: the first one wins.
+        if not self.seen.add(f"message:{event['channel']}:{event['ts']}", True):
+            return
+        place = place_of(event)
+        reply = self.conversations.turn(place.key, question_of(event.get("text") or "", context.bot_user_id))
+        log.info("answered %s (%s) in %s", event.get("type"), answer_of(reply), place.channel)
+        self.post(client, place, render.render_reply(reply))
+
+    def on_command(self, ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """/faq question: ack at once, then show the answer only to the asker with a Share button."""
+        ack()
+        question = question_of(command.get("text") or "", None)
+        reply = self.engine.respond(question, None)
+        log.info("answered %s (%s)", COMMAND, answer_of(reply))
+        share = question if reply.kind == "answer" else None
+        messages = render.render_reply(reply, share_value=share)
+        self.post_ephemeral(client, respond, command["channel_id"], command["user_id"], messages)
+
+    def on_ask_click(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """A clarify/suggestion button: ask its question in the same thread or DM."""
+        ack()
+        question = str(body["actions"][0].get("value") or "")
+        user = str((body.get("user") or {}).get("id") or "")
+        note = f"<@{user}> asked: _{render.escape(question)}_" if user else None
+        place = place_of_click(body)
+        if (body.get("container") or {}).get("is_ephemeral"):
+            # Buttons under a /faq answer: stay private, as the question was.
+            reply = self.engine.respond(question, None)
+            for message in render.render_reply(reply, note=note, share_value=question):
+                respond(**message, response_type="ephemeral", replace_original=False)
+            return
+        reply = self.conversations.turn(place.key, question)
+        log.info("answered a button (%s) in %s", answer_of(reply), place.channel)
+        self.post(client, place, render.render_reply(reply, note=note))
+
+    def on_share_click(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """The Share button under a /faq answer: post the same answer visibly in the channel."""
+        ack()
+        question = str(body["actions"][0].get("value") or "")
+        user = str((body.get("user") or {}).get("id") or "")
+        reply = self.engine.respond(question, None)
+        note = f"<@{user}> shared an answer to _{render.escape(question)}_"
+        for message in render.render_reply(reply, note=note):
+            respond(**message, response_type="in_channel", replace_original=False)
+        log.info("shared a /faq answer (%s)", answer_of(reply))
+
+    def post(self, client: WebClient, place: Place, messages: list[render.Message]) -> None:
+        """Post messages in order; a Slack error is logged (by code, never with text) rather than raised."""
+        for message in messages:
+            try:
+                client.chat_postMessage(
+                    channel=place.channel, thread_ts=place.thread_ts, unfurl_links=False, **message
+                )
+            except SlackApiError as error:
+                log.warning("chat.postMessage failed in %s: %s", place.channel, error.response.get("error"))
+                return
+
+    def post_ephemeral(
+        self, client: WebClient, respond: Respond, channel: str, user: str, messages: list[render.Message]
+    ) -> None:
+        """Post only to `user`; where the bot may not post (not in channel, no scope) use the response_url."""
+        for message in messages:
+            try:
+                client.chat_postEphemeral(channel=channel, user=user, **message)
+            except SlackApiError as error:
+                log.info("chat.postEphemeral failed (%s); using response_url", error.response.get("error"))
+                respond(**message, response_type="ephemeral")
+
+
+def build_app(
+    bot: SlackBot, client: WebClient, *, signing_secret: str | None, verify_token: bool = True
+) -> App:
+    """The bolt App with every listener registered; signing_secret None means Socket Mode."""
+    app = App(
+        client=client,
+        token=client.token,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=signing_secret is not None,
+        token_verification_enabled=verify_token,
+        # Events are acked before the listener runs; answering takes a few ms plus one Web API call.
+        listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="faqbot-slack"),
+        logger=logging.getLogger("faqbot.slack.bolt"),
+    )
+    app.use(bot.skip_redeliveries)
+    app.event("app_mention")(bot.on_message)
+    # Registered once for every message subtype so unhandled messages are acked (bolt 404s them otherwise).
+    app.event("message")(bot.on_message)
+    app.command(COMMAND)(bot.on_command)
+    app.action(re.compile(rf"^{render.ASK_ACTION}_\d+$"))(bot.on_ask_click)
+    app.action(render.SHARE_ACTION)(bot.on_share_click)
+    return app
+
+
+def answer_of(reply: Reply) -> str:
+    """A short description of a reply for logs: its kind and answer id, never its text."""
+    return f"{reply.kind}:{reply.answer.id}" if reply.answer else reply.kind
