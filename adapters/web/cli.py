@@ -1,16 +1,120 @@
-"""Placeholder until the adapter lands (being built in parallel)."""
+"""`faqbot serve`: flags, the state secret and uvicorn; nothing heavy is imported until run()."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from faqbot.settings import Settings
+from adapters.web.state import SECRET_ENV, generate_secret, secret_from_environ
+from faqbot.settings import Settings, settings_from_mapping
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+# How the parent hands its settings to worker processes, which uvicorn starts from an import string.
+SETTINGS_ENV = "FAQBOT_SERVE_SETTINGS"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No flags yet."""
+    """Declare the flags of `faqbot serve` (each overrides the [web] settings)."""
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    parser.add_argument("--workers", type=int, help="worker processes (default 1)")
+    parser.add_argument(
+        "--allow-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="a site allowed to call the API from the browser, e.g. https://clinic.example (repeatable)",
+    )
+
+
+def settings_with_flags(args: argparse.Namespace, settings: Settings) -> Settings:
+    """Settings with the command-line flags applied on top of [web], validated like the file's values."""
+    data = json.loads(settings_to_json(settings))
+    for name in ("host", "port", "workers"):
+        value = getattr(args, name, None)
+        if value is not None:
+            data["web"][name] = value
+    if getattr(args, "allow_origin", None):
+        data["web"]["allow_origins"] = [origin.rstrip("/") for origin in args.allow_origin]
+    return settings_from_mapping(data)
+
+
+def ensure_secret(environ: dict[str, str] | os._Environ[str]) -> bytes:
+    """The state secret from `environ`; when absent, generate one, warn, and store it for the workers."""
+    secret = secret_from_environ(environ)
+    if secret is None:
+        print(
+            f"faqbot: warning: {SECRET_ENV} is not set; using a random secret for this run, so conversations "
+            "do not survive a restart and other hosts reject them",
+            file=sys.stderr,
+        )
+        environ[SECRET_ENV] = generate_secret()
+        secret = secret_from_environ(environ)
+        assert secret is not None
+    return secret
+
+
+def settings_to_json(settings: Settings) -> str:
+    """Settings as JSON that settings_from_mapping reads back."""
+    return json.dumps(dataclasses.asdict(settings), default=str)
+
+
+def configure_logging() -> None:
+    """Send the one-line request log to stderr (uvicorn's own access log is off)."""
+    logger = logging.getLogger("faqbot.web")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s pid=%(process)d %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
+    """Worker-side factory: rebuild settings and secret from the environment the parent prepared."""
+    from adapters.web.app import create_app
+
+    env = os.environ if environ is None else environ
+    settings = settings_from_mapping(json.loads(env[SETTINGS_ENV]))
+    secret = secret_from_environ(env)
+    if secret is None:
+        raise RuntimeError(f"{SECRET_ENV} must be set for worker processes")
+    configure_logging()
+    return create_app(settings, secret)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Not built yet."""
-    raise SystemExit("faqbot: error: this adapter is not built yet")
+    """Serve the widget and API until interrupted; returns the exit status."""
+    import uvicorn
+
+    from adapters.web.app import create_app
+    from faqbot.engine import Engine
+
+    settings = settings_with_flags(args, settings)
+    web = settings.web
+    secret = ensure_secret(os.environ)
+    engine = Engine.from_settings(settings.engine)  # fail here, once, with a one-line corpus error
+    configure_logging()
+    target: Starlette | str = create_app(settings, secret, engine)
+    if web.workers > 1:
+        os.environ[SETTINGS_ENV] = settings_to_json(settings)
+        target = "adapters.web.cli:app_from_environ"
+    uvicorn.run(
+        target,
+        host=web.host,
+        port=web.port,
+        workers=web.workers if web.workers > 1 else None,
+        factory=web.workers > 1,
+        access_log=False,
+        server_header=False,
+        ws="none",  # no websockets here; skip importing them
+        log_level="info",
+    )
+    return 0

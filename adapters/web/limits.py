@@ -1,0 +1,61 @@
+"""Request limits that need no shared store: a per-process rate limiter and a bounded body reader."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from starlette.requests import Request
+
+# Forget idle clients once this many are tracked, so memory stays bounded under many addresses.
+_MAX_CLIENTS = 50_000
+
+
+class BodyTooLarge(Exception):
+    """The request body is larger than allowed."""
+
+
+class RateLimiter:
+    """A token bucket per client key: `per_minute` requests a minute, with bursts up to that many."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._capacity = float(per_minute)
+        self._rate = per_minute / 60.0
+        self._clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def check(self, key: str) -> float:
+        """0 when the request may proceed (and is counted), else the seconds to wait before retrying."""
+        now = self._clock()
+        tokens, last = self._buckets.get(key, (self._capacity, now))
+        tokens = min(self._capacity, tokens + (now - last) * self._rate)
+        if tokens < 1.0:
+            self._buckets[key] = (tokens, now)
+            return max(1.0, math.ceil((1.0 - tokens) / self._rate))
+        if len(self._buckets) >= _MAX_CLIENTS and key not in self._buckets:
+            self._forget_idle(now)
+        self._buckets[key] = (tokens - 1.0, now)
+        return 0.0
+
+    def _forget_idle(self, now: float) -> None:
+        # A bucket that would be full again carries no information.
+        full_after = self._capacity / self._rate
+        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
+        if len(self._buckets) >= _MAX_CLIENTS:
+            self._buckets.clear()
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, raising BodyTooLarge as soon as it exceeds `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,118 @@
+"""The OpenAPI description of the HTTP API, written by hand because the API is small and stable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        },
+        "retry_after": {"type": "integer", "description": "seconds to wait (429 only)"},
+    },
+}
+_SUGGESTION = {
+    "type": "object",
+    "properties": {"id": {"type": "string"}, "question": {"type": "string"}, "heading": {"type": "string"}},
+}
+_SOURCE = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string"},
+        "file": {"type": "string"},
+        "reviewed": {"type": ["string", "null"]},
+        "publisher": {"type": ["string", "null"]},
+        "path": {"type": "array", "items": {"type": "string"}},
+    },
+}
+_ANSWER = {
+    "type": ["object", "null"],
+    "properties": {
+        "id": {"type": "string"},
+        "question": {"type": "string"},
+        "heading": {"type": "string"},
+        "body": {"type": "string"},
+        "source": _SOURCE,
+        "confidence": {"type": "number"},
+    },
+}
+_REPLY = {
+    "type": "object",
+    "required": ["kind", "text", "answer", "suggestions", "disclaimers", "state", "lead", "emergency_number"],
+    "properties": {
+        "kind": {"enum": ["answer", "clarify", "fallback", "smalltalk", "emergency"]},
+        "text": {"type": "string", "description": "the whole reply as plain text, disclaimers included"},
+        "answer": _ANSWER,
+        "suggestions": {"type": "array", "items": _SUGGESTION},
+        "disclaimers": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "state": {
+            "type": "string",
+            "description": "opaque signed conversation state; send it back next turn",
+        },
+        "lead": {"type": "string"},
+        "emergency_number": {"type": ["string", "null"]},
+    },
+}
+
+
+def _error_responses(*codes: str) -> dict[str, Any]:
+    content = {"application/json": {"schema": _ERROR}}
+    return {code: {"description": "error", "content": content} for code in codes}
+
+
+def openapi_document(max_message_chars: int, max_body_bytes: int) -> dict[str, Any]:
+    """The OpenAPI 3.1 document for this server's limits."""
+    chat_request = {
+        "type": "object",
+        "required": ["message"],
+        "properties": {
+            "message": {"type": "string", "maxLength": max_message_chars},
+            "state": {
+                "type": ["string", "null"],
+                "description": "the state from the previous reply, or null",
+            },
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "faqbot",
+            "version": "1",
+            "description": "Clinic FAQ chat: answers only from the clinic's documents.",
+        },
+        "paths": {
+            "/api/chat": {
+                "post": {
+                    "summary": f"One turn (body at most {max_body_bytes} bytes; rate limited per client)",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": chat_request}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "the reply",
+                            "content": {"application/json": {"schema": _REPLY}},
+                        },
+                        **_error_responses("413", "415", "422", "429"),
+                    },
+                }
+            },
+            "/api/greeting": {
+                "get": {
+                    "summary": "Starter questions for the greeting and the emergency number",
+                    "responses": {"200": {"description": "greeting data"}},
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Liveness and the versioned widget path",
+                    "responses": {"200": {"description": "ok"}},
+                }
+            },
+        },
+    }

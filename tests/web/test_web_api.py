@@ -1,0 +1,210 @@
+"""The HTTP API through Starlette's TestClient: contract, signed state, limits, CORS and headers."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+import pytest
+from starlette.testclient import TestClient
+
+from adapters.web.state import StateSigner
+from faqbot.engine import Engine
+from tests.web.conftest import SECRET
+
+CONTRACT_KEYS = {"kind", "text", "answer", "suggestions", "disclaimers", "state", "lead", "emergency_number"}
+
+
+def chat(client: TestClient, message: str, state: object = None, **headers: str) -> object:
+    return client.post("/api/chat", json={"message": message, "state": state}, headers=headers)
+
+
+def test_chat_returns_the_reply_contract_with_a_signed_state(client: TestClient, engine: Engine) -> None:
+    question = engine.starter_questions(1)[0]
+    response = client.post("/api/chat", json={"message": question.question})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == CONTRACT_KEYS
+    assert body["kind"] == "answer"
+    assert body["answer"]["id"] == question.id
+    assert body["answer"]["source"]["title"]
+    assert body["disclaimers"]
+    expected = engine.respond(question.question, None).to_dict()
+    assert {k: v for k, v in body.items() if k != "state"} == {
+        k: v for k, v in expected.items() if k != "state"
+    }
+    assert isinstance(body["state"], str)
+    assert StateSigner(SECRET, 60).verify(body["state"]) == expected["state"]
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_state_round_trip_carries_the_conversation(client: TestClient, engine: Engine) -> None:
+    first = client.post("/api/chat", json={"message": "What is acupuncture?"}).json()
+    follow = client.post("/api/chat", json={"message": "does it hurt", "state": first["state"]}).json()
+    fresh = client.post("/api/chat", json={"message": "does it hurt"}).json()
+    server_state = StateSigner(SECRET, 60).verify(follow["state"])
+    assert server_state is not None
+    assert server_state["turns"] == 2
+    engine_state = engine.respond("What is acupuncture?", None).state
+    assert follow["text"] == engine.respond("does it hurt", engine_state).text
+    assert StateSigner(SECRET, 60).verify(fresh["state"])["turns"] == 1  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "state",
+    ["garbage", "v1.e30.AAAA", {"v": 1, "turns": 5, "topic": "dry needling"}, 42, ["x"]],
+)
+def test_forged_or_malformed_state_starts_a_fresh_conversation(client: TestClient, state: object) -> None:
+    response = client.post("/api/chat", json={"message": "hello", "state": state})
+    assert response.status_code == 200
+    assert StateSigner(SECRET, 60).verify(response.json()["state"])["turns"] == 1  # type: ignore[index]
+
+
+def test_tampered_state_is_ignored(client: TestClient) -> None:
+    token = client.post("/api/chat", json={"message": "hello"}).json()["state"]
+    head, payload, mac = token.split(".")
+    forged_signer = StateSigner(b"another-secret", 60)
+    for forged in (
+        forged_signer.sign({"v": 1, "turns": 9}),
+        f"{head}.{payload}x.{mac}",
+        f"{head}.{payload}.{mac[:-2]}",
+    ):
+        body = client.post("/api/chat", json={"message": "hello", "state": forged}).json()
+        assert StateSigner(SECRET, 60).verify(body["state"])["turns"] == 1  # type: ignore[index]
+
+
+def test_expired_state_is_ignored() -> None:
+    now = [1_000_000.0]
+    signer = StateSigner(SECRET, 100, clock=lambda: now[0])
+    token = signer.sign({"turns": 3})
+    now[0] += 99
+    assert signer.verify(token) == {"turns": 3}
+    now[0] += 2
+    assert signer.verify(token) is None
+
+
+def test_body_over_the_limit_is_413(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(max_body_bytes=8192)
+    big = json.dumps({"message": "x" * 9000})
+    response = client.post("/api/chat", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+
+
+def test_streamed_body_without_length_is_still_limited(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(max_body_bytes=100)
+    chunks = iter([b'{"message": "', b"x" * 80, b"y" * 80, b'"}'])
+    response = client.post("/api/chat", content=chunks, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[]",
+        b'{"state": null}',
+        b'{"message": 5}',
+        b"\xff\xfe",
+        json.dumps({"message": "a" * 1001}).encode(),
+    ],
+)
+def test_malformed_or_too_long_messages_are_422(client: TestClient, body: bytes) -> None:
+    response = client.post("/api/chat", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"]["message"]
+
+
+def test_a_message_of_exactly_the_limit_is_accepted(client: TestClient) -> None:
+    assert client.post("/api/chat", json={"message": "a" * 1000}).status_code == 200
+
+
+def test_non_json_content_type_is_415(client: TestClient) -> None:
+    response = client.post("/api/chat", content='{"message": "hi"}', headers={"content-type": "text/plain"})
+    assert response.status_code == 415
+
+
+def test_rate_limit_answers_429_with_retry_after(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(rate_limit_per_minute=3)
+    statuses = [client.post("/api/chat", json={"message": "hi"}).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.post("/api/chat", json={"message": "hi"})
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    assert refused.json()["retry_after"] == int(refused.headers["retry-after"])
+
+
+def test_cors_allows_configured_origins_only(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(allow_origins=("https://clinic.example",))
+    preflight = {"access-control-request-method": "POST", "access-control-request-headers": "content-type"}
+    allowed = client.options("/api/chat", headers={"origin": "https://clinic.example", **preflight})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://clinic.example"
+    refused = client.options("/api/chat", headers={"origin": "https://evil.example", **preflight})
+    assert refused.status_code == 400
+    assert "access-control-allow-origin" not in refused.headers
+    post = chat(client, "hi", origin="https://clinic.example")
+    assert post.headers["access-control-allow-origin"] == "https://clinic.example"  # type: ignore[attr-defined]
+    other = chat(client, "hi", origin="https://evil.example")
+    assert "access-control-allow-origin" not in other.headers  # type: ignore[attr-defined]
+
+
+def test_cors_defaults_to_same_origin(client: TestClient) -> None:
+    preflight = {"origin": "https://clinic.example", "access-control-request-method": "POST"}
+    assert "access-control-allow-origin" not in client.options("/api/chat", headers=preflight).headers
+    assert "access-control-allow-origin" not in chat(client, "hi", origin="https://clinic.example").headers  # type: ignore[attr-defined]
+
+
+def test_security_headers_and_strict_csp_on_the_demo_page(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    for response in (page, client.get("/healthz"), chat(client, "hi")):
+        assert response.headers["x-content-type-options"] == "nosniff"  # type: ignore[attr-defined]
+        assert response.headers["referrer-policy"] == "no-referrer"  # type: ignore[attr-defined]
+
+
+def test_widget_is_served_versioned_and_cacheable(client: TestClient) -> None:
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok"
+    pinned = client.get(health["widget"])
+    latest = client.get("/widget.js")
+    assert pinned.content == latest.content and b"attachShadow" in pinned.content
+    assert pinned.headers["content-type"].startswith("text/javascript")
+    assert "immutable" in pinned.headers["cache-control"]
+    assert "max-age" in latest.headers["cache-control"]
+    assert health["widget"] in client.get("/").text
+    again = client.get("/widget.js", headers={"if-none-match": latest.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_greeting_openapi_and_unknown_paths(client: TestClient, engine: Engine) -> None:
+    greeting = client.get("/api/greeting").json()
+    assert [s["id"] for s in greeting["suggestions"]] == [q.id for q in engine.starter_questions(4)]
+    assert greeting["emergency_number"] == engine.settings.emergency_number
+    spec = client.get("/api/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    assert "/api/chat" in spec["paths"]
+    missing = client.get("/nope")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "http_error"
+    assert client.get("/api/chat").status_code == 405
+
+
+def test_one_log_line_per_request_without_the_message(
+    make_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client()
+    with caplog.at_level(logging.INFO, logger="faqbot.web"):
+        chat(client, "my secret symptom")
+    lines = [r.getMessage() for r in caplog.records if r.name == "faqbot.web"]
+    assert len(lines) == 1
+    assert lines[0].startswith("POST /api/chat 200 ")
+    assert "ms" in lines[0]
+    assert "secret symptom" not in lines[0]
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="faqbot.web"):
+        chat(make_client(log_messages=True), "my secret symptom")
+    assert "secret symptom" in caplog.records[-1].getMessage()
