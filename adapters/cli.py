@@ -7,12 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from adapters.errors import UsageError
 from faqbot.corpus import CorpusError
 from faqbot.settings import Settings, SettingsError, load_settings
-
-
-class UsageError(Exception):
-    """Bad input from the command line or stdin; the message is one line."""
 
 
 def build_parser() -> argparse.ArgumentParser:

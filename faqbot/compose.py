@@ -21,20 +21,31 @@ def suggestion(pair: QAPair) -> Suggestion:
 
 
 def source_line(pair: QAPair) -> str:
-    """"Source: Acupuncture › Procedure Details › Does acupuncture hurt? (Cleveland Clinic, reviewed 2023-05-16)"."""
+    """ "Source: Acupuncture › Procedure Details › Does acupuncture hurt? (Cleveland Clinic, reviewed 2023-05-16)"."""
     where = " \u203a ".join((pair.doc.title, *(p for p in pair.path if p != pair.doc.title)))
     about = [part for part in (pair.doc.publisher, _dated(pair)) if part]
     return f"Source: {where}" + (f" ({', '.join(about)})" if about else "")
 
 
 def answer_reply(
-    pair: QAPair, confidence: float, disclaimers: Sequence[str], state: ConversationState,
-    related: Sequence[QAPair], lead: str = "",
+    pair: QAPair,
+    confidence: float,
+    disclaimers: Sequence[str],
+    state: ConversationState,
+    related: Sequence[QAPair],
+    lead: str = "",
 ) -> Reply:
     """An answer in the document's own words, with its source, disclaimers and related questions."""
     answer = Answer(
-        id=pair.id, question=pair.question, heading=pair.heading, body=pair.body, title=pair.doc.title,
-        file=pair.doc.file, reviewed=pair.doc.reviewed, confidence=confidence, path=pair.path,
+        id=pair.id,
+        question=pair.question,
+        heading=pair.heading,
+        body=pair.body,
+        title=pair.doc.title,
+        file=pair.doc.file,
+        reviewed=pair.doc.reviewed,
+        confidence=confidence,
+        path=pair.path,
         publisher=pair.doc.publisher,
     )
     parts = [lead, pair.body, source_line(pair)]
@@ -50,22 +61,25 @@ def choice_reply(
 
 
 def smalltalk_reply(
-    intent: SmalltalkKind | str, topics: Sequence[str], starters: Sequence[QAPair], disclaimers: Sequence[str],
+    intent: SmalltalkKind | str,
+    topics: Sequence[str],
+    starters: Sequence[QAPair],
+    disclaimers: Sequence[str],
     state: ConversationState,
 ) -> Reply:
     """Greetings, thanks, goodbyes, who-are-you and help."""
     subjects = " and ".join(topics) or "the clinic's documents"
     leads = {
         "greeting": f"Hello! I answer questions about {subjects} using the clinic's own documents. "
-                    "What would you like to know?",
+        "What would you like to know?",
         "thanks": f"You're welcome! Is there anything else you'd like to know about {subjects}?",
         "bye": "Goodbye, and take care!",
         "identity": f"I'm faqbot, the clinic's FAQ assistant: a computer program, not a person. I answer "
-                    f"questions about {subjects} using only the clinic's documents, and I can't give "
-                    "personal medical advice.",
+        f"questions about {subjects} using only the clinic's documents, and I can't give "
+        "personal medical advice.",
         "help": f"I can answer questions about {subjects} from the clinic's documents: what they are, how a "
-                "session goes, whether it hurts, risks and benefits, who performs them, how often to go and "
-                "insurance. Ask in your own words, or try one of these:",
+        "session goes, whether it hurts, risks and benefits, who performs them, how often to go and "
+        "insurance. Ask in your own words, or try one of these:",
         "reset": "Okay, let's start over. What would you like to know?",
         "empty": f"Please type a question about {subjects}.",
     }
@@ -81,15 +95,27 @@ def emergency_reply(message: str, number: str, disclaimers: Sequence[str], state
 
 
 def _reply(
-    kind: ReplyKind, parts: Sequence[str], disclaimers: Sequence[str], state: ConversationState, *,
-    answer: Answer | None = None, suggestions: Sequence[QAPair] = (), lead: str = "",
+    kind: ReplyKind,
+    parts: Sequence[str],
+    disclaimers: Sequence[str],
+    state: ConversationState,
+    *,
+    answer: Answer | None = None,
+    suggestions: Sequence[QAPair] = (),
+    lead: str = "",
     emergency_number: str | None = None,
 ) -> Reply:
     notes = "\n".join(f"Please note: {text}" for text in disclaimers)
     text = "\n\n".join(part for part in (*parts, notes) if part)
     return Reply(
-        kind=kind, text=text, disclaimers=tuple(disclaimers), state=state.to_dict(), answer=answer,
-        suggestions=tuple(suggestion(p) for p in suggestions), lead=lead, emergency_number=emergency_number,
+        kind=kind,
+        text=text,
+        disclaimers=tuple(disclaimers),
+        state=state.to_dict(),
+        answer=answer,
+        suggestions=tuple(suggestion(p) for p in suggestions),
+        lead=lead,
+        emergency_number=emergency_number,
     )
 
 

@@ -90,7 +90,7 @@ def _read_source(path: Path, meta: dict[str, Any]) -> SourceFile:
         raise CorpusError(f"{METADATA_FILE}: [{path.name}] date {date_text!r} is not a date (use YYYY-MM-DD)")
     kind = str(meta.get("date_kind", "reviewed"))
     if kind not in ("reviewed", "published"):
-        raise CorpusError(f"{METADATA_FILE}: [{path.name}] date_kind must be \"reviewed\" or \"published\"")
+        raise CorpusError(f'{METADATA_FILE}: [{path.name}] date_kind must be "reviewed" or "published"')
     return SourceFile(
         name=path.name,
         text=text,

@@ -13,22 +13,40 @@ STATE_VERSION = 1
 _MAX_STATE_QUERY = 300
 
 SmalltalkKind = Literal["greeting", "thanks", "bye", "identity", "help"]
+_SMALLTALK_PATTERNS: tuple[tuple[SmalltalkKind, str], ...] = (
+    ("greeting", r"hi+|hello+|hey+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|hola"),
+    (
+        "thanks",
+        r"(?:ok(?:ay)? |great |perfect |awesome |cool )?(?:thanks?|thank you|thx|ty|cheers|"
+        r"much appreciated|appreciate it|that helps|that helped|helpful|got it|great|perfect|awesome)",
+    ),
+    (
+        "bye",
+        r"(?:ok(?:ay)? )?(?:bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|good night|that'?s all|"
+        r"that is all|i'?m done|done|farewell|take care)",
+    ),
+    (
+        "identity",
+        r"who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|what'?s your name|what is your name|"
+        r"are (?:you|u) (?:a |an )?(?:real )?(?:bot|robot|human|real|person|ai|computer|machine)|"
+        r"am i (?:talking|chatting|speaking) (?:to|with) (?:a )?(?:bot|human|person|real person)",
+    ),
+    (
+        "help",
+        r"help|help me|what can (?:you|u|i) (?:do|ask|say)|what can you help (?:me )?with|"
+        r"what do (?:you|u) know(?: about)?|what (?:can|should) i ask(?: you)?|how does this work|"
+        r"what topics(?: do you cover| can you help with)?|menu|options|commands|what do you do|"
+        r"what (?:kind|kinds|sort|sorts|type|types) of (?:questions|stuff|things)"
+        r"(?: can (?:you|i) (?:answer|ask)(?: you)?)?|how do i use (?:this|you)",
+    ),
+)
+# Polite tails that may follow any small-talk phrase ("thanks, have a good day").
+_TAIL = (
+    r"(?:[\s,]+(?:there|faqbot|bot|again|so much|very much|a lot|all|everyone|that helped|that helps|"
+    r"that's helpful|have a (?:good|nice|great) (?:day|one|night|evening)|for (?:your|the) help|for helping))*$"
+)
 _SMALLTALK: tuple[tuple[SmalltalkKind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(rf"^(?:{pattern})(?:\s+(?:there|faqbot|bot|again|so much|very much|a lot|all|everyone))*$"))
-    for kind, pattern in (
-        ("greeting", r"hi+|hello+|hey+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|hola"),
-        ("thanks", r"(?:ok(?:ay)? |great |perfect |awesome |cool )?(?:thanks?|thank you|thx|ty|cheers|"
-                   r"much appreciated|appreciate it|that helps|that helped|helpful|got it|great|perfect|awesome)"),
-        ("bye", r"(?:ok(?:ay)? )?(?:bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|good night|that'?s all|"
-                r"that is all|i'?m done|done|farewell|take care)"),
-        ("identity", r"who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|what'?s your name|what is your name|"
-                     r"are (?:you|u) (?:a |an )?(?:bot|robot|human|real|person|ai|computer|machine)|"
-                     r"am i (?:talking|chatting|speaking) (?:to|with) (?:a )?(?:bot|human|person|real person)"),
-        ("help", r"help|help me|what can (?:you|u|i) (?:do|ask|say)|what can you help (?:me )?with|"
-                 r"what do (?:you|u) know(?: about)?|what (?:can|should) i ask(?: you)?|how does this work|"
-                 r"what topics(?: do you cover| can you help with)?|menu|options|commands|what do you do|"
-                 r"what kind of questions(?: can (?:you|i) (?:answer|ask))?|how do i use (?:this|you)"),
-    )
+    (kind, re.compile(rf"^(?:{pattern}){_TAIL}")) for kind, pattern in _SMALLTALK_PATTERNS
 )
 _GREETING_PREFIX = re.compile(r"^(?:hi+|hello+|hey+|hiya|good (?:morning|afternoon|evening))(?:\s+there)?[\s,!.:-]+")
 _POLITE_SUFFIX = re.compile(r"[\s,!.]+(?:thanks?|thank you|thx|please|pls)[\s!.]*$")
@@ -38,7 +56,9 @@ _MORE = re.compile(
     r"(?:can you |could you |please )?(?:elaborate|expand)(?: on (?:that|it|this))?|more please|next|and then)"
     r"(?: please)?$"
 )
-_WHAT_ABOUT = re.compile(r"^(?:and |ok(?:ay)? |so )?(?:what|how) about (?:for |with )?(?P<rest>.+)$|^and (?:for |with )?(?P<rest2>.+)$")
+_WHAT_ABOUT = re.compile(
+    r"^(?:and |ok(?:ay)? |so )?(?:what|how) about (?:for |with )?(?P<rest>.+)$|^and (?:for |with )?(?P<rest2>.+)$"
+)
 _PRONOUN = re.compile(r"\b(it|its|they|them|this|that|these|those|one)\b")
 _RESET = re.compile(r"^(?:reset|start over|restart|new conversation|clear|forget (?:it|that|everything))$")
 
@@ -54,8 +74,13 @@ class ConversationState:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the `state` of the reply contract)."""
-        return {"v": STATE_VERSION, "topic": self.topic, "last_id": self.last_id,
-                "last_query": self.last_query, "turns": self.turns}
+        return {
+            "v": STATE_VERSION,
+            "topic": self.topic,
+            "last_id": self.last_id,
+            "last_query": self.last_query,
+            "turns": self.turns,
+        }
 
     @classmethod
     def from_any(cls, data: Any, topics: tuple[str, ...]) -> ConversationState:
@@ -65,8 +90,9 @@ class ConversationState:
         topic = data.get("topic") if data.get("topic") in topics else None
         last_id = data.get("last_id") if isinstance(data.get("last_id"), str) else None
         last_query = data.get("last_query") if isinstance(data.get("last_query"), str) else None
-        turns = data.get("turns") if isinstance(data.get("turns"), int) and not isinstance(data.get("turns"), bool) else 0
-        return cls(topic, last_id, (last_query or "")[:_MAX_STATE_QUERY] or None, max(0, min(int(turns), 10**6)))
+        raw_turns = data.get("turns")
+        turns = raw_turns if isinstance(raw_turns, int) and not isinstance(raw_turns, bool) else 0
+        return cls(topic, last_id, (last_query or "")[:_MAX_STATE_QUERY] or None, max(0, min(turns, 10**6)))
 
     def after(self, *, topic: str | None, last_id: str | None, last_query: str | None) -> ConversationState:
         """The state after one more turn."""
@@ -86,12 +112,12 @@ def strip_pleasantries(text: str) -> str:
 
 
 def is_more_request(text: str) -> bool:
-    """"tell me more", "go on", "what else": continue from the last answer."""
+    """ "tell me more", "go on", "what else": continue from the last answer."""
     return bool(_MORE.match(_bare(text)))
 
 
 def is_reset(text: str) -> bool:
-    """"reset", "start over": forget the conversation."""
+    """ "reset", "start over": forget the conversation."""
     return bool(_RESET.match(_bare(text)))
 
 

@@ -18,7 +18,7 @@ from faqbot.safety import emergency_message, red_flags
 from faqbot.settings import EngineSettings
 from faqbot.text import clean_input
 
-_SUGGESTION_FLOOR = 0.12
+_SUGGESTION_FLOOR = 0.05
 _STARTERS = 4
 
 
@@ -51,8 +51,10 @@ class Engine:
         if flags:
             number = self.settings.emergency_number
             return compose.emergency_reply(
-                emergency_message(flags, number), number, self._disclaimers(), current.after(
-                    topic=current.topic, last_id=current.last_id, last_query=current.last_query)
+                emergency_message(flags, number),
+                number,
+                self._disclaimers(),
+                current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query),
             )
         if not message.strip(" ?!.,;:-"):
             return self._smalltalk("empty", current)
@@ -77,11 +79,11 @@ class Engine:
 
     def _answer(self, question: str, current: ConversationState) -> Reply:
         query, context_topic = self._resolve(question, current)
-        candidates = rank(self.index.score(query.expanded), self.kb.pairs, query, context_topic)
+        candidates = rank(self.index.score(query.focus), self.kb.pairs, query, context_topic)
         best = candidates[0]
         topic = self._topic_of(query, best.pair, context_topic)
         if best.confidence < self.settings.answer_threshold:
-            offered = [c.pair for c in candidates[:3] if c.score >= _SUGGESTION_FLOOR] or self.starter_questions(3)
+            offered = [c.pair for c in candidates[:3] if c.confidence >= _SUGGESTION_FLOOR] or self.starter_questions(3)
             new_state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
             return compose.choice_reply(
                 "fallback", compose.FALLBACK_LEAD, offered, self._disclaimers(query=question), new_state
@@ -115,7 +117,7 @@ class Engine:
         return query, current.topic
 
     def _continue(self, current: ConversationState) -> Reply:
-        """"Tell me more": the next section of the same document."""
+        """ "Tell me more": the next section of the same document."""
         last = self.kb.pair(current.last_id) if current.last_id else None
         if last is None:
             return self._smalltalk("help", current)
@@ -128,7 +130,11 @@ class Engine:
         pair = following[0]
         new_state = current.after(topic=current.topic, last_id=pair.id, last_query=pair.question)
         return compose.answer_reply(
-            pair, 1.0, self._disclaimers(pair=pair), new_state, following[1:3],
+            pair,
+            1.0,
+            self._disclaimers(pair=pair),
+            new_state,
+            following[1:3],
         )
 
     def _too_close(self, candidates: list[Candidate], query: AnalysedQuery) -> list[QAPair]:
@@ -137,8 +143,10 @@ class Engine:
             return []
         best = candidates[0]
         rivals = [
-            c for c in candidates[1:3]
-            if best.score - c.score < self.settings.clarify_margin and set(c.pair.topics) != set(best.pair.topics)
+            c
+            for c in candidates[1:3]
+            if best.confidence - c.confidence < self.settings.clarify_margin
+            and set(c.pair.topics) != set(best.pair.topics)
             and c.confidence >= self.settings.answer_threshold
         ]
         return [best.pair, *(c.pair for c in rivals)] if rivals else []
@@ -155,12 +163,13 @@ class Engine:
 
     def _smalltalk(self, intent: str, current: ConversationState) -> Reply:
         new_state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
-        return compose.smalltalk_reply(
-            intent, self.topics, self.starter_questions(), self._disclaimers(), new_state
-        )
+        return compose.smalltalk_reply(intent, self.topics, self.starter_questions(), self._disclaimers(), new_state)
 
     def _disclaimers(self, query: str = "", pair: QAPair | None = None) -> tuple[str, ...]:
         return choose_disclaimers(
-            self.kb.disclaimers, query=query, section_id=pair.id if pair else None,
-            doc_file=pair.doc.file if pair else None, limit=self.settings.max_disclaimers,
+            self.kb.disclaimers,
+            query=query,
+            section_id=pair.id if pair else None,
+            doc_file=pair.doc.file if pair else None,
+            limit=self.settings.max_disclaimers,
         )

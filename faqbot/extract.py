@@ -206,7 +206,7 @@ def _repair_lead_ins(body: list[Block]) -> list[str]:
 
 
 def _trim_connector(sentence: str) -> str | None:
-    """"... pain, such as:" -> "... pain."; a lead-in that only makes sense with its list is dropped."""
+    """ "... pain, such as:" -> "... pain."; a lead-in that only makes sense with its list is dropped."""
     match = _DANGLING_CONNECTOR.match(sentence)
     return match["keep"] + "." if match else None
 

@@ -64,9 +64,9 @@ def is_furniture_line(line: str) -> bool:
     """A one-line block that is never content: editorial links, phone banners, bylines."""
     stripped = line.strip()
     return bool(
-        _EDITORIAL.search(stripped) and len(stripped.split()) <= 12
+        (_EDITORIAL.search(stripped) and len(stripped.split()) <= 12)
         or _PHONE_BANNER.match(stripped)
-        or _BYLINE.match(stripped) and len(stripped.split()) <= 12
+        or (_BYLINE.match(stripped) and len(stripped.split()) <= 12)
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,28 +44,30 @@ class RetrievalIndex:
         self._words = TfidfVectorizer(
             token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True, dtype=np.float64
         ).fit([analyse(text) for text in section_texts])
-        self._chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float64
-        ).fit([char_form(t) for _, t in question_rows] + [char_form(p.body) for p in pairs])
-        self._question_words = self._words.transform([analyse(t) for _, t in question_rows])
-        self._question_chars = self._chars.transform([char_form(t) for _, t in question_rows])
-        self._bodies = self._words.transform([analyse(" ".join((*p.path, p.body))) for p in pairs])
-        self._sentences = self._words.transform([analyse(t) for _, t in sentence_rows])
+        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float64).fit(
+            [char_form(t) for _, t in question_rows] + [char_form(p.body) for p in pairs]
+        )
+        self._word_query = _QueryVectoriser(self._words)
+        self._char_query = _QueryVectoriser(self._chars)
+        self._question_words = _by_feature(self._words.transform([analyse(t) for _, t in question_rows]))
+        self._question_chars = _by_feature(self._chars.transform([char_form(t) for _, t in question_rows]))
+        self._bodies = _by_feature(self._words.transform([analyse(" ".join((*p.path, p.body))) for p in pairs]))
+        self._sentences = _by_feature(self._words.transform([analyse(t) for _, t in sentence_rows]))
         self._question_analysed = [analyse(t) for _, t in question_rows]
 
     def score(self, expanded_query: str) -> FieldScores:
         """Similarity of the (corrected, synonym-expanded) query to every pair, field by field."""
         analysed = analyse(expanded_query)
-        query_words = self._words.transform([analysed])
-        query_chars = self._chars.transform([char_form(expanded_query)])
-        fuzzy_rows = process.cdist(
-            [analysed], self._question_analysed, scorer=fuzz.token_set_ratio, dtype=np.float64
-        )[0] / 100.0
+        words = self._word_query.vector(analysed)
+        chars = self._char_query.vector(char_form(expanded_query))
+        fuzzy_rows = (
+            process.cdist([analysed], self._question_analysed, scorer=fuzz.token_set_ratio, dtype=np.float64)[0] / 100.0
+        )
         return FieldScores(
-            question=self._best_per_pair(_cosine(self._question_words, query_words), self._question_owner),
-            body=_cosine(self._bodies, query_words),
-            sentence=self._best_per_pair(_cosine(self._sentences, query_words), self._sentence_owner),
-            chars=self._best_per_pair(_cosine(self._question_chars, query_chars), self._question_owner),
+            question=self._best_per_pair(_cosine(self._question_words, words), self._question_owner),
+            body=_cosine(self._bodies, words),
+            sentence=self._best_per_pair(_cosine(self._sentences, words), self._sentence_owner),
+            chars=self._best_per_pair(_cosine(self._question_chars, chars), self._question_owner),
             fuzzy=self._best_per_pair(fuzzy_rows, self._question_owner),
         )
 
@@ -78,6 +81,37 @@ class RetrievalIndex:
         return best
 
 
-def _cosine(rows: csr_matrix, query: csr_matrix) -> NDArray[np.float64]:
-    """Rows and query are L2-normalised by the vectoriser, so the dot product is the cosine."""
-    return np.asarray((rows @ query.T).toarray()).ravel()
+class _QueryVectoriser:
+    """The fitted vectoriser's analyser, vocabulary and IDF applied to one query without sklearn's per-call
+    validation, which costs about ten times the arithmetic for a single short text."""
+
+    def __init__(self, fitted: TfidfVectorizer) -> None:
+        self._analyse = fitted.build_analyzer()
+        self._vocabulary: dict[str, int] = fitted.vocabulary_
+        self._idf: NDArray[np.float64] = fitted.idf_
+        self._sublinear = bool(fitted.sublinear_tf)
+
+    def vector(self, text: str) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """Feature indices and L2-normalised TF-IDF weights of the text (unknown features dropped)."""
+        counts = Counter(self._vocabulary[t] for t in self._analyse(text) if t in self._vocabulary)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        weights = (1.0 + np.log(tf) if self._sublinear else tf) * self._idf[index]
+        return index, weights / np.linalg.norm(weights)
+
+
+def _by_feature(rows: csr_matrix) -> NDArray[np.float64]:
+    """Rows x features as a dense features x rows array, so a query's few features select a few rows."""
+    return np.ascontiguousarray(rows.T.toarray())
+
+
+def _cosine(
+    by_feature: NDArray[np.float64], query: tuple[NDArray[np.int64], NDArray[np.float64]]
+) -> NDArray[np.float64]:
+    """Rows and query are L2-normalised, so the dot product over the query's features is the cosine."""
+    index, weights = query
+    if not len(index):
+        return np.zeros(by_feature.shape[1], dtype=np.float64)
+    return np.asarray(weights @ by_feature[index], dtype=np.float64)

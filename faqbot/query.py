@@ -11,17 +11,128 @@ from rapidfuzz.distance import Levenshtein
 from faqbot.text import STOP_WORDS, stem, words
 
 # Everyday words that carry no topic of their own: they never make a question "about something else".
-GENERIC_WORDS: frozenset[str] = frozenset("""
-able ask asked asking answer anything anyone anybody bad better big body can come common could day days
-does doing done everything explain expect fine get gets getting give go goes going good got happen happens
-happened help helps hello hey hi idea important info information just know kind learn like likely little look
-lots make makes matter mean means need needs normal ok okay people person place point possible pretty probably
-question questions quick real really right say says see seem should someone something soon start started stuff
-sure talk tell thank thanks thing things think true try trying typical typically usual usually want wanted way
-ways well wonder wondering work works worth would wrong yes yeah
-""".split())
-
-_MIN_CORRECTABLE = 4
+GENERIC_WORDS: frozenset[str] = frozenset(
+    [
+        "able",
+        "ask",
+        "asked",
+        "asking",
+        "answer",
+        "anything",
+        "anyone",
+        "anybody",
+        "bad",
+        "better",
+        "big",
+        "body",
+        "can",
+        "come",
+        "common",
+        "could",
+        "day",
+        "days",
+        "does",
+        "doing",
+        "done",
+        "everything",
+        "explain",
+        "expect",
+        "fine",
+        "get",
+        "gets",
+        "getting",
+        "give",
+        "go",
+        "goes",
+        "going",
+        "good",
+        "got",
+        "happen",
+        "happens",
+        "happened",
+        "help",
+        "helps",
+        "hello",
+        "hey",
+        "hi",
+        "idea",
+        "important",
+        "info",
+        "information",
+        "just",
+        "know",
+        "kind",
+        "learn",
+        "like",
+        "likely",
+        "little",
+        "look",
+        "lots",
+        "make",
+        "makes",
+        "matter",
+        "mean",
+        "means",
+        "need",
+        "needs",
+        "normal",
+        "ok",
+        "okay",
+        "people",
+        "person",
+        "place",
+        "point",
+        "possible",
+        "pretty",
+        "probably",
+        "question",
+        "questions",
+        "quick",
+        "real",
+        "really",
+        "right",
+        "say",
+        "says",
+        "see",
+        "seem",
+        "should",
+        "someone",
+        "something",
+        "soon",
+        "start",
+        "started",
+        "stuff",
+        "sure",
+        "talk",
+        "tell",
+        "thank",
+        "thanks",
+        "thing",
+        "things",
+        "think",
+        "true",
+        "try",
+        "trying",
+        "typical",
+        "typically",
+        "usual",
+        "usually",
+        "want",
+        "wanted",
+        "way",
+        "ways",
+        "well",
+        "wonder",
+        "wondering",
+        "work",
+        "works",
+        "worth",
+        "would",
+        "wrong",
+        "yes",
+        "yeah",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -35,8 +146,9 @@ class Vocabulary:
     topics: Mapping[str, tuple[tuple[str, ...], ...]]
 
     @classmethod
-    def build(cls, texts: Iterable[str], synonyms: Mapping[str, tuple[str, ...]],
-              topics: Mapping[str, tuple[str, ...]]) -> Vocabulary:
+    def build(
+        cls, texts: Iterable[str], synonyms: Mapping[str, tuple[str, ...]], topics: Mapping[str, tuple[str, ...]]
+    ) -> Vocabulary:
         """Collect the vocabulary from corpus texts, synonyms and topic terms."""
         corpus_words = {w for text in texts for w in words(text)}
         synonym_map: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -46,7 +158,9 @@ class Vocabulary:
             corpus_words.update(words(canonical))
         variant_words = {w for variant in synonym_map for w in variant}
         known = frozenset(corpus_words | variant_words | STOP_WORDS | GENERIC_WORDS)
-        correctable = tuple(sorted(w for w in corpus_words | variant_words if len(w) >= _MIN_CORRECTABLE))
+        # Order decides ties: a function word beats a rarer corpus word at the same distance ("wat" -> "what").
+        ordered = [*sorted(STOP_WORDS), *sorted(corpus_words | variant_words), *sorted(GENERIC_WORDS)]
+        correctable = tuple(dict.fromkeys(w for w in ordered if len(w) >= 3))
         topic_terms = {topic: tuple(tuple(words(term)) for term in terms) for topic, terms in topics.items()}
         known_stems = frozenset(stem(w) for w in corpus_words | variant_words)
         return cls(known, known_stems, correctable, {" ".join(k): v for k, v in synonym_map.items()}, topic_terms)
@@ -63,6 +177,7 @@ class AnalysedQuery:
     text: str
     words: tuple[str, ...]
     expanded: str
+    focus: str
     content: tuple[str, ...]
     unknown: tuple[str, ...]
     topics: tuple[str, ...]
@@ -74,13 +189,16 @@ def analyse_query(text: str, vocabulary: Vocabulary) -> AnalysedQuery:
     unknown = tuple(w for w in corrected if not vocabulary.knows(w))
     expansions = _synonym_expansions(corrected, vocabulary.synonyms)
     content = tuple(w for w in corrected if w not in STOP_WORDS and w not in GENERIC_WORDS)
+    topics = named_topics(corrected, vocabulary.topics)
+    expanded = " ".join((*corrected, *expansions))
     return AnalysedQuery(
         text=text,
         words=corrected,
-        expanded=" ".join((*corrected, *expansions)),
+        expanded=expanded,
+        focus=_without_topic_terms(expanded, vocabulary.topics) if topics else expanded,
         content=content,
         unknown=unknown,
-        topics=named_topics(corrected, vocabulary.topics),
+        topics=topics,
     )
 
 
@@ -89,13 +207,23 @@ def named_topics(query_words: tuple[str, ...], topics: Mapping[str, tuple[tuple[
     joined = f" {' '.join(query_words)} "
     stemmed = f" {' '.join(stem(w) for w in query_words)} "
     return tuple(
-        topic for topic, terms in topics.items()
+        topic
+        for topic, terms in topics.items()
         if any(f" {' '.join(t)} " in joined or f" {' '.join(stem(w) for w in t)} " in stemmed for t in terms)
     )
 
 
+def _without_topic_terms(text: str, topics: Mapping[str, tuple[tuple[str, ...], ...]]) -> str:
+    """The query without the words naming its topics, so retrieval weighs what is asked *about* the topic."""
+    remaining = f" {text} "
+    for terms in topics.values():
+        for term in sorted(terms, key=len, reverse=True):
+            remaining = remaining.replace(f" {' '.join(term)} ", " ")
+    return remaining.strip() if any(w not in STOP_WORDS for w in remaining.split()) else text
+
+
 def _correct(word: str, vocabulary: Vocabulary) -> str:
-    if vocabulary.knows(word) or len(word) < _MIN_CORRECTABLE:
+    if vocabulary.knows(word) or len(word) < 3:
         return word
     allowed = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
     match = process.extractOne(word, vocabulary.correctable, scorer=Levenshtein.distance, score_cutoff=allowed)

@@ -21,8 +21,8 @@ class EngineSettings:
 
     corpus: Path = DEFAULT_CORPUS
     emergency_number: str = "911"
-    answer_threshold: float = 0.5
-    clarify_margin: float = 0.06
+    answer_threshold: float = 0.2
+    clarify_margin: float = 0.05
     max_input_chars: int = 1000
     max_disclaimers: int = 3
 

@@ -1,0 +1,187 @@
+"""The non-interactive terminal commands: `faqbot ask`, `faqbot kb` and `faqbot eval`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from adapters.errors import UsageError
+from faqbot.baselines import bm25_baseline, tfidf_baseline
+from faqbot.engine import Engine
+from faqbot.evaluate import IN_SCOPE_CATEGORIES, CaseError, Summary, parse_cases, run_engine, run_retriever
+from faqbot.knowledge import KnowledgeBase
+from faqbot.settings import Settings
+
+
+def ask(args: argparse.Namespace, settings: Settings, out: TextIO | None = None, stdin: TextIO | None = None) -> int:
+    """Answer TURNs as one conversation, or each JSON line's conversation with --jsonl."""
+    out = out or sys.stdout
+    if args.jsonl:
+        if args.turns:
+            raise UsageError("give TURNs or --jsonl, not both")
+        return _ask_jsonl(Engine.from_settings(settings.engine), stdin or sys.stdin, out)
+    turns = [turn for turn in args.turns if turn.strip()]
+    if not turns:
+        raise UsageError('nothing to ask: give at least one TURN, e.g. faqbot ask "does acupuncture hurt?"')
+    engine = Engine.from_settings(settings.engine)
+    state: dict[str, Any] | None = None
+    for number, turn in enumerate(turns):
+        reply = engine.respond(turn, state)
+        state = reply.state
+        if args.json:
+            print(json.dumps(reply.to_dict(), ensure_ascii=False), file=out)
+        else:
+            print(("\n" if number else "") + reply.text, file=out)
+    return 0
+
+
+def _ask_jsonl(engine: Engine, stdin: TextIO, out: TextIO) -> int:
+    failures = seen = 0
+    for number, line in enumerate(stdin, start=1):
+        if not line.strip():
+            continue
+        seen += 1
+        try:
+            turns = _turns_of(line)
+        except ValueError as error:
+            failures += 1
+            print(json.dumps({"error": f"line {number}: {error}", "line": number}), file=out, flush=True)
+            continue
+        state: dict[str, Any] | None = None
+        for turn in turns:
+            reply = engine.respond(turn, state)
+            state = reply.state
+        print(json.dumps(reply.to_dict(), ensure_ascii=False), file=out, flush=True)
+    if not seen:
+        raise UsageError('no input: --jsonl reads lines like {"turns": ["does it hurt?"]} on stdin')
+    return 1 if failures else 0
+
+
+def _turns_of(line: str) -> list[str]:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON ({error.msg})") from None
+    turns = data.get("turns") if isinstance(data, dict) else None
+    if not isinstance(turns, list) or not turns or not all(isinstance(t, str) for t in turns):
+        raise ValueError('expected {"turns": ["a question", ...]} with at least one string')
+    return turns
+
+
+def kb(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:
+    """Print the extracted knowledge base (pairs, or disclaimers) for review."""
+    out = out or sys.stdout
+    base = Engine.from_settings(settings.engine).kb
+    if args.json:
+        print(json.dumps(_kb_json(base, args.disclaimers), ensure_ascii=False, indent=2), file=out)
+        return 0
+    if args.disclaimers:
+        for found in base.disclaimers:
+            print(f"[{found.category}] {found.doc.file} \u203a {found.section_id}\n  {found.text}\n", file=out)
+        return 0
+    for pair in base.pairs:
+        path = " \u203a ".join(pair.path)
+        print(f"{pair.id}\n  path:     {path}\n  question: {pair.question}", file=out)
+        print(f"  topics:   {', '.join(pair.topics)}\n  also:     {' | '.join(pair.alternates) or '-'}", file=out)
+        print("  " + pair.body.replace("\n", "\n  ") + "\n", file=out)
+    print(
+        f"{len(base.pairs)} Q&A pairs from {len(base.documents)} documents, {len(base.disclaimers)} disclaimers",
+        file=out,
+    )
+    return 0
+
+
+def _kb_json(base: KnowledgeBase, disclaimers_only: bool) -> Any:
+    disclaimers = [
+        {"text": d.text, "category": d.category, "file": d.doc.file, "section_id": d.section_id}
+        for d in base.disclaimers
+    ]
+    if disclaimers_only:
+        return disclaimers
+    pairs = [
+        {
+            "id": p.id,
+            "question": p.question,
+            "heading": p.heading,
+            "path": list(p.path),
+            "body": p.body,
+            "topics": list(p.topics),
+            "alternates": list(p.alternates),
+            "source": {"title": p.doc.title, "file": p.doc.file, "reviewed": p.doc.reviewed},
+        }
+        for p in base.pairs
+    ]
+    dropped = {file: list(lines) for file, lines in base.dropped.items()}
+    return {"pairs": pairs, "disclaimers": disclaimers, "dropped_as_furniture": dropped}
+
+
+def evaluate(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:
+    """Score the engine (and the baselines) on a case file and print the table."""
+    out = out or sys.stdout
+    cases = _read_cases(args.file)
+    engine = Engine.from_settings(settings.engine)
+    summaries = [run_engine("faqbot", engine.respond, cases)]
+    if not args.no_baselines:
+        summaries.append(run_retriever("tf-idf", tfidf_baseline(engine.kb.pairs), cases))
+        bm25 = bm25_baseline(engine.kb.pairs)
+        if bm25 is not None:
+            summaries.append(run_retriever("bm25", bm25, cases))
+    print(format_table(summaries), file=out)
+    if args.failures:
+        for outcome in summaries[0].outcomes:
+            if not outcome.ok:
+                print(
+                    f"MISS [{outcome.case.cat}] {outcome.case.turns} -> {outcome.got}; "
+                    f"expected {list(outcome.case.expect)}",
+                    file=out,
+                )
+    return 0
+
+
+def _read_cases(path: Path) -> list[Any]:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return parse_cases(handle)
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text") from None
+    except CaseError as error:
+        raise UsageError(f"{path}: {error}") from None
+
+
+def format_table(summaries: list[Summary]) -> str:
+    """One row per figure, one column per system."""
+    categories = sorted({o.case.cat for o in summaries[0].outcomes}, key=_category_order)
+    rows: list[tuple[str, ...]] = [("figure", "n", *(s.name for s in summaries))]
+    for cat in categories:
+        rows.append(_rate_row(f"category {cat}", summaries, lambda o, c=cat: o.case.cat == c))
+    rows.append(_rate_row("in-scope top-1", summaries, lambda o: o.case.in_scope))
+    rows.append(_rate_row("out-of-scope declined", summaries, lambda o: "@none" in o.case.expect))
+    rows.append(_rate_row("emergencies caught", summaries, lambda o: "@emergency" in o.case.expect))
+    first = summaries[0]
+    with_disclaimer = sum(o.has_disclaimer for o in first.outcomes)
+    rows.append(
+        ("replies with a disclaimer", str(len(first.outcomes)), f"{with_disclaimer}", *("-" for _ in summaries[1:]))
+    )
+    rows.append(("latency p50 (ms)", "", *(f"{s.latency_ms(0.5):.3f}" for s in summaries)))
+    rows.append(("latency p99 (ms)", "", *(f"{s.latency_ms(0.99):.3f}" for s in summaries)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+
+
+def _rate_row(label: str, summaries: list[Summary], keep: Any) -> tuple[str, ...]:
+    cells = []
+    total = 0
+    for summary in summaries:
+        correct, total = summary.rate(keep)
+        cells.append(f"{100 * correct / total:5.1f}% ({correct})" if total else "-")
+    return (label, str(total), *cells)
+
+
+def _category_order(cat: str) -> tuple[int, str]:
+    order = [*IN_SCOPE_CATEGORIES, "oos", "trap", "emergency", "smalltalk"]
+    return (order.index(cat) if cat in order else len(order), cat)
