@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
@@ -131,7 +131,12 @@ class SlackBot:
 
 
 def build_app(
-    bot: SlackBot, client: WebClient, *, signing_secret: str | None, verify_token: bool = True
+    bot: SlackBot,
+    client: WebClient,
+    *,
+    signing_secret: str | None,
+    verify_token: bool = True,
+    executor: Executor | None = None,
 ) -> App:
     """The bolt App with every listener registered; signing_secret None means Socket Mode."""
     app = App(
@@ -141,7 +146,7 @@ def build_app(
         request_verification_enabled=signing_secret is not None,
         token_verification_enabled=verify_token,
         # Events are acked before the listener runs; answering takes a few ms plus one Web API call.
-        listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="faqbot-slack"),
+        listener_executor=executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="faqbot-slack"),
         logger=logging.getLogger("faqbot.slack.bolt"),
     )
     app.use(bot.skip_redeliveries)
