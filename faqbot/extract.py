@@ -113,7 +113,7 @@ def _classify_run(run: list[str], wrapped: bool, result: ParsedDocument) -> list
     if bullet_at is not None:
         lead = _classify_run(run[:bullet_at], wrapped, result) if bullet_at else []
         return [*lead, Block("bullets", "\n".join(_bullet_items(run[bullet_at:])))]
-    if len(run) > 1 and not wrapped:
+    if len(run) > 1 and not wrapped and not _breaks_mid_sentence(run):
         result.dropped.append(text)  # an image's alt text and caption scraped as separate lines
         return []
     text = _md_plain(text)
@@ -123,6 +123,14 @@ def _classify_run(run: list[str], wrapped: bool, result: ParsedDocument) -> list
         result.dropped.append(text)  # a caption or standfirst: no sentence punctuation, too long for a heading
         return []
     return [Block("text", text)]
+
+
+def _breaks_mid_sentence(run: list[str]) -> bool:
+    """A paragraph wrapped at a fixed width: a line ends without punctuation and the next goes on in lower case."""
+    return any(
+        not fur.ends_like_sentence(line) and following.strip()[:1].islower()
+        for line, following in zip(run, run[1:], strict=False)
+    )
 
 
 def _capture_date(line: str, result: ParsedDocument) -> bool:

@@ -1,0 +1,178 @@
+"""Retrieval, dialogue and safety behaviour of engine.respond, checked against the reply contract."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from faqbot.engine import Engine
+from faqbot.knowledge import KnowledgeBase
+from faqbot.models import REPLY_KINDS, Reply
+from faqbot.settings import EngineSettings
+
+
+def converse(engine: Engine, *turns: str) -> Reply:
+    state: dict[str, Any] | None = None
+    reply = None
+    for turn in turns:
+        reply = engine.respond(turn, state)
+        state = reply.state
+    assert reply is not None
+    return reply
+
+
+def heading(reply: Reply) -> str | None:
+    return reply.answer.heading if reply.kind == "answer" and reply.answer else None
+
+
+def assert_contract(reply: Reply, corpus_text: str) -> None:
+    data = json.loads(json.dumps(reply.to_dict()))
+    assert data["kind"] in REPLY_KINDS
+    assert set(data) >= {"kind", "text", "answer", "suggestions", "disclaimers", "state"}
+    assert data["disclaimers"] and all(d in corpus_text and d in data["text"] for d in data["disclaimers"])
+    if data["answer"] is not None:
+        assert set(data["answer"]) >= {"id", "question", "heading", "body", "source", "confidence"}
+        assert set(data["answer"]["source"]) >= {"title", "file", "reviewed"}
+        assert 0.0 <= data["answer"]["confidence"] <= 1.0
+        assert data["answer"]["body"] in data["text"]
+    for suggestion in data["suggestions"]:
+        assert set(suggestion) == {"id", "question", "heading"}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Does acupuncture hurt?", {"Does acupuncture hurt?"}),
+        ("is acupuncture covered by my insurance", {"Is acupuncture covered by insurance?"}),
+        ("how long do the needles stay in", {"How long do the needles stay in?"}),
+        ("who can do dry needling", {"Who performs dry needling and acupuncture?"}),
+        ("does acupunture hurt", {"Does acupuncture hurt?"}),
+        ("what is auricular acupuncture", {"What is auricular acupuncture?"}),
+        ("how often should I go for acupuncture", {"How often should I get treatments?"}),
+        ("can I drive home after acupuncture", {"What happens after an acupuncture treatment?"}),
+    ],
+)
+def test_answers_common_questions(engine: Engine, corpus_text: str, question: str, expected: set[str]) -> None:
+    reply = engine.respond(question, None)
+    assert heading(reply) in expected
+    assert_contract(reply, corpus_text)
+
+
+def test_answer_is_the_documents_text_with_its_source(engine: Engine, kb: KnowledgeBase) -> None:
+    reply = engine.respond("does acupuncture hurt?", None)
+    assert reply.answer is not None
+    pair = kb.pair(reply.answer.id)
+    assert pair is not None and reply.answer.body == pair.body
+    assert "Source: Acupuncture › Procedure Details › Does acupuncture hurt?" in reply.text
+    assert reply.answer.reviewed == "2023-05-16"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Is acupuncture safe during pregnancy?", "Do you do cupping?", "What are your opening hours?",
+     "What's the weather like today?", "What foods are high in iron?", "How many calories do I burn in a day?",
+     "Is earthing good for you?", "Can a chiropractor fix my back?"],
+)
+def test_out_of_scope_is_declined_with_suggestions(engine: Engine, corpus_text: str, question: str) -> None:
+    reply = engine.respond(question, None)
+    assert reply.kind == "fallback"
+    assert "documents don't cover" in reply.text and "healthcare provider" in reply.text
+    assert 1 <= len(reply.suggestions) <= 3
+    assert_contract(reply, corpus_text)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["I have crushing chest pain", "i cant breathe", "I want to kill myself", "the bleeding won't stop",
+     "my mum just fainted", "his face is drooping and his speech is slurred", "my throat is swelling up",
+     "I got acupuncture yesterday and now my chest hurts and I can't catch my breath",
+     "does acupuncture hurt? also I think I'm having a stroke"],
+)
+def test_emergencies_get_the_emergency_number_and_nothing_else_medical(
+    engine: Engine, corpus_text: str, message: str
+) -> None:
+    reply = engine.respond(message, None)
+    assert reply.kind == "emergency" and reply.answer is None and not reply.suggestions
+    assert "Call 911" in reply.text and reply.emergency_number == "911"
+    assert_contract(reply, corpus_text)
+
+
+def test_emergency_number_is_configurable(kb: KnowledgeBase) -> None:
+    engine = Engine(kb, EngineSettings(emergency_number="112"))
+    reply = engine.respond("I can't breathe", None)
+    assert "Call 112" in reply.text and "911" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("message", "lead"),
+    [("hi", "Hello"), ("thanks!", "welcome"), ("bye", "Goodbye"), ("who are you?", "faqbot"),
+     ("what can you do?", "I can answer questions about acupuncture and dry needling")],
+)
+def test_small_talk(engine: Engine, corpus_text: str, message: str, lead: str) -> None:
+    reply = engine.respond(message, None)
+    assert reply.kind == "smalltalk" and lead in reply.text
+    assert_contract(reply, corpus_text)
+
+
+def test_greeting_with_a_question_answers_the_question(engine: Engine) -> None:
+    assert heading(engine.respond("hi! is acupuncture covered by insurance?", None)) == (
+        "Is acupuncture covered by insurance?"
+    )
+
+
+def test_follow_up_pronoun_resolves_to_the_conversation_topic(engine: Engine) -> None:
+    reply = converse(engine, "What is dry needling?", "Does it hurt?")
+    assert heading(reply) == "How does it feel?"
+    assert reply.state["topic"] == "dry needling"
+
+
+def test_what_about_asks_the_last_question_for_the_other_topic(engine: Engine) -> None:
+    first = converse(engine, "Does dry needling hurt?")
+    assert heading(first) == "How does it feel?"
+    swapped = converse(engine, "Does dry needling hurt?", "what about acupuncture?")
+    assert heading(swapped) in {"Does acupuncture hurt?", "How does it feel?"}
+    assert swapped.state["topic"] == "acupuncture"
+
+
+def test_tell_me_more_continues_with_the_next_section(engine: Engine) -> None:
+    first = converse(engine, "does acupuncture hurt")
+    more = converse(engine, "does acupuncture hurt", "tell me more")
+    assert more.kind == "answer" and more.answer is not None and first.answer is not None
+    assert more.answer.id != first.answer.id and more.answer.title == first.answer.title
+
+
+def test_ambiguous_question_without_context_asks_which_one(engine: Engine) -> None:
+    reply = engine.respond("does it hurt?", None)
+    assert reply.kind == "clarify" and len(reply.suggestions) >= 2
+    assert "Did you mean" in reply.text
+
+
+def test_medication_question_carries_the_medication_statement(engine: Engine) -> None:
+    reply = engine.respond("Can I stop taking my medication once acupuncture works?", None)
+    assert any("prescribed medications" in d for d in reply.disclaimers)
+
+
+def test_every_reply_carries_a_general_disclaimer(engine: Engine) -> None:
+    for message in ("hi", "does it hurt", "what about cupping", "I can't breathe", "tell me more", ""):
+        reply = engine.respond(message, None)
+        assert any("healthcare provider" in d for d in reply.disclaimers), message
+
+
+def test_state_is_small_json_and_the_engine_keeps_no_memory(engine: Engine) -> None:
+    reply = converse(engine, "what is dry needling", "does it hurt")
+    assert len(json.dumps(reply.state)) < 600
+    again = engine.respond("does it hurt", None)
+    assert again.kind == "clarify"  # the earlier conversation left nothing behind in the engine
+
+
+@pytest.mark.parametrize("state", [None, {}, {"v": 99}, {"v": 1, "topic": 5, "turns": "x"}, [1, 2], "junk"])
+def test_malformed_state_starts_a_fresh_conversation(engine: Engine, state: Any) -> None:
+    reply = engine.respond("does acupuncture hurt", state)
+    assert heading(reply) == "Does acupuncture hurt?" and reply.state["v"] == 1
+
+
+def test_reset_forgets_the_topic(engine: Engine) -> None:
+    reply = converse(engine, "what is dry needling", "reset")
+    assert reply.kind == "smalltalk" and reply.state["topic"] is None

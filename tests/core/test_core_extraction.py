@@ -1,0 +1,160 @@
+"""Extraction from the bundled documents and from documents a clinic might add."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faqbot.corpus import CorpusError
+from faqbot.knowledge import KnowledgeBase, load_knowledge_base
+from faqbot.text import split_sentences
+
+ACUPUNCTURE = [
+    "Acupuncture", "What is acupuncture?", "What does acupuncture treat?", "Are there different types of acupuncture?",
+    "What is auricular acupuncture?", "How does acupuncture work?", "What happens during an acupuncture treatment?",
+    "Does acupuncture hurt?", "What happens after an acupuncture treatment?", "What are the benefits of acupuncture?",
+    "What are the risks or complications of acupuncture?", "How often should I get treatments?",
+    "Will I need any other treatments besides acupuncture?", "Dry needling vs. acupuncture – what’s the difference?",
+    "Is acupuncture covered by insurance?", "A note from Cleveland Clinic",
+]
+DRY_NEEDLING = [
+    "What’s the Difference Between Dry Needling and Acupuncture?", "Dry needling vs. acupuncture",
+    "Origins of the practices", "Where do the needles go?", "How does it feel?", "How long does it take to feel relief?",
+    "How long do the needles stay in?", "Other differences between dry needling and acupuncture",
+    "Who performs dry needling and acupuncture?", "Which one should you try?",
+]
+GROUPS = ["Procedure Details", "Risks / Benefits", "Recovery and Outlook", "When To Call the Doctor",
+          "Additional Common Questions"]
+FURNITURE = ["Advertising", "editorial process", "Related Articles", "Trending Topics", "216.448.4325", "Earthing",
+             "Foods High In Iron", "Calories", "Close up of hand", "Last reviewed", "Medically Reviewed",
+             "Kinesiology", "February 13, 2024/Chronic Pain", "Person smiling", "a person’s back."]
+
+
+def test_every_heading_of_both_documents_is_a_pair_with_text(kb: KnowledgeBase) -> None:
+    by_file = {doc.file: [p.heading for p in kb.pairs if p.doc.file == doc.file] for doc in kb.documents}
+    assert by_file["acupuncture.txt"] == ACUPUNCTURE
+    assert by_file["dry-needling-vs-acupuncture.txt"] == DRY_NEEDLING
+    assert all(len(p.body) > 40 for p in kb.pairs)
+
+
+def test_group_headings_are_paths_not_answers(kb: KnowledgeBase) -> None:
+    headings = {p.heading for p in kb.pairs}
+    assert not headings & set(GROUPS)
+    hurt = next(p for p in kb.pairs if p.heading == "Does acupuncture hurt?")
+    assert hurt.path == ("Procedure Details", "Does acupuncture hurt?")
+    intro = next(p for p in kb.pairs if p.id == "acupuncture/intro")
+    assert intro.body.startswith("Acupuncture is a traditional Chinese method")
+
+
+def test_answers_are_the_documents_own_sentences(kb: KnowledgeBase, corpus_text: str) -> None:
+    for pair in kb.pairs:
+        for paragraph in pair.body.split("\n"):
+            for sentence in split_sentences(paragraph.removeprefix("• ")):
+                if sentence.endswith(":") or not sentence.endswith(("such as.", "pain.")):
+                    assert sentence.rstrip(".") in corpus_text, (pair.id, sentence)
+
+
+@pytest.mark.parametrize("furniture", FURNITURE)
+def test_no_page_furniture_is_indexed(kb: KnowledgeBase, furniture: str) -> None:
+    assert not [p.id for p in kb.pairs if furniture.lower() in (p.body + p.heading).lower()]
+
+
+def test_no_answer_shows_a_lead_in_to_a_lost_list(kb: KnowledgeBase) -> None:
+    for pair in kb.pairs:
+        paragraphs = pair.body.split("\n\n")
+        for index, paragraph in enumerate(paragraphs):
+            followed_by_list = index + 1 < len(paragraphs) and paragraphs[index + 1].startswith("•")
+            assert not paragraph.rstrip().endswith(":") or followed_by_list, (pair.id, paragraph)
+    treat = next(p for p in kb.pairs if p.heading == "What does acupuncture treat?")
+    assert "such as" not in treat.body and "include:" not in treat.body
+    assert "Most often, people use it to relieve chronic (long-term) pain." in treat.body
+
+
+def test_disclaimers_are_found_with_their_source_sentences(kb: KnowledgeBase, corpus_text: str) -> None:
+    found = {d.category: d for d in kb.disclaimers}
+    assert set(found) == {"see-a-provider", "talk-to-a-provider-first", "keep-taking-medication",
+                          "check-credentials", "unqualified-practitioners", "rest-before-driving"}
+    for disclaimer in kb.disclaimers:
+        assert disclaimer.text in corpus_text
+    assert "prescribed medications" in found["keep-taking-medication"].text
+    assert found["rest-before-driving"].section_id == "acupuncture/what-happens-after-an-acupuncture-treatment"
+
+
+def test_document_metadata_and_topics(kb: KnowledgeBase) -> None:
+    docs = {d.file: d for d in kb.documents}
+    assert docs["acupuncture.txt"].reviewed == "2023-05-16"
+    assert docs["dry-needling-vs-acupuncture.txt"].date_kind == "published"
+    topics = {p.heading: p.topics for p in kb.pairs}
+    assert topics["Does acupuncture hurt?"] == ("acupuncture",)
+    assert set(topics["How does it feel?"]) == {"acupuncture", "dry needling"}
+
+
+def test_non_question_headings_get_question_forms(kb: KnowledgeBase) -> None:
+    origins = next(p for p in kb.pairs if p.heading == "Origins of the practices")
+    assert origins.question.endswith("?") and "Origins of the practices" in origins.alternates
+
+
+CLINIC_MD = """# Our clinic
+
+Welcome to the Riverside clinic. We offer acupuncture sessions every weekday.
+
+## Booking
+
+### How do I book an appointment?
+
+Call the front desk or use the online form. Bookings open two weeks ahead.
+
+### Can I cancel?
+
+Yes. Please cancel at least 24 hours before your appointment, such as:
+
+## Related articles
+
+- Ten foods for healthy joints
+"""
+
+WRAPPED_TXT = """Parking at the clinic
+
+Where can I park?
+
+Patients can park in the lot behind the
+building. The lot is free for the first
+two hours of every visit.
+"""
+
+
+def test_a_clinic_markdown_document_is_extracted_by_the_same_rules(tmp_path: Path) -> None:
+    (tmp_path / "clinic.md").write_text(CLINIC_MD, encoding="utf-8")
+    (tmp_path / "parking.txt").write_text(WRAPPED_TXT, encoding="utf-8")
+    kb = load_knowledge_base(tmp_path)
+    pairs = {p.heading: p for p in kb.pairs}
+    assert set(pairs) == {"Our clinic", "How do I book an appointment?", "Can I cancel?", "Where can I park?"}
+    assert pairs["Can I cancel?"].path == ("Booking", "Can I cancel?")
+    assert pairs["Can I cancel?"].body == "Yes. Please cancel at least 24 hours before your appointment."
+    assert "free for the first two hours" in pairs["Where can I park?"].body
+    assert not any("foods" in p.body for p in kb.pairs)
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({}, "no .txt or .md documents"),
+        ({"a.txt": "Hello there.", "documents.toml": '["b.txt"]\ntitle = "B"'}, "not in"),
+        ({"a.txt": "Hello there.", "documents.toml": '["a.txt"]\ncolour = "red"'}, "unknown key"),
+        ({"a.txt": "Hello there.", "documents.toml": "[[["}, "not valid TOML"),
+        ({"a.txt": "Hello there.", "overlay.toml": '[alternates."a/nope"]\nquestions = ["x"]'}, "do not exist"),
+        ({"a.txt": "Hello there.", "overlay.toml": "[extras]"}, "unknown section"),
+    ],
+)
+def test_a_broken_corpus_is_one_clear_error(tmp_path: Path, files: dict[str, str], message: str) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(CorpusError, match=message):
+        load_knowledge_base(tmp_path)
+
+
+def test_non_utf8_document_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"\xff\xfe bad bytes")
+    with pytest.raises(CorpusError, match="not UTF-8"):
+        load_knowledge_base(tmp_path)
