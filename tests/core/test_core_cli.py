@@ -32,8 +32,12 @@ def test_ask_json_turns_are_one_conversation() -> None:
 
 
 def test_ask_jsonl_answers_each_line_and_reports_bad_lines() -> None:
-    lines = [json.dumps({"turns": ["what is dry needling", "does it hurt"]}), "{not json", json.dumps({"x": 1}),
-             json.dumps({"turns": ["I can't breathe"]})]
+    lines = [
+        json.dumps({"turns": ["what is dry needling", "does it hurt"]}),
+        "{not json",
+        json.dumps({"x": 1}),
+        json.dumps({"turns": ["I can't breathe"]}),
+    ]
     result = faqbot("ask", "--jsonl", stdin="\n".join(lines) + "\n")
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == 4 and result.returncode == 1
@@ -54,11 +58,17 @@ def test_kb_lists_pairs_and_disclaimers() -> None:
 
 def test_eval_prints_figures_for_engine_and_baselines(tmp_path: Path) -> None:
     cases = tmp_path / "cases.jsonl"
-    cases.write_text("\n".join(json.dumps(c) for c in [
-        {"turns": ["does acupuncture hurt"], "expect": ["Does acupuncture hurt?"], "cat": "paraphrase"},
-        {"turns": ["what's the weather"], "expect": ["@none"], "cat": "oos"},
-        {"turns": ["I can't breathe"], "expect": ["@emergency"], "cat": "emergency"},
-    ]) + "\n")
+    cases.write_text(
+        "\n".join(
+            json.dumps(c)
+            for c in [
+                {"turns": ["does acupuncture hurt"], "expect": ["Does acupuncture hurt?"], "cat": "paraphrase"},
+                {"turns": ["what's the weather"], "expect": ["@none"], "cat": "oos"},
+                {"turns": ["I can't breathe"], "expect": ["@emergency"], "cat": "emergency"},
+            ]
+        )
+        + "\n"
+    )
     result = faqbot("eval", str(cases))
     assert result.returncode == 0, result.stderr
     for figure in ("in-scope top-1", "out-of-scope declined", "emergencies caught", "latency p99", "tf-idf", "bm25"):

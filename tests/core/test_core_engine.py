@@ -71,9 +71,16 @@ def test_answer_is_the_documents_text_with_its_source(engine: Engine, kb: Knowle
 
 @pytest.mark.parametrize(
     "question",
-    ["Is acupuncture safe during pregnancy?", "Do you do cupping?", "What are your opening hours?",
-     "What's the weather like today?", "What foods are high in iron?", "How many calories do I burn in a day?",
-     "Is earthing good for you?", "Can a chiropractor fix my back?"],
+    [
+        "Is acupuncture safe during pregnancy?",
+        "Do you do cupping?",
+        "What are your opening hours?",
+        "What's the weather like today?",
+        "What foods are high in iron?",
+        "How many calories do I burn in a day?",
+        "Is earthing good for you?",
+        "Can a chiropractor fix my back?",
+    ],
 )
 def test_out_of_scope_is_declined_with_suggestions(engine: Engine, corpus_text: str, question: str) -> None:
     reply = engine.respond(question, None)
@@ -85,10 +92,17 @@ def test_out_of_scope_is_declined_with_suggestions(engine: Engine, corpus_text: 
 
 @pytest.mark.parametrize(
     "message",
-    ["I have crushing chest pain", "i cant breathe", "I want to kill myself", "the bleeding won't stop",
-     "my mum just fainted", "his face is drooping and his speech is slurred", "my throat is swelling up",
-     "I got acupuncture yesterday and now my chest hurts and I can't catch my breath",
-     "does acupuncture hurt? also I think I'm having a stroke"],
+    [
+        "I have crushing chest pain",
+        "i cant breathe",
+        "I want to kill myself",
+        "the bleeding won't stop",
+        "my mum just fainted",
+        "his face is drooping and his speech is slurred",
+        "my throat is swelling up",
+        "I got acupuncture yesterday and now my chest hurts and I can't catch my breath",
+        "does acupuncture hurt? also I think I'm having a stroke",
+    ],
 )
 def test_emergencies_get_the_emergency_number_and_nothing_else_medical(
     engine: Engine, corpus_text: str, message: str
@@ -107,8 +121,13 @@ def test_emergency_number_is_configurable(kb: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize(
     ("message", "lead"),
-    [("hi", "Hello"), ("thanks!", "welcome"), ("bye", "Goodbye"), ("who are you?", "faqbot"),
-     ("what can you do?", "I can answer questions about acupuncture and dry needling")],
+    [
+        ("hi", "Hello"),
+        ("thanks!", "welcome"),
+        ("bye", "Goodbye"),
+        ("who are you?", "faqbot"),
+        ("what can you do?", "I can answer questions about acupuncture and dry needling"),
+    ],
 )
 def test_small_talk(engine: Engine, corpus_text: str, message: str, lead: str) -> None:
     reply = engine.respond(message, None)

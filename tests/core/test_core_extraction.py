@@ -11,24 +11,59 @@ from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.text import split_sentences
 
 ACUPUNCTURE = [
-    "Acupuncture", "What is acupuncture?", "What does acupuncture treat?", "Are there different types of acupuncture?",
-    "What is auricular acupuncture?", "How does acupuncture work?", "What happens during an acupuncture treatment?",
-    "Does acupuncture hurt?", "What happens after an acupuncture treatment?", "What are the benefits of acupuncture?",
-    "What are the risks or complications of acupuncture?", "How often should I get treatments?",
-    "Will I need any other treatments besides acupuncture?", "Dry needling vs. acupuncture – what’s the difference?",
-    "Is acupuncture covered by insurance?", "A note from Cleveland Clinic",
+    "Acupuncture",
+    "What is acupuncture?",
+    "What does acupuncture treat?",
+    "Are there different types of acupuncture?",
+    "What is auricular acupuncture?",
+    "How does acupuncture work?",
+    "What happens during an acupuncture treatment?",
+    "Does acupuncture hurt?",
+    "What happens after an acupuncture treatment?",
+    "What are the benefits of acupuncture?",
+    "What are the risks or complications of acupuncture?",
+    "How often should I get treatments?",
+    "Will I need any other treatments besides acupuncture?",
+    "Dry needling vs. acupuncture – what’s the difference?",
+    "Is acupuncture covered by insurance?",
+    "A note from Cleveland Clinic",
 ]
 DRY_NEEDLING = [
-    "What’s the Difference Between Dry Needling and Acupuncture?", "Dry needling vs. acupuncture",
-    "Origins of the practices", "Where do the needles go?", "How does it feel?", "How long does it take to feel relief?",
-    "How long do the needles stay in?", "Other differences between dry needling and acupuncture",
-    "Who performs dry needling and acupuncture?", "Which one should you try?",
+    "What’s the Difference Between Dry Needling and Acupuncture?",
+    "Dry needling vs. acupuncture",
+    "Origins of the practices",
+    "Where do the needles go?",
+    "How does it feel?",
+    "How long does it take to feel relief?",
+    "How long do the needles stay in?",
+    "Other differences between dry needling and acupuncture",
+    "Who performs dry needling and acupuncture?",
+    "Which one should you try?",
 ]
-GROUPS = ["Procedure Details", "Risks / Benefits", "Recovery and Outlook", "When To Call the Doctor",
-          "Additional Common Questions"]
-FURNITURE = ["Advertising", "editorial process", "Related Articles", "Trending Topics", "216.448.4325", "Earthing",
-             "Foods High In Iron", "Calories", "Close up of hand", "Last reviewed", "Medically Reviewed",
-             "Kinesiology", "February 13, 2024/Chronic Pain", "Person smiling", "a person’s back."]
+GROUPS = [
+    "Procedure Details",
+    "Risks / Benefits",
+    "Recovery and Outlook",
+    "When To Call the Doctor",
+    "Additional Common Questions",
+]
+FURNITURE = [
+    "Advertising",
+    "editorial process",
+    "Related Articles",
+    "Trending Topics",
+    "216.448.4325",
+    "Earthing",
+    "Foods High In Iron",
+    "Calories",
+    "Close up of hand",
+    "Last reviewed",
+    "Medically Reviewed",
+    "Kinesiology",
+    "February 13, 2024/Chronic Pain",
+    "Person smiling",
+    "a person’s back.",
+]
 
 
 def test_every_heading_of_both_documents_is_a_pair_with_text(kb: KnowledgeBase) -> None:
@@ -73,8 +108,14 @@ def test_no_answer_shows_a_lead_in_to_a_lost_list(kb: KnowledgeBase) -> None:
 
 def test_disclaimers_are_found_with_their_source_sentences(kb: KnowledgeBase, corpus_text: str) -> None:
     found = {d.category: d for d in kb.disclaimers}
-    assert set(found) == {"see-a-provider", "talk-to-a-provider-first", "keep-taking-medication",
-                          "check-credentials", "unqualified-practitioners", "rest-before-driving"}
+    assert set(found) == {
+        "see-a-provider",
+        "talk-to-a-provider-first",
+        "keep-taking-medication",
+        "check-credentials",
+        "unqualified-practitioners",
+        "rest-before-driving",
+    }
     for disclaimer in kb.disclaimers:
         assert disclaimer.text in corpus_text
     assert "prescribed medications" in found["keep-taking-medication"].text

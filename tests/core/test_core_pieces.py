@@ -12,8 +12,18 @@ from faqbot.engine import Engine
 from faqbot.settings import SettingsError, load_settings, settings_from_mapping
 from faqbot.text import analyse, char_form
 
-PLATFORM_MODULES = {"slack_bolt", "slack_sdk", "starlette", "uvicorn", "httpx", "readline", "curses", "argparse",
-                    "adapters", "websockets"}
+PLATFORM_MODULES = {
+    "slack_bolt",
+    "slack_sdk",
+    "starlette",
+    "uvicorn",
+    "httpx",
+    "readline",
+    "curses",
+    "argparse",
+    "adapters",
+    "websockets",
+}
 
 
 def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
@@ -48,8 +58,10 @@ def test_unreadable_settings_file_is_one_line(tmp_path: Path) -> None:
 def test_query_vectors_equal_scikit_learns_transform(engine: Engine) -> None:
     index = engine.index
     for text in ("does acupuncture hurt", "dry needling insurance twitch", "zzz", "acupunture needls"):
-        for fitted, query, form in ((index._words, index._word_query, analyse),
-                                    (index._chars, index._char_query, char_form)):
+        for fitted, query, form in (
+            (index._words, index._word_query, analyse),
+            (index._chars, index._char_query, char_form),
+        ):
             expected = fitted.transform([form(text)]).toarray().ravel()
             got = np.zeros_like(expected)
             positions, weights = query.vector(form(text))
@@ -62,7 +74,10 @@ def test_core_imports_no_platform_code() -> None:
     for module in core.glob("*.py"):
         tree = ast.parse(module.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
             for name in names:
                 assert name.split(".")[0] not in PLATFORM_MODULES, f"{module.name} imports {name}"

@@ -10,11 +10,24 @@ from hypothesis import strategies as st
 from faqbot.engine import Engine
 from faqbot.models import REPLY_KINDS
 
-HOSTILE = st.sampled_from([
-    "", " ", "\x00\x01\x02", "\u200b\u202e", "<img src=x onerror=alert(1)>", "<script>alert(1)</script>",
-    "🙂🪡💉", "鍼治療は痛いですか", "Болит ли иглоукалывание?", "إبر", "a" * 100_000, "? " * 5000,
-    '{"kind": "answer"}', "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
-])
+HOSTILE = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00\x01\x02",
+        "\u200b\u202e",
+        "<img src=x onerror=alert(1)>",
+        "<script>alert(1)</script>",
+        "🙂🪡💉",
+        "鍼治療は痛いですか",
+        "Болит ли иглоукалывание?",
+        "إبر",
+        "a" * 100_000,
+        "? " * 5000,
+        '{"kind": "answer"}',
+        "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+    ]
+)
 STATES = st.one_of(st.none(), st.dictionaries(st.text(max_size=8), st.one_of(st.integers(), st.text(max_size=20))))
 
 
