@@ -45,9 +45,10 @@ class SlackBot:
 
     def skip_redeliveries(self, request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
         """Global middleware: ack Slack's retries and already-seen event ids without running any listener."""
-        retry = request.headers.get("x-slack-retry-num")
-        if retry:
-            log.info("skipped a retried delivery (retry %s)", retry[0])
+        # Socket Mode copies retry_attempt into this header, so "0" means a first delivery.
+        retry = (request.headers.get("x-slack-retry-num") or ["0"])[0]
+        if retry.strip() not in ("", "0"):
+            log.info("skipped a retried delivery (retry %s)", retry)
             return BoltResponse(status=200, body="")
         event_id = request.body.get("event_id") if isinstance(request.body, dict) else None
         if event_id and not self.seen.add(f"event:{event_id}", True):
@@ -141,7 +142,6 @@ def build_app(
     """The bolt App with every listener registered; signing_secret None means Socket Mode."""
     app = App(
         client=client,
-        token=client.token,
         signing_secret=signing_secret or "",
         request_verification_enabled=signing_secret is not None,
         token_verification_enabled=verify_token,

@@ -80,7 +80,7 @@ def _main_text(reply: Reply) -> str:
     if reply.kind == "emergency":
         # Rendered first and bold, paragraph by paragraph so splitting keeps the emphasis.
         paragraphs = [p for p in escape(reply.lead or reply.text).split("\n\n") if p.strip()]
-        return ":rotating_light: " + "\n\n".join(f"*{p.strip()}*" for p in paragraphs)
+        return "\n\n".join(f"*{p.strip()}*" for p in paragraphs)
     if reply.answer is not None:
         return f"*{escape(reply.answer.heading)}*\n{escape(reply.answer.body)}"
     return escape(reply.lead or reply.text)
