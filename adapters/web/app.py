@@ -115,8 +115,7 @@ class ChatApi:
     async def greeting(self, request: Request) -> Response:
         """GET /api/greeting: starter questions for the widget's greeting chips."""
         starters = [
-            {"id": q.id, "question": q.question, "heading": q.heading}
-            for q in self.engine.starter_questions(4)
+            {"id": q.id, "question": q.question, "heading": q.heading} for q in self.engine.starter_questions(4)
         ]
         content = {"suggestions": starters, "emergency_number": self.engine.settings.emergency_number}
         return JSONResponse(content, headers={"cache-control": "public, max-age=300"})
@@ -148,9 +147,7 @@ def _static_routes(api: ChatApi) -> list[Route]:
         return _serve(request, css, "public, max-age=300")
 
     async def healthz(request: Request) -> Response:
-        return JSONResponse(
-            {"status": "ok", "widget": versioned, "integrity": _integrity(widget)}, headers=_NO_STORE
-        )
+        return JSONResponse({"status": "ok", "widget": versioned, "integrity": _integrity(widget)}, headers=_NO_STORE)
 
     async def openapi(request: Request) -> Response:
         return JSONResponse(spec)

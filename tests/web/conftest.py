@@ -1,8 +1,9 @@
-"""Fixtures for the web adapter: an app per test through TestClient, and a live server plus Chromium for browser tests."""
+"""Web adapter fixtures: an app per test via TestClient; a live server plus Chromium for the browser."""
 
 from __future__ import annotations
 
 import dataclasses
+import html
 import os
 import shutil
 import threading
@@ -18,6 +19,11 @@ with warnings.catch_warnings():
     # Starlette prefers httpx2 and warns when it falls back to httpx; either client works for these tests.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
     from starlette.testclient import TestClient
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
 
 from adapters.web.app import create_app
 from faqbot.engine import Engine
@@ -83,15 +89,44 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
+def _clinic_app() -> Starlette:
+    """A stand-in clinic website on another origin that embeds the widget with one tag."""
+
+    async def page(request: Request) -> HTMLResponse:
+        api = request.app.state.api
+        color = html.escape(request.query_params.get("color", ""))
+        return HTMLResponse(
+            '<!doctype html><html lang="en"><head><title>Test Clinic</title></head><body><main><h1>Clinic</h1>'
+            f'</main><script src="{api}/widget.js" async data-api="{api}" data-clinic-name="Test Clinic" '
+            f'data-color="{color}"></script></body></html>'
+        )
+
+    return Starlette(routes=[Route("/", page)])
+
+
 @pytest.fixture(scope="session")
-def live_url(engine: Engine) -> Iterator[str]:
-    """Base URL of a real server (rate limit raised so the browser tests never hit it)."""
-    settings = Settings()
-    settings = dataclasses.replace(
-        settings, web=dataclasses.replace(settings.web, rate_limit_per_minute=10_000)
-    )
-    with LiveServer(create_app(settings, SECRET, engine)) as url:
-        yield url
+def servers(engine: Engine) -> Iterator[tuple[str, str]]:
+    """(API server URL, clinic site URL): real servers on loopback; the API allows the clinic's origin."""
+    clinic = _clinic_app()
+    with LiveServer(clinic) as clinic_url:
+        settings = Settings()
+        # The rate limit is raised so the browser tests never hit it; 429 is tested through TestClient.
+        web = dataclasses.replace(settings.web, rate_limit_per_minute=10_000, allow_origins=(clinic_url,))
+        with LiveServer(create_app(dataclasses.replace(settings, web=web), SECRET, engine)) as api_url:
+            clinic.state.api = api_url
+            yield api_url, clinic_url
+
+
+@pytest.fixture(scope="session")
+def live_url(servers: tuple[str, str]) -> str:
+    """Base URL of the real API server (its / is the demo page)."""
+    return servers[0]
+
+
+@pytest.fixture(scope="session")
+def clinic_url(servers: tuple[str, str]) -> str:
+    """Base URL of the stand-in clinic site."""
+    return servers[1]
 
 
 @pytest.fixture(scope="session")

@@ -31,9 +31,7 @@ def test_chat_returns_the_reply_contract_with_a_signed_state(client: TestClient,
     assert body["answer"]["source"]["title"]
     assert body["disclaimers"]
     expected = engine.respond(question.question, None).to_dict()
-    assert {k: v for k, v in body.items() if k != "state"} == {
-        k: v for k, v in expected.items() if k != "state"
-    }
+    assert {k: v for k, v in body.items() if k != "state"} == {k: v for k, v in expected.items() if k != "state"}
     assert isinstance(body["state"], str)
     assert StateSigner(SECRET, 60).verify(body["state"]) == expected["state"]
     assert response.headers["cache-control"] == "no-store"

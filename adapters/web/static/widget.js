@@ -44,6 +44,8 @@
     '.head h2{flex:1;margin:0;font-size:17px;font-weight:700}',
     '.head button{min-height:36px;padding:4px 10px;border:1px solid var(--on-brand);border-radius:6px;background:transparent;color:var(--on-brand);font:inherit;font-size:14px;cursor:pointer}',
     '.head button:focus-visible{outline-color:var(--on-brand);box-shadow:none}',
+    '.tools{display:flex;justify-content:flex-end;padding:0 12px 8px}',
+    '.clear{min-height:32px;padding:2px 6px;border:0;background:transparent;color:#1a1a1a;font:inherit;font-size:14px;text-decoration:underline;cursor:pointer}',
     '.notice{margin:0;padding:6px 12px;background:#f2f2f2;color:#1a1a1a;font-size:13px;border-bottom:1px solid #d0d0d0}',
     '.log{flex:1;overflow-y:auto;overscroll-behavior:contain;margin:0;padding:12px;list-style:none}',
     '.msg{margin:0 0 12px;max-width:92%}',
@@ -65,7 +67,7 @@
     '.dots span{display:inline-block;width:7px;height:7px;margin-right:4px;border-radius:50%;background:#555555;animation:fb-blink 1.2s infinite ease-in-out}',
     '.dots span:nth-child(2){animation-delay:.2s}.dots span:nth-child(3){animation-delay:.4s}',
     '@keyframes fb-blink{0%,80%,100%{opacity:.25}40%{opacity:1}}',
-    'form{display:flex;gap:8px;padding:10px 12px;border-top:1px solid #d0d0d0}',
+    'form{display:flex;gap:8px;padding:10px 12px 4px;border-top:1px solid #d0d0d0}',
     'input{flex:1;min-width:0;min-height:44px;padding:8px 10px;border:1px solid #767676;border-radius:8px;font:inherit;font-size:16px;color:#1a1a1a;background:#ffffff}',
     '.send{min-height:44px;padding:8px 16px;border:2px solid transparent;border-radius:8px;background:var(--brand);color:var(--on-brand);font:inherit;font-weight:600;cursor:pointer}',
     '.sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}',
@@ -116,9 +118,11 @@
   var close = el('button', 'close', 'Close');
   close.type = 'button';
   close.setAttribute('aria-label', 'Close chat');
-  head.append(title, clear, close);
+  head.append(title, close);
+  var tools = el('div', 'tools');
+  tools.append(clear);
   var notice = el('p', 'notice');
-  var log = el('ul', 'log');
+  var log = el('div', 'log');
   log.setAttribute('role', 'log');
   log.setAttribute('aria-live', 'polite');
   log.setAttribute('aria-label', 'Conversation');
@@ -139,7 +143,7 @@
   var send = el('button', 'send', 'Send');
   send.type = 'submit';
   form.append(label, input, send);
-  panel.append(head, notice, log, typing, error, form);
+  panel.append(head, notice, log, typing, error, form, tools);
   var launcher = el('button', 'launcher', 'Ask a question');
   launcher.type = 'button';
   launcher.setAttribute('aria-controls', 'faqbot-panel');
@@ -177,7 +181,7 @@
   }
 
   function renderBot(reply) {
-    var item = el('li', 'msg bot' + (reply.kind === 'emergency' ? ' urgent' : ''));
+    var item = el('div', 'msg bot' + (reply.kind === 'emergency' ? ' urgent' : ''));
     item.append(el('span', 'sr', 'Assistant: '));
     var bubble = el('div', 'bubble');
     if (reply.kind === 'emergency') {
@@ -186,7 +190,9 @@
       if (reply.emergency_number && /^[0-9+ ]{2,15}$/.test(reply.emergency_number)) {
         var call = el('a', null, 'Call ' + reply.emergency_number);
         call.href = 'tel:' + reply.emergency_number.replace(/ /g, '');
-        bubble.append(el('p')).append(call);
+        var line = el('p');
+        line.append(call);
+        bubble.append(line);
       }
     } else if (reply.answer) {
       paragraphs(bubble, reply.answer.body);
@@ -207,7 +213,7 @@
 
   function renderEntry(entry) {
     if (entry.who === 'user') {
-      var item = el('li', 'msg user');
+      var item = el('div', 'msg user');
       item.append(el('span', 'sr', 'You: '), document.createTextNode(entry.text));
       return item;
     }
@@ -228,9 +234,11 @@
   function append(entry) {
     model.messages.push(entry);
     save();
-    log.append(renderEntry(entry));
-    // Scroll the new message into view without moving keyboard focus.
-    log.scrollTop = log.scrollHeight;
+    var node = renderEntry(entry);
+    log.append(node);
+    // Show the start of a new reply (long answers are read from the top); keyboard focus never moves.
+    var offset = node.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    log.scrollTop = entry.who === 'user' ? log.scrollHeight : log.scrollTop + offset - 8;
   }
 
   function getJSON(path, options) {
