@@ -28,6 +28,7 @@ class Call:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
