@@ -12,7 +12,7 @@ from faqbot.disclaimers import choose_disclaimers
 from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.models import QAPair, Reply
-from faqbot.query import AnalysedQuery, Vocabulary, analyse_query
+from faqbot.query import AnalysedQuery, Vocabulary, analyse_query, without_topic_terms
 from faqbot.ranking import Candidate, rank
 from faqbot.safety import emergency_message, red_flags
 from faqbot.settings import EngineSettings
@@ -28,9 +28,10 @@ class Engine:
     def __init__(self, kb: KnowledgeBase, settings: EngineSettings | None = None) -> None:
         self.kb = kb
         self.settings = settings or EngineSettings()
-        self.index = RetrievalIndex(kb.pairs)
         texts = [t for p in kb.pairs for t in (p.question, *p.alternates, *p.path, p.body)]
         self.vocabulary = Vocabulary.build(texts, kb.synonyms, kb.topics)
+        topic_terms = self.vocabulary.topics
+        self.index = RetrievalIndex(kb.pairs, lambda text: without_topic_terms(text, topic_terms))
         self.topics = tuple(kb.topics)
 
     @classmethod
@@ -79,7 +80,7 @@ class Engine:
 
     def _answer(self, question: str, current: ConversationState) -> Reply:
         query, context_topic = self._resolve(question, current)
-        candidates = rank(self.index.score(query.focus), self.kb.pairs, query, context_topic)
+        candidates = rank(self.index.score(query.focus, query.expanded), self.kb.pairs, query, context_topic)
         best = candidates[0]
         topic = self._topic_of(query, best.pair, context_topic)
         if best.confidence < self.settings.answer_threshold:

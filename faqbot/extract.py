@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -129,7 +130,7 @@ def _breaks_mid_sentence(run: list[str]) -> bool:
     """A paragraph wrapped at a fixed width: a line ends without punctuation and the next goes on in lower case."""
     return any(
         not fur.ends_like_sentence(line) and following.strip()[:1].islower()
-        for line, following in zip(run, run[1:], strict=False)
+        for line, following in itertools.pairwise(run)
     )
 
 

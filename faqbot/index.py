@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,13 +30,17 @@ class FieldScores:
 class RetrievalIndex:
     """Vectors for every pair's questions (heading, generated forms, editors' alternates), body and sentences."""
 
-    def __init__(self, pairs: tuple[QAPair, ...]) -> None:
+    def __init__(self, pairs: tuple[QAPair, ...], without_topics: Callable[[str], str] = lambda text: text) -> None:
         self.pairs = pairs
         question_rows: list[tuple[int, str]] = []
         sentence_rows: list[tuple[int, str]] = []
+        whole_rows: list[tuple[int, str]] = []
         for position, pair in enumerate(pairs):
             for text in (pair.question, *pair.alternates):
-                question_rows.append((position, text))
+                whole_rows.append((position, analyse(text)))
+                # A question also stands without its topic words, to match queries whose topic was set aside
+                # (topics are scored separately), so "Does acupuncture hurt?" also indexes as "does hurt".
+                question_rows.extend((position, form) for form in dict.fromkeys((text, without_topics(text))))
             for paragraph in pair.body.split("\n"):
                 sentence_rows.extend((position, s) for s in split_sentences(paragraph))
         self._question_owner = np.array([p for p, _ in question_rows], dtype=np.int64)
@@ -53,22 +58,25 @@ class RetrievalIndex:
         self._question_chars = _by_feature(self._chars.transform([char_form(t) for _, t in question_rows]))
         self._bodies = _by_feature(self._words.transform([analyse(" ".join((*p.path, p.body))) for p in pairs]))
         self._sentences = _by_feature(self._words.transform([analyse(t) for _, t in sentence_rows]))
-        self._question_analysed = [analyse(t) for _, t in question_rows]
+        self._whole_owner = np.array([p for p, _ in whole_rows], dtype=np.int64)
+        self._whole_analysed = [t for _, t in whole_rows]
 
-    def score(self, expanded_query: str) -> FieldScores:
-        """Similarity of the (corrected, synonym-expanded) query to every pair, field by field."""
-        analysed = analyse(expanded_query)
+    def score(self, focus: str, whole: str | None = None) -> FieldScores:
+        """Similarity of the query to every pair, field by field: `focus` is the corrected, synonym-expanded query
+        (topic words set aside when it names a topic), `whole` the query as asked, for whole-question matching."""
+        analysed = analyse(focus)
         words = self._word_query.vector(analysed)
-        chars = self._char_query.vector(char_form(expanded_query))
+        chars = self._char_query.vector(char_form(focus))
         fuzzy_rows = (
-            process.cdist([analysed], self._question_analysed, scorer=fuzz.token_set_ratio, dtype=np.float64)[0] / 100.0
+            process.cdist([analyse(whole or focus)], self._whole_analysed, scorer=fuzz.ratio, dtype=np.float64)[0]
+            / 100.0
         )
         return FieldScores(
             question=self._best_per_pair(_cosine(self._question_words, words), self._question_owner),
             body=_cosine(self._bodies, words),
             sentence=self._best_per_pair(_cosine(self._sentences, words), self._sentence_owner),
             chars=self._best_per_pair(_cosine(self._question_chars, chars), self._question_owner),
-            fuzzy=self._best_per_pair(fuzzy_rows, self._question_owner),
+            fuzzy=self._best_per_pair(fuzzy_rows, self._whole_owner),
         )
 
     def known_terms(self) -> int:

@@ -195,7 +195,7 @@ def analyse_query(text: str, vocabulary: Vocabulary) -> AnalysedQuery:
         text=text,
         words=corrected,
         expanded=expanded,
-        focus=_without_topic_terms(expanded, vocabulary.topics) if topics else expanded,
+        focus=without_topic_terms(expanded, vocabulary.topics) if topics else expanded,
         content=content,
         unknown=unknown,
         topics=topics,
@@ -213,9 +213,9 @@ def named_topics(query_words: tuple[str, ...], topics: Mapping[str, tuple[tuple[
     )
 
 
-def _without_topic_terms(text: str, topics: Mapping[str, tuple[tuple[str, ...], ...]]) -> str:
-    """The query without the words naming its topics, so retrieval weighs what is asked *about* the topic."""
-    remaining = f" {text} "
+def without_topic_terms(text: str, topics: Mapping[str, tuple[tuple[str, ...], ...]]) -> str:
+    """The text without the words naming its topics, so retrieval weighs what is asked *about* the topic."""
+    remaining = f" {' '.join(words(text))} "
     for terms in topics.values():
         for term in sorted(terms, key=len, reverse=True):
             remaining = remaining.replace(f" {' '.join(term)} ", " ")
