@@ -42,12 +42,20 @@ def start_server(workers: int, port: int, log: Path, config: Path) -> subprocess
     command = [sys.executable, "-m", "adapters.cli", "serve", "--config", str(config), "--port", str(port)]
     server = subprocess.Popen([*command, "--workers", str(workers)], cwd=ROOT, env=env, stderr=log.open("wb"))
     deadline = time.monotonic() + 30
-    while log.read_text(errors="replace").count("Application startup complete") < workers:
+    while not (_answers(port) and log.read_text(errors="replace").count("Application startup complete") >= workers):
         if time.monotonic() > deadline or server.poll() is not None:
+            server.terminate()
             raise SystemExit("faqbot serve did not start:\n" + log.read_text(errors="replace")[-2000:])
         time.sleep(0.05)
-    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).close()
     return server
+
+
+def _answers(port: int) -> bool:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 async def _client(port: int, stop: float, latencies: list[float], errors: list[str], offset: int) -> None:
