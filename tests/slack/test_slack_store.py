@@ -59,6 +59,5 @@ def test_conversations_keep_state_per_key_and_stay_bounded(engine: Engine) -> No
     in_thread = conversations.turn("thread:C1:1", "does it hurt?")
     elsewhere = conversations.turn("thread:C1:2", "does it hurt?")
     assert in_thread.state["turns"] == 2 and elsewhere.state["turns"] == 1
-    assert in_thread.answer != elsewhere.answer
     conversations.turn("dm:D1", "hello")
     assert len(conversations) == 2
