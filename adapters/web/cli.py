@@ -7,12 +7,13 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from adapters.web.state import SECRET_ENV, generate_secret, secret_from_environ
-from faqbot.settings import Settings, settings_from_mapping
+from faqbot.settings import Settings, SettingsError, settings_from_mapping
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -43,6 +44,10 @@ def settings_with_flags(args: argparse.Namespace, settings: Settings) -> Setting
             data["web"][name] = value
     if getattr(args, "allow_origin", None):
         data["web"]["allow_origins"] = [origin.rstrip("/") for origin in args.allow_origin]
+    for origin in data["web"]["allow_origins"]:
+        # A wildcard or a URL with a path would silently allow far more (or nothing); name sites exactly.
+        if not re.fullmatch(r"https?://[^/\s*]+", origin):
+            raise SettingsError(f"allowed origins must look like https://clinic.example, not {origin!r}")
     return settings_from_mapping(data)
 
 

@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from adapters.web.app import create_app
+from adapters.web.state import StateSigner
 from faqbot.engine import Engine
 from faqbot.settings import Settings
 
@@ -46,6 +47,12 @@ CHROMIUM_ARGS = [
 def engine() -> Engine:
     """One engine over the bundled corpus, shared because it is pure."""
     return Engine.from_settings(Settings().engine)
+
+
+@pytest.fixture
+def signer() -> StateSigner:
+    """Reads the state tokens that the test apps issue."""
+    return StateSigner(SECRET, 3600)
 
 
 @pytest.fixture

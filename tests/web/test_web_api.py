@@ -11,7 +11,6 @@ from starlette.testclient import TestClient
 
 from adapters.web.state import StateSigner
 from faqbot.engine import Engine
-from tests.web.conftest import SECRET
 
 CONTRACT_KEYS = {"kind", "text", "answer", "suggestions", "disclaimers", "state", "lead", "emergency_number"}
 
@@ -20,7 +19,9 @@ def chat(client: TestClient, message: str, state: object = None, **headers: str)
     return client.post("/api/chat", json={"message": message, "state": state}, headers=headers)
 
 
-def test_chat_returns_the_reply_contract_with_a_signed_state(client: TestClient, engine: Engine) -> None:
+def test_chat_returns_the_reply_contract_with_a_signed_state(
+    client: TestClient, engine: Engine, signer: StateSigner
+) -> None:
     question = engine.starter_questions(1)[0]
     response = client.post("/api/chat", json={"message": question.question})
     assert response.status_code == 200
@@ -33,33 +34,35 @@ def test_chat_returns_the_reply_contract_with_a_signed_state(client: TestClient,
     expected = engine.respond(question.question, None).to_dict()
     assert {k: v for k, v in body.items() if k != "state"} == {k: v for k, v in expected.items() if k != "state"}
     assert isinstance(body["state"], str)
-    assert StateSigner(SECRET, 60).verify(body["state"]) == expected["state"]
+    assert signer.verify(body["state"]) == expected["state"]
     assert response.headers["cache-control"] == "no-store"
 
 
-def test_state_round_trip_carries_the_conversation(client: TestClient, engine: Engine) -> None:
+def test_state_round_trip_carries_the_conversation(client: TestClient, engine: Engine, signer: StateSigner) -> None:
     first = client.post("/api/chat", json={"message": "What is acupuncture?"}).json()
     follow = client.post("/api/chat", json={"message": "does it hurt", "state": first["state"]}).json()
     fresh = client.post("/api/chat", json={"message": "does it hurt"}).json()
-    server_state = StateSigner(SECRET, 60).verify(follow["state"])
+    server_state = signer.verify(follow["state"])
     assert server_state is not None
     assert server_state["turns"] == 2
     engine_state = engine.respond("What is acupuncture?", None).state
     assert follow["text"] == engine.respond("does it hurt", engine_state).text
-    assert StateSigner(SECRET, 60).verify(fresh["state"])["turns"] == 1  # type: ignore[index]
+    assert signer.verify(fresh["state"])["turns"] == 1  # type: ignore[index]
 
 
 @pytest.mark.parametrize(
     "state",
     ["garbage", "v1.e30.AAAA", {"v": 1, "turns": 5, "topic": "dry needling"}, 42, ["x"]],
 )
-def test_forged_or_malformed_state_starts_a_fresh_conversation(client: TestClient, state: object) -> None:
+def test_forged_or_malformed_state_starts_a_fresh_conversation(
+    client: TestClient, state: object, signer: StateSigner
+) -> None:
     response = client.post("/api/chat", json={"message": "hello", "state": state})
     assert response.status_code == 200
-    assert StateSigner(SECRET, 60).verify(response.json()["state"])["turns"] == 1  # type: ignore[index]
+    assert signer.verify(response.json()["state"])["turns"] == 1  # type: ignore[index]
 
 
-def test_tampered_state_is_ignored(client: TestClient) -> None:
+def test_tampered_state_is_ignored(client: TestClient, signer: StateSigner) -> None:
     token = client.post("/api/chat", json={"message": "hello"}).json()["state"]
     head, payload, mac = token.split(".")
     forged_signer = StateSigner(b"another-secret", 60)
@@ -69,12 +72,12 @@ def test_tampered_state_is_ignored(client: TestClient) -> None:
         f"{head}.{payload}.{mac[:-2]}",
     ):
         body = client.post("/api/chat", json={"message": "hello", "state": forged}).json()
-        assert StateSigner(SECRET, 60).verify(body["state"])["turns"] == 1  # type: ignore[index]
+        assert signer.verify(body["state"])["turns"] == 1  # type: ignore[index]
 
 
 def test_expired_state_is_ignored() -> None:
     now = [1_000_000.0]
-    signer = StateSigner(SECRET, 100, clock=lambda: now[0])
+    signer = StateSigner(b"k", 100, clock=lambda: now[0])
     token = signer.sign({"turns": 3})
     now[0] += 99
     assert signer.verify(token) == {"turns": 3}

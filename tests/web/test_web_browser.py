@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -186,3 +188,29 @@ def test_cross_origin_embed_keeps_contrast_for_any_brand_colour(browser: Any, cl
         assert _axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_typing_indicator_then_a_polite_rate_limit_message(page: Any) -> None:
+    held: list[Any] = []
+    page.route("**/api/chat", lambda route: held.append(route))  # held, so the pending state can be seen
+    open_widget(page)
+    page.get_by_label("Your question").fill("What is acupuncture?")
+    page.keyboard.press("Enter")
+    status = page.get_by_role("status")
+    status.get_by_text("The assistant is typing").wait_for()
+    assert len(held) == 1
+    error = {"error": {"code": "rate_limited", "message": "slow down"}, "retry_after": 7}
+    held[0].fulfill(status=429, json=error, headers={"Retry-After": "7"})
+    alert = page.get_by_role("alert")
+    alert.get_by_text("Please wait 7 seconds").wait_for()
+    assert status.inner_text() == ""
+    assert page.locator(".msg.bot").count() == 1  # only the greeting: no reply was invented
+    assert shadow_focus(page) == "faqbot-input"
+
+
+def test_widget_script_is_small_and_builds_no_html_from_strings(live_url: str) -> None:
+    with urllib.request.urlopen(live_url + "/widget.js") as response:
+        source = response.read()
+    assert len(gzip.compress(source)) < 20_000
+    for forbidden in (b"innerHTML", b"outerHTML", b"insertAdjacentHTML", b"eval(", b"new Function", b"document.write"):
+        assert forbidden not in source

@@ -50,6 +50,9 @@ def test_flags_override_web_settings_and_are_validated() -> None:
     assert cli.settings_with_flags(parse(), Settings()) == Settings()
     with pytest.raises(SettingsError):
         cli.settings_with_flags(parse("--workers", "0"), Settings())
+    for bad in ("*", "https://clinic.example/page", "clinic.example"):
+        with pytest.raises(SettingsError, match="allowed origins"):
+            cli.settings_with_flags(parse("--allow-origin", bad), Settings())
 
 
 def test_secret_comes_from_the_environment_or_is_generated_with_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
