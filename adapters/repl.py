@@ -49,7 +49,7 @@ def render(reply: Reply, style: Style) -> str:
 def _source(reply: Reply) -> str:
     answer = reply.answer
     assert answer is not None
-    about = ", ".join(p for p in (answer.publisher, answer.reviewed and f"dated {answer.reviewed}") if p)
+    about = ", ".join(p for p in (answer.publisher, answer.reviewed and f"{answer.date_kind} {answer.reviewed}") if p)
     where = " \u203a ".join((answer.title, *(p for p in answer.path if p != answer.title)))
     return f"Source: {where}" + (f" ({about})" if about else "")
 

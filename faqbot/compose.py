@@ -47,6 +47,7 @@ def answer_reply(
         confidence=confidence,
         path=pair.path,
         publisher=pair.doc.publisher,
+        date_kind=pair.doc.date_kind,
     )
     parts = [lead, pair.body, source_line(pair)]
     return _reply("answer", parts, disclaimers, state, answer=answer, suggestions=related, lead=lead)

@@ -83,6 +83,7 @@ class Answer:
     confidence: float
     path: tuple[str, ...] = ()
     publisher: str | None = None
+    date_kind: str = "reviewed"
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's answer object (extra keys may be added, none removed)."""
@@ -95,6 +96,7 @@ class Answer:
                 "title": self.title,
                 "file": self.file,
                 "reviewed": self.reviewed,
+                "date_kind": self.date_kind,
                 "publisher": self.publisher,
                 "path": list(self.path),
             },
