@@ -9,7 +9,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING
 
 from adapters.web.state import SECRET_ENV, generate_secret, secret_from_environ
@@ -51,7 +51,7 @@ def settings_with_flags(args: argparse.Namespace, settings: Settings) -> Setting
     return settings_from_mapping(data)
 
 
-def ensure_secret(environ: dict[str, str] | os._Environ[str]) -> bytes:
+def ensure_secret(environ: MutableMapping[str, str]) -> bytes:
     """The state secret from `environ`; when absent, generate one, warn, and store it for the workers."""
     secret = secret_from_environ(environ)
     if secret is None:
