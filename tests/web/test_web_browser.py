@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -65,7 +66,8 @@ def test_ask_see_answer_with_source_and_disclaimers_then_click_a_suggestion(page
     open_widget(page)
     page.locator(".chip").first.wait_for()
     reply = ask(page, "What is acupuncture?")
-    assert reply.locator(".source").inner_text().startswith("Source: ")
+    source = reply.locator(".source").inner_text()
+    assert re.fullmatch(r"Source: .+ › .+ \(.+, (reviewed|published) \d{4}-\d{2}-\d{2}\)", source), source
     assert reply.locator(".note").inner_text().startswith("Please note")
     chip = reply.locator(".chip").first
     question = chip.inner_text()

@@ -176,7 +176,7 @@
   function sourceLine(answer) {
     var src = answer.source || {};
     var where = [src.title].concat(src.path || []).filter(Boolean).join(' \u203a ');
-    var extra = [src.publisher, src.reviewed ? 'reviewed ' + src.reviewed : ''].filter(Boolean).join(', ');
+    var extra = [src.publisher, src.reviewed ? (src.date_kind === 'published' ? 'published ' : 'reviewed ') + src.reviewed : ''].filter(Boolean).join(', ');
     return 'Source: ' + where + (extra ? ' (' + extra + ')' : '');
   }
 
