@@ -79,10 +79,6 @@ class RetrievalIndex:
             fuzzy=self._best_per_pair(fuzzy_rows, self._whole_owner),
         )
 
-    def known_terms(self) -> int:
-        """How many word features the index holds (for `faqbot kb` and benchmarks)."""
-        return len(self._words.vocabulary_)
-
     def _best_per_pair(self, row_scores: NDArray[np.float64], owners: NDArray[np.int64]) -> NDArray[np.float64]:
         best = np.zeros(len(self.pairs), dtype=np.float64)
         np.maximum.at(best, owners, row_scores)
