@@ -67,16 +67,22 @@ def main() -> None:
                 latencies[name].append(time.perf_counter() - started)
 
     print(f"questions: {len(questions)} x {args.rounds} rounds (eval turns, each system interleaved)")
-    print(f"corpus -> index (Engine.from_folder): median {statistics.median(build) * 1000:.1f} ms, "
-          f"max {max(build) * 1000:.1f} ms; of which extraction {statistics.median(extract) * 1000:.1f} ms")
-    print(f"engine build peak traced memory: {peak / 1e6:.1f} MB; process max RSS "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"corpus -> index (Engine.from_folder): median {statistics.median(build) * 1000:.1f} ms, "
+        f"max {max(build) * 1000:.1f} ms; of which extraction {statistics.median(extract) * 1000:.1f} ms"
+    )
+    print(
+        f"engine build peak traced memory: {peak / 1e6:.1f} MB; process max RSS "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
     base = statistics.median(latencies["tf-idf baseline"])
     print(f"{'system':<18}{'median ms':>10}{'p99 ms':>10}{'max ms':>10}{'x tf-idf':>10}")
     for name, values in latencies.items():
         median = statistics.median(values)
-        print(f"{name:<18}{median * 1000:>10.3f}{percentile(values, 0.99) * 1000:>10.3f}"
-              f"{max(values) * 1000:>10.3f}{median / base:>10.2f}")
+        print(
+            f"{name:<18}{median * 1000:>10.3f}{percentile(values, 0.99) * 1000:>10.3f}"
+            f"{max(values) * 1000:>10.3f}{median / base:>10.2f}"
+        )
 
 
 if __name__ == "__main__":

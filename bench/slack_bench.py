@@ -81,10 +81,23 @@ def _start_server(api_url: str, port: int) -> subprocess.Popen[bytes]:
 
 def _event(i: int) -> dict[str, Any]:
     ts = f"1700{i:06d}.{i:06d}"
-    event = {"type": "app_mention", "user": "U0BENCH", "text": f"<@UBOT> {QUESTIONS[i % len(QUESTIONS)]}",
-             "ts": ts, "event_ts": ts, "channel": "C0BENCH", "team": "T0CLINIC"}
-    return {"type": "event_callback", "team_id": "T0CLINIC", "api_app_id": "A0FAQBOT", "event": event,
-            "event_id": f"Ev{i:08d}", "event_time": 1700000000 + i}
+    event = {
+        "type": "app_mention",
+        "user": "U0BENCH",
+        "text": f"<@UBOT> {QUESTIONS[i % len(QUESTIONS)]}",
+        "ts": ts,
+        "event_ts": ts,
+        "channel": "C0BENCH",
+        "team": "T0CLINIC",
+    }
+    return {
+        "type": "event_callback",
+        "team_id": "T0CLINIC",
+        "api_app_id": "A0FAQBOT",
+        "event": event,
+        "event_id": f"Ev{i:08d}",
+        "event_time": 1700000000 + i,
+    }
 
 
 async def _send_all(
@@ -145,15 +158,21 @@ def _report(
     disclaimed = sum("Please note:" in str(p.body.get("text")) for p in posts)
     replies = [p.at - sent_at[str(p.body.get("thread_ts"))] for p in posts if p.body.get("thread_ts") in sent_at]
     ms = [a * 1000 for a in acks]
-    print(f"faqbot Slack HTTP mode: {total} signed app_mention events at {args.rate:g}/s for {args.seconds:g} s "
-          f"(+{sum(statuses.values()) - total} redeliveries/retries), one process")
+    print(
+        f"faqbot Slack HTTP mode: {total} signed app_mention events at {args.rate:g}/s for {args.seconds:g} s "
+        f"(+{sum(statuses.values()) - total} redeliveries/retries), one process"
+    )
     print(f"  HTTP statuses: {dict(sorted(statuses.items()))}")
-    print(f"  ack latency ms: p50 {_percentile(ms, 50):.1f}  p99 {_percentile(ms, 99):.1f}  "
-          f"max {max(ms):.1f}  mean {statistics.fmean(ms):.1f}")
+    print(
+        f"  ack latency ms: p50 {_percentile(ms, 50):.1f}  p99 {_percentile(ms, 99):.1f}  "
+        f"max {max(ms):.1f}  mean {statistics.fmean(ms):.1f}"
+    )
     reply_ms = [r * 1000 for r in replies]
     print(f"  reply posted ms after send: p50 {_percentile(reply_ms, 50):.1f}  p99 {_percentile(reply_ms, 99):.1f}")
-    print(f"  replies posted: {len(posts)} for {total} events; unanswered {len(unanswered)}; answered twice "
-          f"{len(doubled)}; with disclaimers {disclaimed}")
+    print(
+        f"  replies posted: {len(posts)} for {total} events; unanswered {len(unanswered)}; answered twice "
+        f"{len(doubled)}; with disclaimers {disclaimed}"
+    )
     ok = not unanswered and not doubled and len(posts) == total and disclaimed == total
     target = _percentile(ms, 99) < 50
     print(f"  exactly once: {'yes' if ok else 'NO'}; ack p99 < 50 ms target: {'met' if target else 'MISSED'}")

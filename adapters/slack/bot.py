@@ -112,9 +112,7 @@ class SlackBot:
         """Post messages in order; a Slack error is logged (by code, never with text) rather than raised."""
         for message in messages:
             try:
-                client.chat_postMessage(
-                    channel=place.channel, thread_ts=place.thread_ts, unfurl_links=False, **message
-                )
+                client.chat_postMessage(channel=place.channel, thread_ts=place.thread_ts, unfurl_links=False, **message)
             except SlackApiError as error:
                 log.warning("chat.postMessage failed in %s: %s", place.channel, error.response.get("error"))
                 return

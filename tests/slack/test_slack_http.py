@@ -54,9 +54,7 @@ def test_thread_follow_up_continues_the_conversation(
     first = "what is dry needling?"
     # A follow-up whose answer depends on context (the engine is the oracle, so this survives corpus changes).
     context = engine.respond(first, None).state
-    follow_up = next(
-        (q for q in FOLLOW_UPS if engine.respond(q, context).text != engine.respond(q, None).text), None
-    )
+    follow_up = next((q for q in FOLLOW_UPS if engine.respond(q, context).text != engine.respond(q, None).text), None)
     assert follow_up is not None, "no follow-up question depends on context any more: pick new FOLLOW_UPS"
     http_mode.event(mention(payload, first, "1700000001.000001"))
     fake_slack.wait_for("chat.postMessage", 1)
@@ -195,9 +193,7 @@ def test_share_button_posts_the_answer_in_the_channel(
     assert_disclaimed(hook)
 
 
-def test_rate_limited_post_is_retried_not_dropped(
-    http_mode: HTTPMode, fake_slack: FakeSlack, payload: Payload
-) -> None:
+def test_rate_limited_post_is_retried_not_dropped(http_mode: HTTPMode, fake_slack: FakeSlack, payload: Payload) -> None:
     fake_slack.rate_limit_next("chat.postMessage", retry_after=1)
     http_mode.event(payload("app_mention"))
     first, second = fake_slack.wait_for("chat.postMessage", 2, timeout=15)

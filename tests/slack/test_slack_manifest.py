@@ -24,6 +24,14 @@ def test_manifest_has_exactly_the_scopes_events_and_command_used() -> None:
 
 def test_docs_name_the_variables_and_commands() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    for needed in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "faqbot slack",
-                   "faqbot slack --http", "slack-manifest.yaml", "bench/slack_bench.py"):
+    for needed in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_API_URL",
+        "faqbot slack",
+        "faqbot slack --http",
+        "slack-manifest.yaml",
+        "bench/slack_bench.py",
+    ):
         assert needed in text, needed

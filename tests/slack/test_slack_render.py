@@ -70,7 +70,7 @@ def test_emergency_comes_first_and_bold_without_buttons() -> None:
 
 
 def test_document_text_is_escaped_but_nothing_else() -> None:
-    assert render.escape("a & b <c> d's \"e\" *f*") == "a &amp; b &lt;c&gt; d's \"e\" *f*"
+    assert render.escape('a & b <c> d\'s "e" *f*') == 'a &amp; b &lt;c&gt; d\'s "e" *f*'
     [message] = render.render_reply(recorded_reply("clarify_escaping"))
     assert "&lt;question&gt; &amp; I'll" in message["blocks"][0]["text"]["text"]
     assert "<question>" not in json.dumps(message)
