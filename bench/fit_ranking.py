@@ -30,7 +30,7 @@ def main(path: str) -> None:
         for turn in case.turns[:-1]:
             state = engine.respond(turn, state).state
         current = ConversationState.from_any(state, engine.topics)
-        query, context = engine._resolve(strip_pleasantries(case.turns[-1]), current)
+        query, context = engine.resolve(strip_pleasantries(case.turns[-1]), current)
         xs.append(features(engine.index.score(query.focus, query.expanded), engine.kb.pairs, query, context))
         ys.append(np.array([p.heading in case.expect for p in engine.kb.pairs]))
     hits = []

@@ -11,14 +11,21 @@ from faqbot.text import fold
 
 STATE_VERSION = 1
 _MAX_STATE_QUERY = 300
+_MAX_SHOWN = 8
 
 SmalltalkKind = Literal["greeting", "thanks", "bye", "identity", "help"]
 _SMALLTALK_PATTERNS: tuple[tuple[SmalltalkKind, str], ...] = (
-    ("greeting", r"hi+|hello+|hey+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|hola"),
+    (
+        "greeting",
+        r"hi+|hello+|hey+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|hola|"
+        r"(?:is )?(?:any ?one|any ?body|some ?one) (?:there|here|home|around)|you there|are you there",
+    ),
     (
         "thanks",
         r"(?:ok(?:ay)? |great |perfect |awesome |cool )?(?:thanks?|thank you|thx|ty|cheers|"
-        r"much appreciated|appreciate it|that helps|that helped|helpful|got it|great|perfect|awesome)",
+        r"much appreciated|appreciate it|that helps|that helped|helpful|got it|great|perfect|awesome|"
+        r"(?:that|this|it|you)(?:'s| is| was| were| are|'re)? (?:really |very |so |super |most )?"
+        r"(?:helpful|useful|great|perfect|awesome|clear|kind|brilliant|lovely|nice))",
     ),
     (
         "bye",
@@ -29,7 +36,10 @@ _SMALLTALK_PATTERNS: tuple[tuple[SmalltalkKind, str], ...] = (
         "identity",
         r"who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|what'?s your name|what is your name|"
         r"are (?:you|u) (?:a |an )?(?:real )?(?:bot|robot|human|real|person|ai|computer|machine)|"
-        r"am i (?:talking|chatting|speaking) (?:to|with) (?:a )?(?:bot|human|person|real person)",
+        r"(?:am i|are we) (?:talking|chatting|speaking) (?:to|with) (?:a )?(?:bot|human|person|real person|"
+        r"someone|anyone|a machine|an ai|a computer|you)|who am i (?:talking|chatting|speaking) (?:to|with)|"
+        r"(?:are (?:you|u)|is this) (?:a |an )?(?:bot|robot|ai|computer|machine|human|person|real person)"
+        r"(?: or (?:a |an )?(?:real )?(?:bot|robot|ai|computer|machine|human|person))?",
     ),
     (
         "help",
@@ -71,6 +81,7 @@ class ConversationState:
     last_id: str | None = None
     last_query: str | None = None
     turns: int = 0
+    shown: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the `state` of the reply contract)."""
@@ -80,6 +91,7 @@ class ConversationState:
             "last_id": self.last_id,
             "last_query": self.last_query,
             "turns": self.turns,
+            "shown": list(self.shown),
         }
 
     @classmethod
@@ -92,15 +104,34 @@ class ConversationState:
         last_query = data.get("last_query") if isinstance(data.get("last_query"), str) else None
         raw_turns = data.get("turns")
         turns = raw_turns if isinstance(raw_turns, int) and not isinstance(raw_turns, bool) else 0
-        return cls(topic, last_id, (last_query or "")[:_MAX_STATE_QUERY] or None, max(0, min(turns, 10**6)))
+        raw_shown = data.get("shown")
+        shown = tuple(i for i in raw_shown if isinstance(i, str))[-_MAX_SHOWN:] if isinstance(raw_shown, list) else ()
+        query = (last_query or "")[:_MAX_STATE_QUERY] or None
+        return cls(topic, last_id, query, max(0, min(turns, 10**6)), shown)
 
-    def after(self, *, topic: str | None, last_id: str | None, last_query: str | None) -> ConversationState:
-        """The state after one more turn."""
-        return ConversationState(topic, last_id, (last_query or "")[:_MAX_STATE_QUERY] or None, self.turns + 1)
+    def after(
+        self,
+        *,
+        topic: str | None,
+        last_id: str | None,
+        last_query: str | None,
+        shown: tuple[str, ...] | None = None,
+    ) -> ConversationState:
+        """The state after one more turn; `shown` lists the sections given for the current question so far."""
+        kept = self.shown if shown is None else shown[-_MAX_SHOWN:]
+        return ConversationState(topic, last_id, (last_query or "")[:_MAX_STATE_QUERY] or None, self.turns + 1, kept)
 
 
 def smalltalk_kind(text: str) -> SmalltalkKind | None:
-    """Which small-talk intent the whole message is, if it is only small talk."""
+    """Which small-talk intent the whole message is, if it is only small talk ("hi! who are you?" is identity)."""
+    kinds = [_segment_kind(segment) for segment in re.split(r"[,.!?;:]+", fold(text)) if _bare(segment)]
+    if not kinds or None in kinds:
+        return _segment_kind(text)
+    # A greeting opens the message; what follows it says what the person wants.
+    return next((kind for kind in reversed(kinds) if kind != "greeting"), kinds[0])
+
+
+def _segment_kind(text: str) -> SmalltalkKind | None:
     folded = _bare(text)
     return next((kind for kind, pattern in _SMALLTALK if pattern.match(folded)), None)
 

@@ -6,19 +6,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from faqbot import compose, dialogue
+from faqbot import answerability, compose, dialogue
 from faqbot.dialogue import ConversationState
 from faqbot.disclaimers import choose_disclaimers
 from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
+from faqbot.lexicon import load_lexicon
 from faqbot.models import QAPair, Reply
 from faqbot.query import AnalysedQuery, Vocabulary, analyse_query, without_topic_terms
-from faqbot.ranking import Candidate, rank
+from faqbot.ranking import Candidate, Context, rank
 from faqbot.safety import emergency_message, red_flags
 from faqbot.settings import EngineSettings
 from faqbot.text import clean_input
 
 _SUGGESTION_FLOOR = 0.05
+# "Tell me more" moves to another section on the same question only when it ranks at least this well for it.
+_MORE_FLOOR = 0.2
 _STARTERS = 4
 
 
@@ -29,10 +32,11 @@ class Engine:
         self.kb = kb
         self.settings = settings or EngineSettings()
         texts = [t for p in kb.pairs for t in (p.question, *p.alternates, *p.path, p.body)]
-        self.vocabulary = Vocabulary.build(texts, kb.synonyms, kb.topics)
+        self.vocabulary = Vocabulary.build(texts, kb.synonyms, kb.topics, load_lexicon())
         topic_terms = self.vocabulary.topics
         self.index = RetrievalIndex(kb.pairs, lambda text: without_topic_terms(text, topic_terms))
         self.topics = tuple(kb.topics)
+        self.evidence = answerability.Evidence.build(kb.pairs, self.vocabulary)
 
     @classmethod
     def from_folder(cls, folder: Path, settings: EngineSettings | None = None) -> Engine:
@@ -79,27 +83,40 @@ class Engine:
         return tuple(interleaved[:count])
 
     def _answer(self, question: str, current: ConversationState) -> Reply:
-        query, context_topic = self._resolve(question, current)
-        candidates = rank(self.index.score(query.focus, query.expanded), self.kb.pairs, query, context_topic)
+        query, context, candidates = self.candidates(question, current)
         best = candidates[0]
-        topic = self._topic_of(query, best.pair, context_topic)
-        if best.confidence < self.settings.answer_threshold:
+        topic = self._topic_of(query, best.pair, context.topic)
+        confidence = self.answerable(query, candidates)
+        # A section about acupuncture alone never answers a question about dry needling alone (or the reverse).
+        off_topic = bool(query.topics) and not set(query.topics) & set(best.pair.topics)
+        if confidence < self.settings.answer_threshold or off_topic:
             offered = [c.pair for c in candidates[:3] if c.confidence >= _SUGGESTION_FLOOR] or self.starter_questions(3)
             new_state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
             return compose.choice_reply(
                 "fallback", compose.FALLBACK_LEAD, offered, self._disclaimers(query=question), new_state
             )
         close = self._too_close(candidates, query)
-        new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text)
+        new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text, shown=(best.pair.id,))
         if close:
             return compose.choice_reply(
                 "clarify", compose.CLARIFY_LEAD, close, self._disclaimers(query=question), new_state
             )
         related = [c.pair for c in candidates[1:3] if c.confidence >= self.settings.answer_threshold / 2]
         disclaimers = self._disclaimers(query=question, pair=best.pair)
-        return compose.answer_reply(best.pair, best.confidence, disclaimers, new_state, related)
+        return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related)
 
-    def _resolve(self, question: str, current: ConversationState) -> tuple[AnalysedQuery, str | None]:
+    def answerable(self, query: AnalysedQuery, candidates: list[Candidate]) -> float:
+        """Probability that the best candidate answers the query (the reply's confidence)."""
+        best, runner_up = candidates[0], candidates[1] if len(candidates) > 1 else candidates[0]
+        row = answerability.features(query, self.evidence, best.position, best.score, runner_up.score)
+        return answerability.probability(row)
+
+    def candidates(self, question: str, current: ConversationState) -> tuple[AnalysedQuery, Context, list[Candidate]]:
+        """The question read in the light of the conversation, and every pair ranked for it, best first."""
+        query, context = self.resolve(question, current)
+        return query, context, rank(self.index.score(query.focus, query.expanded), self.kb.pairs, query, context)
+
+    def resolve(self, question: str, current: ConversationState) -> tuple[AnalysedQuery, Context]:
         """Read the question in the light of the conversation: "what about X?", pronouns, topic carry-over."""
         subject = dialogue.what_about(question)
         if subject and current.last_query:
@@ -107,36 +124,47 @@ class Engine:
             if swapped.topics and len(swapped.content) <= len(" ".join(swapped.topics).split()) + 1:
                 base = analyse_query(current.last_query, self.vocabulary)
                 text = " ".join(w for w in base.words if not self._is_topic_word(w)) + " " + " ".join(swapped.topics)
-                return analyse_query(text, self.vocabulary), swapped.topics[0]
+                return analyse_query(text, self.vocabulary), Context(topic=swapped.topics[0])
         if subject:
             question = subject
         query = analyse_query(question, self.vocabulary)
+        refers_back = dialogue.has_pronoun(question) or len(query.content) <= 3
+        last_id = current.last_id if refers_back and not query.topics else None
         if query.topics or not current.topic:
-            return query, None
-        if dialogue.has_pronoun(question) or len(query.content) <= 3:
-            return analyse_query(f"{question} {current.topic}", self.vocabulary), current.topic
-        return query, current.topic
+            return query, Context(last_id=last_id)
+        if refers_back:
+            return analyse_query(f"{question} {current.topic}", self.vocabulary), Context(current.topic, last_id)
+        return query, Context(topic=current.topic)
 
     def _continue(self, current: ConversationState) -> Reply:
-        """ "Tell me more": the next section of the same document."""
+        """ "Tell me more": the closest section to the last question not shown yet, else the next in the document."""
         last = self.kb.pair(current.last_id) if current.last_id else None
         if last is None:
             return self._smalltalk("help", current)
-        following = [p for p in self.kb.pairs if p.doc.file == last.doc.file and p.order > last.order]
-        if not following:
+        shown = current.shown or (last.id,)
+        pair = self._more_on(current, shown) or next(
+            (p for p in self.kb.pairs if p.doc.file == last.doc.file and p.order > last.order and p.id not in shown),
+            None,
+        )
+        if pair is None:
             new_state = current.after(topic=current.topic, last_id=last.id, last_query=current.last_query)
             return compose.choice_reply(
                 "fallback", compose.NO_MORE_LEAD, self.starter_questions(3), self._disclaimers(), new_state
             )
-        pair = following[0]
-        new_state = current.after(topic=current.topic, last_id=pair.id, last_query=pair.question)
-        return compose.answer_reply(
-            pair,
-            1.0,
-            self._disclaimers(pair=pair),
-            new_state,
-            following[1:3],
+        new_state = current.after(
+            topic=current.topic, last_id=pair.id, last_query=current.last_query, shown=(*shown, pair.id)
         )
+        _, _, ranked = self.candidates(current.last_query or pair.question, current)
+        related = [c.pair for c in ranked if c.pair.id not in new_state.shown][:2]
+        return compose.answer_reply(pair, 1.0, self._disclaimers(pair=pair), new_state, related)
+
+    def _more_on(self, current: ConversationState, shown: tuple[str, ...]) -> QAPair | None:
+        """The best-ranked section for the last question that has not been shown, if it is relevant enough."""
+        if not current.last_query:
+            return None
+        _, _, ranked = self.candidates(current.last_query, ConversationState(topic=current.topic))
+        fresh = [c for c in ranked if c.pair.id not in shown]
+        return fresh[0].pair if fresh and fresh[0].confidence >= _MORE_FLOOR else None
 
     def _too_close(self, candidates: list[Candidate], query: AnalysedQuery) -> list[QAPair]:
         """Top answers about different topics with nearly equal scores, for a question naming no topic."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from faqbot.lexicon import Lexicon
 from faqbot.text import STOP_WORDS, stem, words
 
 # Everyday words that carry no topic of their own: they never make a question "about something else".
@@ -78,6 +79,8 @@ GENERIC_WORDS: frozenset[str] = frozenset(
         "normal",
         "ok",
         "okay",
+        "patient",
+        "patients",
         "people",
         "person",
         "place",
@@ -144,10 +147,15 @@ class Vocabulary:
     correctable: tuple[str, ...]
     synonyms: Mapping[str, tuple[str, ...]]
     topics: Mapping[str, tuple[tuple[str, ...], ...]]
+    lexicon: Lexicon
 
     @classmethod
     def build(
-        cls, texts: Iterable[str], synonyms: Mapping[str, tuple[str, ...]], topics: Mapping[str, tuple[str, ...]]
+        cls,
+        texts: Iterable[str],
+        synonyms: Mapping[str, tuple[str, ...]],
+        topics: Mapping[str, tuple[str, ...]],
+        lexicon: Lexicon,
     ) -> Vocabulary:
         """Collect the vocabulary from corpus texts, synonyms and topic terms."""
         corpus_words = {w for text in texts for w in words(text)}
@@ -163,7 +171,8 @@ class Vocabulary:
         correctable = tuple(dict.fromkeys(w for w in ordered if len(w) >= 3))
         topic_terms = {topic: tuple(tuple(words(term)) for term in terms) for topic, terms in topics.items()}
         known_stems = frozenset(stem(w) for w in corpus_words | variant_words)
-        return cls(known, known_stems, correctable, {" ".join(k): v for k, v in synonym_map.items()}, topic_terms)
+        synonym_phrases = {" ".join(k): v for k, v in synonym_map.items()}
+        return cls(known, known_stems, correctable, synonym_phrases, topic_terms, lexicon)
 
     def knows(self, word: str) -> bool:
         """True for corpus, overlay and everyday words (and numbers), in any inflection the corpus has."""
@@ -215,17 +224,29 @@ def named_topics(query_words: tuple[str, ...], topics: Mapping[str, tuple[tuple[
 
 def without_topic_terms(text: str, topics: Mapping[str, tuple[tuple[str, ...], ...]]) -> str:
     """The text without the words naming its topics, so retrieval weighs what is asked *about* the topic."""
-    remaining = f" {' '.join(words(text))} "
-    for terms in topics.values():
-        for term in sorted(terms, key=len, reverse=True):
-            remaining = remaining.replace(f" {' '.join(term)} ", " ")
-    return remaining.strip() if any(w not in STOP_WORDS for w in remaining.split()) else text
+    tokens = words(text)
+    stemmed = [stem(w) for w in tokens]
+    terms = sorted((tuple(stem(w) for w in term) for ts in topics.values() for term in ts), key=len, reverse=True)
+    keep = [True] * len(tokens)
+    for term in terms:
+        for start in range(len(tokens) - len(term) + 1):
+            if all(keep[start : start + len(term)]) and tuple(stemmed[start : start + len(term)]) == term:
+                keep[start : start + len(term)] = [False] * len(term)
+    remaining = [w for w, kept in zip(tokens, keep, strict=True) if kept]
+    return " ".join(remaining) if any(w not in STOP_WORDS for w in remaining) else text
 
 
 def _correct(word: str, vocabulary: Vocabulary) -> str:
-    if vocabulary.knows(word) or len(word) < 3:
+    # An ordinary English word was typed on purpose ("kids" is not a misspelt "kinds"): its being unknown to the
+    # documents is itself the signal that the question may be about something they don't cover.
+    if vocabulary.knows(word) or len(word) < 3 or vocabulary.lexicon.is_common_word(word):
         return word
-    allowed = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
+    listed = vocabulary.lexicon.frequency(word) > 0
+    # A rarer real word may still be a slip of one key, but not when it is short ("ibs" is not a misspelt "is")
+    # or several edits away ("acupressure" is not a misspelt "acupuncture").
+    if listed and len(word) <= 4:
+        return word
+    allowed = 1 if listed or len(word) <= 5 else 2 if len(word) <= 9 else 3
     match = process.extractOne(word, vocabulary.correctable, scorer=Levenshtein.distance, score_cutoff=allowed)
     if match is None:
         return word

@@ -22,28 +22,37 @@ FEATURES = (
     "topic_other",
     "topic_context",
     "intro",
+    "context_pair",
 )
 # Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
 # decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
 WEIGHTS = {
-    "question": 2.060,
-    "body": 4.102,
-    "sentence": 6.391,
-    "chars": 3.204,
-    "fuzzy": -0.039,
-    "topic_named": 0.040,
-    "topic_exact": 0.936,
-    "topic_other": -2.775,
-    "topic_context": -0.002,
-    "intro": -0.089,
+    "question": 2.564,
+    "body": 3.599,
+    "sentence": 5.268,
+    "chars": 3.998,
+    "fuzzy": -0.275,
+    "topic_named": 0.005,
+    "topic_exact": 1.086,
+    "topic_other": -2.91,
+    "topic_context": 0.063,
+    "intro": 0.066,
+    "context_pair": 1.561,
 }
-INTERCEPT = -4.577
+INTERCEPT = -4.863
 # Asked almost word for word as a pair's question or alternate: that pair, whatever the other fields say (a rule,
 # not fitted: the labelled conversations rarely quote a heading, but a patient who does should get that section).
 EXACT_QUESTION_RATIO = 0.92
 EXACT_QUESTION_BONUS = 3.0
-# An unknown content word means the question is probably about something the documents never mention.
-UNKNOWN_WORD_FACTOR = 0.2
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation adds to a question: the topic carried over and, for a follow-up that refers back
+    ("what is it used for?"), the section it refers to."""
+
+    topic: str | None = None
+    last_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,10 +62,11 @@ class Candidate:
     pair: QAPair
     score: float
     confidence: float
+    position: int
 
 
 def features(
-    scores: FieldScores, pairs: tuple[QAPair, ...], query: AnalysedQuery, context_topic: str | None
+    scores: FieldScores, pairs: tuple[QAPair, ...], query: AnalysedQuery, context: Context
 ) -> NDArray[np.float64]:
     """One row per pair, one column per FEATURES entry."""
     named = set(query.topics)
@@ -66,13 +76,14 @@ def features(
                 float(bool(named) and named <= set(p.topics)),
                 float(bool(named) and named == set(p.topics)),
                 float(bool(named) and not named & set(p.topics)),
-                float(not named and context_topic in p.topics),
+                float(not named and context.topic in p.topics),
                 float(p.id.endswith("/intro")),
+                float(p.id == context.last_id),
             )
             for p in pairs
         ],
         dtype=np.float64,
-    ).reshape(len(pairs), 5)
+    ).reshape(len(pairs), 6)
     fields = np.column_stack([scores.question, scores.body, scores.sentence, scores.chars, scores.fuzzy])
     return np.hstack([fields, topic_rows])
 
@@ -80,18 +91,10 @@ def features(
 _WEIGHT_VECTOR = np.array([WEIGHTS[name] for name in FEATURES])
 
 
-def rank(
-    scores: FieldScores, pairs: tuple[QAPair, ...], query: AnalysedQuery, context_topic: str | None
-) -> list[Candidate]:
-    """Every pair, best first, with its calibrated confidence shrunk for words the corpus never uses."""
-    decision = features(scores, pairs, query, context_topic) @ _WEIGHT_VECTOR + INTERCEPT
+def rank(scores: FieldScores, pairs: tuple[QAPair, ...], query: AnalysedQuery, context: Context) -> list[Candidate]:
+    """Every pair, best first, with the probability that it answers the question if the documents answer it."""
+    decision = features(scores, pairs, query, context) @ _WEIGHT_VECTOR + INTERCEPT
     decision = decision + EXACT_QUESTION_BONUS * (scores.fuzzy >= EXACT_QUESTION_RATIO)
     probability = 1.0 / (1.0 + np.exp(-decision))
-    penalty = unknown_penalty(query)
     order = np.argsort(-decision, kind="stable")
-    return [Candidate(pairs[i], float(decision[i]), float(probability[i]) * penalty) for i in order]
-
-
-def unknown_penalty(query: AnalysedQuery) -> float:
-    """Shrink confidence for each content word the corpus has never used (pregnancy, cupping, weather...)."""
-    return float(UNKNOWN_WORD_FACTOR ** len(query.unknown))
+    return [Candidate(pairs[i], float(decision[i]), float(probability[i]), int(i)) for i in order]

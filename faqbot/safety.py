@@ -13,6 +13,8 @@ _RED_FLAGS: dict[str, tuple[str, ...]] = {
         r"heavy|heaviness|crushing|squeez\w*|discomfort)",
         r"\b(pain|pains|pressure|tightness|ache)\s+(in|on)\s+(my|the|his|her|their)\s+chest\b",
         r"\bheart attack\b",
+        r"\b(clutch|grabb|grip|hold)\w*\s+(at\s+)?(my|his|her|their|the)\s+chest\b",
+        r"\bchest\b[^.?!]{0,40}\b(sweat\w*|clammy)\b",
     ),
     "trouble breathing": (
         rf"\b(can'?t|cannot|can not|couldn'?t|unable to|hard to|struggling to|struggle to|barely)\s+{_BREATH_VERB}",
@@ -28,7 +30,9 @@ _RED_FLAGS: dict[str, tuple[str, ...]] = {
     ),
     "suicidal thoughts": (
         r"\bsuicid",
-        r"\bkill(ing)?\s+(myself|me)\b",
+        r"\bkill(ing)?\s+myself\b",
+        # "...is killing me" is how patients describe pain; wanting to be killed is not.
+        r"\b(want|wish|going|hope)\b[^.?!]{0,20}\bkill me\b",
         r"\bend(ing)?\s+(my life|it all|my own life)\b",
         r"\b(want|wanna|going|wish)\s+(to\s+)?die\b",
         r"\bself[- ]?harm",

@@ -68,6 +68,8 @@ STOP_WORDS: frozenset[str] = frozenset(
         "doesnt",
         "isnt",
         "whats",
+        "wat",
+        "wut",
         "hows",
         "wheres",
         "whos",

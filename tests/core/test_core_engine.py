@@ -103,6 +103,7 @@ def test_out_of_scope_is_declined_with_suggestions(engine: Engine, corpus_text: 
         "my throat is swelling up",
         "I got acupuncture yesterday and now my chest hurts and I can't catch my breath",
         "does acupuncture hurt? also I think I'm having a stroke",
+        "my husband is grabbing at his chest and sweating",
     ],
 )
 def test_emergencies_get_the_emergency_number_and_nothing_else_medical(
@@ -112,6 +113,11 @@ def test_emergencies_get_the_emergency_number_and_nothing_else_medical(
     assert reply.kind == "emergency" and reply.answer is None and not reply.suggestions
     assert "Call 911" in reply.text and reply.emergency_number == "911"
     assert_contract(reply, corpus_text)
+
+
+@pytest.mark.parametrize("message", ["my back pain is killing me, would acupuncture help", "the itching kills me"])
+def test_figures_of_speech_are_not_emergencies(engine: Engine, message: str) -> None:
+    assert engine.respond(message, None).kind != "emergency"
 
 
 def test_emergency_number_is_configurable(kb: KnowledgeBase) -> None:
@@ -128,6 +134,9 @@ def test_emergency_number_is_configurable(kb: KnowledgeBase) -> None:
         ("bye", "Goodbye"),
         ("who are you?", "faqbot"),
         ("what can you do?", "I can answer questions about acupuncture and dry needling"),
+        ("thanks a lot, that was really useful!", "welcome"),
+        ("hello? is anybody there?", "Hello"),
+        ("hi! are you a bot or a human?", "faqbot"),
     ],
 )
 def test_small_talk(engine: Engine, corpus_text: str, message: str, lead: str) -> None:
@@ -156,11 +165,20 @@ def test_what_about_asks_the_last_question_for_the_other_topic(engine: Engine) -
     assert swapped.state["topic"] == "acupuncture"
 
 
-def test_tell_me_more_continues_with_the_next_section(engine: Engine) -> None:
+def test_tell_me_more_gives_the_next_closest_section_then_new_ones(engine: Engine) -> None:
     first = converse(engine, "does acupuncture hurt")
     more = converse(engine, "does acupuncture hurt", "tell me more")
-    assert more.kind == "answer" and more.answer is not None and first.answer is not None
-    assert more.answer.id != first.answer.id and more.answer.title == first.answer.title
+    assert first.answer is not None and more.answer is not None
+    assert heading(more) == "How does it feel?"
+    turns = ["does acupuncture hurt", *["tell me more"] * 6]
+    shown = [heading(r) for r in (converse(engine, *turns[: n + 1]) for n in range(len(turns)))]
+    assert len(set(shown)) == len(shown)
+
+
+def test_tell_me_more_with_nothing_close_left_continues_in_document_order(engine: Engine) -> None:
+    state = {"v": 1, "topic": None, "last_id": "acupuncture/what-is-acupuncture", "last_query": None, "turns": 1}
+    more = engine.respond("tell me more", state)
+    assert more.answer is not None and more.answer.id == "acupuncture/what-does-acupuncture-treat"
 
 
 def test_question_equally_answered_for_both_topics_asks_which_one(tmp_path: Path) -> None:

@@ -1,0 +1,161 @@
+"""Whether the documents answer a question at all: query-level evidence about the best candidate, one probability.
+
+Ranking says which section fits a question best; this says whether even the best one answers it. The signal is
+what the question's own content words find in that section: a question whose specific words ("arthritis",
+"infection", "NCCAOM") are there is answered, one whose subject the section never mentions ("weight loss",
+"my dog", "opening hours") is declined, however close the rest of its wording is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from faqbot.lexicon import Lexicon
+from faqbot.models import QAPair
+from faqbot.query import GENERIC_WORDS, AnalysedQuery, Vocabulary
+from faqbot.text import STOP_WORDS, stem, words
+
+FEATURES = (
+    "rank_logit",
+    "margin",
+    "unknown_words",
+    "unknown_other",
+    "uncovered",
+    "covered",
+    "covered_weight",
+    "uncovered_weight",
+    "no_content",
+    "unknown_complement",
+)
+# Logistic-regression weights over FEATURES, fitted by bench/fit_answerability.py: the probability that the best
+# candidate is a right answer (labelled in-scope questions answered by it) rather than a wrong one or a question
+# the documents don't cover.
+WEIGHTS = {
+    "rank_logit": 0.777,
+    "margin": -0.04,
+    "unknown_words": -2.057,
+    "unknown_other": 0.235,
+    "uncovered": -0.193,
+    "covered": 0.198,
+    "covered_weight": 0.719,
+    "uncovered_weight": -0.192,
+    "no_content": 1.288,
+    "unknown_complement": -0.673,
+}
+INTERCEPT = 0.618
+_LOGIT_LIMIT = 8.0
+# Question and function words ("how", "many", "before") say how something is asked, not what it is about.
+_NOT_SUBJECT = frozenset(ENGLISH_STOP_WORDS) | STOP_WORDS | GENERIC_WORDS
+# Zipf frequencies between which an unknown word goes from everyday filler (5.5: "thing") to a specific subject
+# the documents don't cover (3.0 and rarer: "trimester", "cupping").
+_FILLER_ZIPF, _SPECIFIC_ZIPF = 5.5, 3.0
+# Words after which English puts what a treatment is for or applied to ("good for X", "help with X", "can my X"):
+# an X the documents never mention is the question's subject, not a passing remark.
+_COMPLEMENT_CUES = frozenset(
+    ["for", "with", "help", "helps", "treat", "treats", "cure", "cures", "fix", "my", "while", "during"]
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Each pair's word stems and each stem's specificity (IDF over pairs, scaled to [0, 1])."""
+
+    pair_stems: tuple[frozenset[str], ...]
+    specificity: Mapping[str, float]
+    synonyms: Mapping[str, frozenset[str]]
+    topic_words: frozenset[str]
+    lexicon: Lexicon
+
+    @classmethod
+    def build(cls, pairs: Sequence[QAPair], vocabulary: Vocabulary) -> Evidence:
+        """Collect the stems of every pair's questions, path and body; synonyms map to their documents' stems."""
+        pair_stems = tuple(
+            frozenset(stem(w) for text in (p.question, *p.alternates, *p.path, p.body) for w in words(text))
+            for p in pairs
+        )
+        frequency: dict[str, int] = {}
+        for stems_of_pair in pair_stems:
+            for item in stems_of_pair:
+                frequency[item] = frequency.get(item, 0) + 1
+        top = math.log(len(pairs) + 1)
+        specificity = {item: math.log((len(pairs) + 1) / count) / top for item, count in frequency.items()}
+        synonyms: dict[str, set[str]] = {}
+        for variant, canonicals in vocabulary.synonyms.items():
+            targets = {stem(w) for canonical in canonicals for w in words(canonical)}
+            for word in variant.split():
+                synonyms.setdefault(word, set()).update(targets)
+        topic_words = frozenset(w for terms in vocabulary.topics.values() for term in terms for w in term)
+        synonym_stems = {k: frozenset(v) for k, v in synonyms.items()}
+        return cls(pair_stems, specificity, synonym_stems, topic_words, vocabulary.lexicon)
+
+    def subject_words(self, query: AnalysedQuery) -> tuple[str, ...]:
+        """The query's own content words, without the words naming its topic."""
+        return tuple(w for w in query.words if w not in _NOT_SUBJECT and w not in self.topic_words)
+
+    def rarity(self, word: str) -> float:
+        """0 for an everyday word, rising to 1 for a rare one; unlisted words (typos, names) count as 0."""
+        frequency = self.lexicon.frequency(word)
+        if not frequency:
+            return 0.0
+        return max(0.0, min(1.0, (_FILLER_ZIPF - frequency) / (_FILLER_ZIPF - _SPECIFIC_ZIPF)))
+
+    def found_in(self, word: str, position: int) -> bool:
+        """True when the pair at `position` uses the word, in any inflection or through a synonym."""
+        return self.match_weight(word, position) is not None
+
+    def match_weight(self, word: str, position: int) -> float | None:
+        """Specificity of what the word matches in the pair at `position` (itself or a synonym); None if nothing."""
+        stems_of_pair = self.pair_stems[position]
+        matched = ({stem(word)} | self.synonyms.get(word, frozenset())) & stems_of_pair
+        return max((self.specificity.get(m, 0.0) for m in matched), default=None)
+
+
+def features(
+    query: AnalysedQuery, evidence: Evidence, position: int, logit: float, runner_up: float
+) -> NDArray[np.float64]:
+    """FEATURES for the candidate at `position` (its ranking logit and the next candidate's)."""
+    subject = evidence.subject_words(query)
+    unknown = [w for w in subject if w in query.unknown]
+    known = [w for w in subject if w not in unknown]
+    covered = [w for w in known if evidence.found_in(w, position)]
+    uncovered = [w for w in known if w not in covered]
+    return np.array(
+        [
+            max(-_LOGIT_LIMIT, min(_LOGIT_LIMIT, logit)),
+            max(0.0, min(_LOGIT_LIMIT, logit - runner_up)),
+            sum(evidence.rarity(w) for w in unknown),
+            float(sum(1 for w in unknown if not evidence.lexicon.frequency(w))),
+            float(len(uncovered)),
+            float(len(covered)),
+            max((evidence.match_weight(w, position) or 0.0 for w in covered), default=0.0),
+            max((evidence.specificity.get(stem(w), 0.0) for w in uncovered), default=0.0),
+            float(not subject),
+            float(any(evidence.lexicon.frequency(w) > 0 for w in complements(query.words, unknown))),
+        ],
+        dtype=np.float64,
+    )
+
+
+def complements(query_words: tuple[str, ...], candidates: list[str]) -> list[str]:
+    """The candidate words that stand first after a complement cue ("acupuncture for <acne>")."""
+    found = []
+    for cue_position, word in enumerate(query_words):
+        if word in _COMPLEMENT_CUES:
+            following = [w for w in query_words[cue_position + 1 :] if w not in _NOT_SUBJECT or w in candidates]
+            if following and following[0] in candidates:
+                found.append(following[0])
+    return found
+
+
+_WEIGHT_VECTOR = np.array([WEIGHTS[name] for name in FEATURES])
+
+
+def probability(row: NDArray[np.float64]) -> float:
+    """The fitted logistic: probability that the candidate answers the question."""
+    return 1.0 / (1.0 + math.exp(-(float(row @ _WEIGHT_VECTOR) + INTERCEPT)))

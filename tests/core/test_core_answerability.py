@@ -1,0 +1,80 @@
+"""Deciding whether the documents answer a question at all, and the English lexicon that informs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faqbot.answerability import complements
+from faqbot.engine import Engine
+from faqbot.lexicon import load_lexicon
+from faqbot.query import analyse_query
+
+
+def test_lexicon_knows_everyday_words_and_not_typos() -> None:
+    lexicon = load_lexicon()
+    assert lexicon.is_common_word("kids") and lexicon.is_common_word("wear")
+    assert not lexicon.is_common_word("acupucture") and lexicon.frequency("acupucture") == 0.0
+    assert lexicon.frequency("the") > lexicon.frequency("trimester") > 0
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("kids", "kids"), ("wear", "wear"), ("tendon", "tendon")])
+def test_real_words_are_not_corrected_into_corpus_words(engine: Engine, typed: str, kept: str) -> None:
+    assert kept in analyse_query(f"can {typed} get acupuncture", engine.vocabulary).words
+
+
+def test_misspelt_corpus_words_are_still_corrected(engine: Engine) -> None:
+    assert "acupuncture" in analyse_query("acupucture needels", engine.vocabulary).words
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can acupuncture help with eczema",
+        "acupuncture for gout",
+        "is acupuncture safe during chemotherapy radiation and dialysis",
+        "can my parrot get acupuncture",
+    ],
+)
+def test_questions_about_subjects_the_documents_never_mention_are_declined(engine: Engine, question: str) -> None:
+    assert engine.respond(question, None).kind == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("my aunt has arthritis, could acupuncture help her", "What are the benefits of acupuncture?"),
+        ("can you catch an infection from acupuncture", "What are the risks or complications of acupuncture?"),
+    ],
+)
+def test_a_specific_word_the_section_uses_outweighs_chatty_unknown_words(
+    engine: Engine, question: str, expected: str
+) -> None:
+    reply = engine.respond(question, None)
+    assert reply.answer is not None and reply.answer.heading == expected
+
+
+def test_a_section_about_one_topic_never_answers_a_question_about_the_other(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "# Acupuncture\n\n## Is acupuncture covered by insurance?\n\nSome insurance plans cover acupuncture.\n\n"
+        "## Safety\n\nDon't use it to delay seeing a healthcare provider about a health problem.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "overlay.toml").write_text(
+        '[topics]\nacupuncture = ["acupuncture"]\n"dry needling" = ["dry needling"]\n', encoding="utf-8"
+    )
+    engine = Engine.from_folder(tmp_path)
+    assert engine.respond("is acupuncture covered by insurance?", None).kind == "answer"
+    assert engine.respond("is dry needling covered by insurance?", None).kind == "fallback"
+
+
+def test_complements_are_the_words_a_treatment_is_asked_for() -> None:
+    asked = ("is", "acupuncture", "good", "for", "gout", "and", "my", "knees")
+    assert complements(asked, ["gout", "knees"]) == ["gout", "knees"]
+    assert complements(asked, ["acupuncture"]) == []
+
+
+def test_topic_words_are_set_aside_even_when_misspelt(engine: Engine) -> None:
+    query = analyse_query("when was dry needleing invented", engine.vocabulary)
+    assert query.topics == ("dry needling",) and "needleing" not in query.focus.split()
