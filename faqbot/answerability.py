@@ -32,23 +32,29 @@ FEATURES = (
     "uncovered_weight",
     "no_content",
     "unknown_complement",
+    "unknown_share",
+    "covered_share",
+    "fully_covered",
 )
 # Logistic-regression weights over FEATURES, fitted by bench/fit_answerability.py: the probability that the best
 # candidate is a right answer (labelled in-scope questions answered by it) rather than a wrong one or a question
 # the documents don't cover.
 WEIGHTS = {
-    "rank_logit": 0.777,
-    "margin": -0.04,
-    "unknown_words": -2.057,
-    "unknown_other": 0.235,
-    "uncovered": -0.193,
-    "covered": 0.198,
-    "covered_weight": 0.719,
-    "uncovered_weight": -0.192,
-    "no_content": 1.288,
-    "unknown_complement": -0.673,
+    "rank_logit": 0.708,
+    "margin": -0.05,
+    "unknown_words": -1.206,
+    "unknown_other": 0.169,
+    "uncovered": 0.281,
+    "covered": -0.144,
+    "covered_weight": 0.104,
+    "uncovered_weight": -0.1,
+    "no_content": 1.539,
+    "unknown_complement": -0.403,
+    "unknown_share": -0.584,
+    "covered_share": 1.524,
+    "fully_covered": 1.283,
 }
-INTERCEPT = 0.618
+INTERCEPT = -0.081
 _LOGIT_LIMIT = 8.0
 # Question and function words ("how", "many", "before") say how something is asked, not what it is about.
 _NOT_SUBJECT = frozenset(ENGLISH_STOP_WORDS) | STOP_WORDS | GENERIC_WORDS
@@ -137,6 +143,10 @@ def features(
             max((evidence.specificity.get(stem(w), 0.0) for w in uncovered), default=0.0),
             float(not subject),
             float(any(evidence.lexicon.frequency(w) > 0 for w in complements(query.words, unknown))),
+            sum(evidence.rarity(w) for w in unknown) / max(1, len(subject)),
+            len(covered) / max(1, len(subject)),
+            # Every word of the question found in the section: the strongest sign, whatever the ranking score.
+            float(bool(covered) and not unknown and not uncovered),
         ],
         dtype=np.float64,
     )

@@ -27,19 +27,19 @@ FEATURES = (
 # Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
 # decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
 WEIGHTS = {
-    "question": 2.564,
-    "body": 3.599,
-    "sentence": 5.268,
-    "chars": 3.998,
-    "fuzzy": -0.275,
-    "topic_named": 0.005,
-    "topic_exact": 1.086,
-    "topic_other": -2.91,
-    "topic_context": 0.063,
-    "intro": 0.066,
-    "context_pair": 1.561,
+    "question": 2.633,
+    "body": 3.563,
+    "sentence": 5.244,
+    "chars": 3.997,
+    "fuzzy": -0.391,
+    "topic_named": -0.011,
+    "topic_exact": 1.118,
+    "topic_other": -2.944,
+    "topic_context": 0.067,
+    "intro": 0.078,
+    "context_pair": 1.579,
 }
-INTERCEPT = -4.863
+INTERCEPT = -4.816
 # Asked almost word for word as a pair's question or alternate: that pair, whatever the other fields say (a rule,
 # not fitted: the labelled conversations rarely quote a heading, but a patient who does should get that section).
 EXACT_QUESTION_RATIO = 0.92
@@ -96,5 +96,9 @@ def rank(scores: FieldScores, pairs: tuple[QAPair, ...], query: AnalysedQuery, c
     decision = features(scores, pairs, query, context) @ _WEIGHT_VECTOR + INTERCEPT
     decision = decision + EXACT_QUESTION_BONUS * (scores.fuzzy >= EXACT_QUESTION_RATIO)
     probability = 1.0 / (1.0 + np.exp(-decision))
-    order = np.argsort(-decision, kind="stable")
+    # Sections about every topic the question names come first, then those about some of them: "can both dry
+    # needling and acupuncture help?" is not answered by a section about acupuncture alone while one about both fits.
+    named = set(query.topics)
+    fit = np.array([len(named & set(p.topics)) + float(named <= set(p.topics)) for p in pairs], dtype=np.float64)
+    order = np.lexsort((-decision, -fit))
     return [Candidate(pairs[i], float(decision[i]), float(probability[i]), int(i)) for i in order]
