@@ -1,6 +1,6 @@
 """Fit the answerability weights in faqbot/answerability.py from a labelled case file (logistic regression).
 
-Usage: .venv/bin/python bench/fit_answerability.py eval/dev.jsonl [more.jsonl ...]
+Usage: .venv/bin/python bench/fit_answerability.py eval/dev.jsonl eval/check.jsonl
 A case is labelled 1 when it is in scope and the ranking's best candidate is one of its expected headings, 0 when
 the documents don't answer it or the best candidate is wrong. Prints 5-fold cross-validated in-scope top-1 and
 out-of-scope declined at several thresholds, and the coefficients to copy. The engine never reads the case files.
@@ -69,4 +69,4 @@ def _fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["eval/dev.jsonl"])
+    main(sys.argv[1:] or ["eval/dev.jsonl", "eval/check.jsonl"])

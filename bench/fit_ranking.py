@@ -1,6 +1,6 @@
 """Fit the ranking weights in faqbot/ranking.py from a labelled case file (logistic regression, pair level).
 
-Usage: .venv/bin/python bench/fit_ranking.py eval/dev.jsonl
+Usage: .venv/bin/python bench/fit_ranking.py eval/dev.jsonl eval/check.jsonl
 Prints 5-fold cross-validated top-1 (folds over cases, so a case never trains its own score) and the
 coefficients to copy into faqbot/ranking.py. The engine itself never reads the case file.
 """
@@ -20,10 +20,12 @@ from faqbot.evaluate import parse_cases
 from faqbot.ranking import FEATURES, features
 
 
-def main(path: str) -> None:
+def main(paths: list[str]) -> None:
     engine = Engine.from_folder(Path("corpus"))
-    with Path(path).open(encoding="utf-8") as handle:
-        cases = [c for c in parse_cases(handle) if c.in_scope]
+    cases = []
+    for path in paths:
+        with Path(path).open(encoding="utf-8") as handle:
+            cases += [c for c in parse_cases(handle) if c.in_scope]
     xs, ys = [], []
     for case in cases:
         state = None
@@ -48,4 +50,4 @@ def _fit(xs: list[np.ndarray], ys: list[np.ndarray]) -> LogisticRegression:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "eval/dev.jsonl")
+    main(sys.argv[1:] or ["eval/dev.jsonl", "eval/check.jsonl"])

@@ -40,21 +40,21 @@ FEATURES = (
 # candidate is a right answer (labelled in-scope questions answered by it) rather than a wrong one or a question
 # the documents don't cover.
 WEIGHTS = {
-    "rank_logit": 0.708,
-    "margin": -0.05,
-    "unknown_words": -1.206,
-    "unknown_other": 0.169,
-    "uncovered": 0.281,
-    "covered": -0.144,
-    "covered_weight": 0.104,
-    "uncovered_weight": -0.1,
-    "no_content": 1.539,
-    "unknown_complement": -0.403,
-    "unknown_share": -0.584,
-    "covered_share": 1.524,
-    "fully_covered": 1.283,
+    "rank_logit": 0.27,
+    "margin": 0.229,
+    "unknown_words": -1.043,
+    "unknown_other": 0.028,
+    "uncovered": 0.104,
+    "covered": 0.23,
+    "covered_weight": -0.471,
+    "uncovered_weight": 0.067,
+    "no_content": 1.84,
+    "unknown_complement": -1.213,
+    "unknown_share": -0.477,
+    "covered_share": 1.981,
+    "fully_covered": 1.179,
 }
-INTERCEPT = -0.081
+INTERCEPT = -1.173
 _LOGIT_LIMIT = 8.0
 # Question and function words ("how", "many", "before") say how something is asked, not what it is about.
 _NOT_SUBJECT = frozenset(ENGLISH_STOP_WORDS) | STOP_WORDS | GENERIC_WORDS
@@ -64,7 +64,7 @@ _FILLER_ZIPF, _SPECIFIC_ZIPF = 5.5, 3.0
 # Words after which English puts what a treatment is for or applied to ("good for X", "help with X", "can my X"):
 # an X the documents never mention is the question's subject, not a passing remark.
 _COMPLEMENT_CUES = frozenset(
-    ["for", "with", "help", "helps", "treat", "treats", "cure", "cures", "fix", "my", "while", "during"]
+    ["for", "with", "help", "helps", "treat", "treats", "cure", "cures", "fix", "while", "during"]
 )
 
 

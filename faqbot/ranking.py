@@ -27,19 +27,19 @@ FEATURES = (
 # Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
 # decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
 WEIGHTS = {
-    "question": 2.633,
-    "body": 3.563,
-    "sentence": 5.244,
-    "chars": 3.997,
-    "fuzzy": -0.391,
-    "topic_named": -0.011,
-    "topic_exact": 1.118,
-    "topic_other": -2.944,
-    "topic_context": 0.067,
-    "intro": 0.078,
-    "context_pair": 1.579,
+    "question": 2.774,
+    "body": 3.918,
+    "sentence": 6.607,
+    "chars": 4.056,
+    "fuzzy": -0.822,
+    "topic_named": 0.11,
+    "topic_exact": 0.949,
+    "topic_other": -3.635,
+    "topic_context": 0.024,
+    "intro": 0.025,
+    "context_pair": 1.908,
 }
-INTERCEPT = -4.816
+INTERCEPT = -4.672
 # Asked almost word for word as a pair's question or alternate: that pair, whatever the other fields say (a rule,
 # not fitted: the labelled conversations rarely quote a heading, but a patient who does should get that section).
 EXACT_QUESTION_RATIO = 0.92
