@@ -25,6 +25,7 @@ lint: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/faqbot eval eval/dev.jsonl
+	$(BIN)/faqbot eval eval/check.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
