@@ -161,6 +161,15 @@ def what_about(text: str) -> str | None:
     return rest.strip() or None
 
 
+def question_sentences(text: str) -> list[str]:
+    """The sentences of a message of several, questions first (last first), then the last sentence; [] for one."""
+    sentences = [part.strip() for part in re.split(r"(?<=[.?!])\s+", text.strip()) if len(part.split()) >= 2]
+    if len(sentences) < 2:
+        return []
+    questions = [s for s in reversed(sentences) if s.endswith("?")]
+    return questions or [sentences[-1]]
+
+
 def has_pronoun(text: str) -> bool:
     """True when the message refers back ("does it hurt?", "who performs them?")."""
     return bool(_PRONOUN.search(fold(text)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,17 @@ _SUGGESTION_FLOOR = 0.05
 # "Tell me more" moves to another section on the same question only when it ranks at least this well for it.
 _MORE_FLOOR = 0.2
 _STARTERS = 4
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One way of reading a message: the analysed query, its ranked candidates and whether to answer."""
+
+    query: AnalysedQuery
+    context: Context
+    candidates: list[Candidate]
+    confidence: float
+    accepted: bool
 
 
 class Engine:
@@ -83,13 +95,13 @@ class Engine:
         return tuple(interleaved[:count])
 
     def _answer(self, question: str, current: ConversationState) -> Reply:
-        query, context, candidates = self.candidates(question, current)
+        reading = self._read(question, current)
+        if not reading.accepted:
+            reading = self._read_question_sentence(question, current, reading)
+        query, context, candidates, confidence = reading.query, reading.context, reading.candidates, reading.confidence
         best = candidates[0]
         topic = self._topic_of(query, best.pair, context.topic)
-        confidence = self.answerable(query, candidates)
-        # A section about acupuncture alone never answers a question about dry needling alone (or the reverse).
-        off_topic = bool(query.topics) and not set(query.topics) & set(best.pair.topics)
-        if confidence < self.settings.answer_threshold or off_topic:
+        if not reading.accepted:
             offered = [c.pair for c in candidates[:3] if c.confidence >= _SUGGESTION_FLOOR] or self.starter_questions(3)
             new_state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
             return compose.choice_reply(
@@ -104,6 +116,24 @@ class Engine:
         related = [c.pair for c in candidates[1:3] if c.confidence >= self.settings.answer_threshold / 2]
         disclaimers = self._disclaimers(query=question, pair=best.pair)
         return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related)
+
+    def _read(self, question: str, current: ConversationState) -> _Reading:
+        query, context, candidates = self.candidates(question, current)
+        confidence = self.answerable(query, candidates)
+        # A section about acupuncture alone never answers a question about dry needling alone (or the reverse).
+        off_topic = bool(query.topics) and not set(query.topics) & set(candidates[0].pair.topics)
+        accepted = confidence >= self.settings.answer_threshold and not off_topic
+        return _Reading(query, context, candidates, confidence, accepted)
+
+    def _read_question_sentence(self, message: str, current: ConversationState, whole: _Reading) -> _Reading:
+        """A long message whose whole text is not answered may still end in an answerable question: the story
+        before it ("I'm terrified of needles.") is context, the question sentence is what is asked."""
+        for sentence in dialogue.question_sentences(message):
+            missing = [t for t in whole.query.topics if t not in analyse_query(sentence, self.vocabulary).topics]
+            reading = self._read(" ".join((sentence, *missing)), current)
+            if reading.accepted:
+                return reading
+        return whole
 
     def answerable(self, query: AnalysedQuery, candidates: list[Candidate]) -> float:
         """Probability that the best candidate answers the query (the reply's confidence)."""

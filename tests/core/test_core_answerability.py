@@ -78,3 +78,10 @@ def test_complements_are_the_words_a_treatment_is_asked_for() -> None:
 def test_topic_words_are_set_aside_even_when_misspelt(engine: Engine) -> None:
     query = analyse_query("when was dry needleing invented", engine.vocabulary)
     assert query.topics == ("dry needling",) and "needleing" not in query.focus.split()
+
+
+def test_a_story_before_the_question_does_not_hide_the_question(engine: Engine) -> None:
+    message = "My cousin swore by it at her wedding reception last spring. Will acupuncture be painful?"
+    reply = engine.respond(message, None)
+    assert reply.answer is not None and reply.answer.heading in {"Does acupuncture hurt?", "How does it feel?"}
+    assert engine.respond("My cousin swore by it. Can acupuncture cure gout?", None).kind == "fallback"
