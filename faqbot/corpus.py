@@ -14,6 +14,8 @@ METADATA_FILE = "documents.toml"
 OVERLAY_FILE = "overlay.toml"
 _META_KEYS = {"title", "publisher", "date", "date_kind"}
 _OVERLAY_KEYS = {"topics", "synonyms", "alternates"}
+# Patients' phrases are matched as runs of up to this many words (faqbot.query looks them up, not scans them).
+MAX_SYNONYM_WORDS = 5
 
 
 class CorpusError(Exception):
@@ -70,9 +72,13 @@ def read_overlay(path: Path) -> Overlay:
         if extra:
             raise CorpusError(f"{path.name}: alternates.{pair_id} has unknown key(s) {', '.join(extra)}")
         alternates[pair_id] = _strings(entry.get("questions", []), path.name, f"alternates.{pair_id}.questions")
+    synonyms = _string_lists(data.get("synonyms", {}), path.name, "synonyms")
+    too_long = [v for variants in synonyms.values() for v in variants if len(v.split()) > MAX_SYNONYM_WORDS]
+    if too_long:
+        raise CorpusError(f"{path.name}: synonym {too_long[0]!r} is longer than {MAX_SYNONYM_WORDS} words")
     return Overlay(
         topics=_string_lists(data.get("topics", {}), path.name, "topics"),
-        synonyms=_string_lists(data.get("synonyms", {}), path.name, "synonyms"),
+        synonyms=synonyms,
         alternates=alternates,
     )
 

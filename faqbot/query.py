@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from faqbot.corpus import MAX_SYNONYM_WORDS
 from faqbot.lexicon import Lexicon
 from faqbot.text import STOP_WORDS, stem, words
 
@@ -316,9 +317,13 @@ def _correct(word: str, vocabulary: Vocabulary) -> str:
 
 
 def _synonym_expansions(query_words: tuple[str, ...], synonyms: Mapping[str, tuple[str, ...]]) -> list[str]:
-    joined = f" {' '.join(query_words)} "
-    added: list[str] = []
-    for variant, canonicals in synonyms.items():
-        if f" {variant} " in joined:
-            added.extend(canonicals)
-    return added
+    """The documents' words for every patient phrase in the query, in the overlay's order (the bigrams the index
+    sees depend on it). Looks up each run of up to MAX_SYNONYM_WORDS query words instead of scanning every variant."""
+    found: set[str] = set()
+    for start in range(len(query_words)):
+        for length in range(1, min(MAX_SYNONYM_WORDS, len(query_words) - start) + 1):
+            phrase = " ".join(query_words[start : start + length])
+            if phrase in synonyms:
+                found.add(phrase)
+    order = {variant: position for position, variant in enumerate(synonyms)} if len(found) > 1 else {}
+    return [canonical for variant in sorted(found, key=lambda v: order.get(v, 0)) for canonical in synonyms[variant]]

@@ -124,6 +124,8 @@ _STEMMER = snowballstemmer.stemmer("english")
 def fold(text: str) -> str:
     """Lowercase, unify quotes and dashes, drop accents and control characters."""
     text = _CONTROL.sub(" ", text.translate(_FOLD))
+    if text.isascii():  # the common case, and ten times cheaper than decomposing every character
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
 

@@ -186,6 +186,7 @@ def test_a_clinic_markdown_document_is_extracted_by_the_same_rules(tmp_path: Pat
         ({"a.txt": "Hello there.", "documents.toml": "[[["}, "not valid TOML"),
         ({"a.txt": "Hello there.", "overlay.toml": '[alternates."a/nope"]\nquestions = ["x"]'}, "do not exist"),
         ({"a.txt": "Hello there.", "overlay.toml": "[extras]"}, "unknown section"),
+        ({"a.txt": "Hello there.", "overlay.toml": '[synonyms]\nhurt = ["a b c d e f"]'}, "longer than 5 words"),
     ],
 )
 def test_a_broken_corpus_is_one_clear_error(tmp_path: Path, files: dict[str, str], message: str) -> None:
