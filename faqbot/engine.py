@@ -14,7 +14,7 @@ from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import load_lexicon
 from faqbot.models import QAPair, Reply
-from faqbot.query import AnalysedQuery, Vocabulary, analyse_query, without_topic_terms
+from faqbot.query import AnalysedQuery, Vocabulary, analyse_query, topic_phrase, without_topic_terms
 from faqbot.ranking import Candidate, Context, rank
 from faqbot.safety import emergency_message, red_flags
 from faqbot.settings import EngineSettings
@@ -163,7 +163,8 @@ class Engine:
         if query.topics or not current.topic:
             return query, Context(last_id=last_id)
         if refers_back:
-            return analyse_query(f"{question} {current.topic}", self.vocabulary), Context(current.topic, last_id)
+            subject = topic_phrase(current.last_query or "", current.topic, self.vocabulary.topics) or current.topic
+            return analyse_query(f"{question} {subject}", self.vocabulary), Context(current.topic, last_id)
         return query, Context(topic=current.topic)
 
     def _continue(self, current: ConversationState) -> Reply:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from faqbot.corpus import MAX_SYNONYM_WORDS
 from faqbot.lexicon import Lexicon
@@ -279,6 +280,24 @@ def named_topics(query_words: tuple[str, ...], topics: Mapping[str, tuple[tuple[
         for topic, terms in topics.items()
         if any(f" {' '.join(t)} " in joined or f" {' '.join(stem(w) for w in t)} " in stemmed for t in terms)
     )
+
+
+def topic_phrase(text: str, topic: str, topics: Mapping[str, tuple[tuple[str, ...], ...]]) -> str | None:
+    """The topic as the text names it, with up to two words before it that narrow it down ("what is auricular
+    acupuncture" -> "auricular acupuncture"), so "what is it used for?" stays about that kind of acupuncture."""
+    tokens = words(text)
+    stemmed = [stem(w) for w in tokens]
+    for term in sorted(topics.get(topic, ()), key=len, reverse=True):
+        wanted = [stem(w) for w in term]
+        for start in range(len(tokens) - len(wanted) + 1):
+            if stemmed[start : start + len(wanted)] == wanted:
+                modifiers: list[str] = []
+                for word in reversed(tokens[max(0, start - 2) : start]):
+                    if word in STOP_WORDS or word in GENERIC_WORDS or word in ENGLISH_STOP_WORDS:
+                        break
+                    modifiers.insert(0, word)
+                return " ".join((*modifiers, *tokens[start : start + len(wanted)]))
+    return None
 
 
 def without_topic_terms(text: str, topics: Mapping[str, tuple[tuple[str, ...], ...]]) -> str:

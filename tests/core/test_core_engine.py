@@ -157,6 +157,12 @@ def test_follow_up_pronoun_resolves_to_the_conversation_topic(engine: Engine) ->
     assert reply.state["topic"] == "dry needling"
 
 
+def test_follow_up_pronoun_keeps_the_kind_of_treatment_asked_about(engine: Engine) -> None:
+    assert heading(converse(engine, "tell me about auricular acupuncture", "who is it for?")) == (
+        "What is auricular acupuncture?"
+    )
+
+
 def test_what_about_asks_the_last_question_for_the_other_topic(engine: Engine) -> None:
     first = converse(engine, "Does dry needling hurt?")
     assert heading(first) == "How does it feel?"
