@@ -40,21 +40,21 @@ FEATURES = (
 # candidate is a right answer (labelled in-scope questions answered by it) rather than a wrong one or a question
 # the documents don't cover.
 WEIGHTS = {
-    "rank_logit": 0.27,
-    "margin": 0.229,
-    "unknown_words": -1.043,
-    "unknown_other": 0.028,
-    "uncovered": 0.104,
-    "covered": 0.23,
-    "covered_weight": -0.471,
-    "uncovered_weight": 0.067,
-    "no_content": 1.84,
-    "unknown_complement": -1.213,
-    "unknown_share": -0.477,
-    "covered_share": 1.981,
-    "fully_covered": 1.179,
+    "rank_logit": 0.266,
+    "margin": 0.231,
+    "unknown_words": -1.052,
+    "unknown_other": 0.024,
+    "uncovered": 0.102,
+    "covered": 0.213,
+    "covered_weight": -0.347,
+    "uncovered_weight": 0.064,
+    "no_content": 1.844,
+    "unknown_complement": -1.215,
+    "unknown_share": -0.462,
+    "covered_share": 1.927,
+    "fully_covered": 1.177,
 }
-INTERCEPT = -1.173
+INTERCEPT = -1.209
 _LOGIT_LIMIT = 8.0
 # Question and function words ("how", "many", "before") say how something is asked, not what it is about.
 _NOT_SUBJECT = frozenset(ENGLISH_STOP_WORDS) | STOP_WORDS | GENERIC_WORDS

@@ -27,19 +27,19 @@ FEATURES = (
 # Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
 # decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
 WEIGHTS = {
-    "question": 2.774,
+    "question": 2.873,
     "body": 3.918,
-    "sentence": 6.607,
-    "chars": 4.056,
-    "fuzzy": -0.822,
-    "topic_named": 0.11,
-    "topic_exact": 0.949,
-    "topic_other": -3.635,
+    "sentence": 6.65,
+    "chars": 4.02,
+    "fuzzy": -0.844,
+    "topic_named": 0.112,
+    "topic_exact": 0.965,
+    "topic_other": -3.659,
     "topic_context": 0.024,
-    "intro": 0.025,
-    "context_pair": 1.908,
+    "intro": 0.085,
+    "context_pair": 1.514,
 }
-INTERCEPT = -4.672
+INTERCEPT = -4.68
 # Asked almost word for word as a pair's question or alternate: that pair, whatever the other fields say (a rule,
 # not fitted: the labelled conversations rarely quote a heading, but a patient who does should get that section).
 EXACT_QUESTION_RATIO = 0.92
