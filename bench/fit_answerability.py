@@ -1,9 +1,10 @@
 """Fit the answerability weights in faqbot/answerability.py from a labelled case file (logistic regression).
 
 Usage: .venv/bin/python bench/fit_answerability.py eval/dev.jsonl eval/check.jsonl
-A case is labelled 1 when it is in scope and the ranking's best candidate is one of its expected headings, 0 when
-the documents don't answer it or the best candidate is wrong. Prints 5-fold cross-validated in-scope top-1 and
-out-of-scope declined at several thresholds, and the coefficients to copy. The engine never reads the case files.
+The model learns in scope (the documents answer the question) against out of scope, classes balanced. Printed
+figures count an in-scope case right only when it is answered and the ranking's best candidate is one of its
+expected headings: 5-fold cross-validated in-scope top-1 and out-of-scope declined at several thresholds, then the
+coefficients to copy. The engine never reads the case files.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from faqbot import answerability
 from faqbot.dialogue import ConversationState, strip_pleasantries
 from faqbot.engine import Engine
 from faqbot.evaluate import parse_cases
+from faqbot.ranking import off_topic
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
@@ -35,12 +37,12 @@ def collect(engine: Engine, paths: list[str]) -> tuple[np.ndarray, np.ndarray, n
             for turn in case.turns[:-1]:
                 state = engine.respond(turn, state).state
             current = ConversationState.from_any(state, engine.topics)
-            query, _, candidates = engine.candidates(strip_pleasantries(case.turns[-1]), current)
+            query, context, candidates = engine.candidates(strip_pleasantries(case.turns[-1]), current)
             best, second = candidates[0], candidates[1]
             rows.append(answerability.features(query, engine.evidence, best.position, best.score, second.score))
-            off_topic = bool(query.topics) and not set(query.topics) & set(best.pair.topics)
-            labels.append(case.in_scope and best.pair.heading in case.expect and not off_topic)
-            allowed.append(not off_topic)
+            wrong_topic = off_topic(query, context, best.pair)
+            labels.append(case.in_scope and best.pair.heading in case.expect and not wrong_topic)
+            allowed.append(not wrong_topic)
             in_scope.append(case.in_scope)
     return np.array(rows), np.array(labels), np.array(in_scope), np.array(allowed)
 

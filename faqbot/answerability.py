@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from faqbot.everyday import NOT_SUBJECT
 from faqbot.lexicon import Lexicon
 from faqbot.models import QAPair
-from faqbot.query import GENERIC_WORDS, AnalysedQuery, Vocabulary
-from faqbot.text import STOP_WORDS, stem, words
+from faqbot.query import AnalysedQuery, Vocabulary
+from faqbot.text import stem, words
 
 FEATURES = (
     "rank_logit",
@@ -36,28 +36,27 @@ FEATURES = (
     "covered_share",
     "fully_covered",
 )
-# Logistic-regression weights over FEATURES, fitted by bench/fit_answerability.py: the probability that the best
-# candidate is a right answer (labelled in-scope questions answered by it) rather than a wrong one or a question
-# the documents don't cover.
+# Logistic-regression weights over FEATURES, fitted by bench/fit_answerability.py on questions labelled in scope
+# (the documents answer them) or out of scope, classes balanced: the probability that the documents answer the
+# question, judged from what its words find in the best candidate.
 WEIGHTS = {
-    "rank_logit": 0.266,
-    "margin": 0.231,
-    "unknown_words": -1.052,
-    "unknown_other": 0.024,
-    "uncovered": 0.102,
-    "covered": 0.213,
-    "covered_weight": -0.347,
-    "uncovered_weight": 0.064,
-    "no_content": 1.844,
-    "unknown_complement": -1.215,
-    "unknown_share": -0.462,
-    "covered_share": 1.927,
-    "fully_covered": 1.177,
+    "rank_logit": 0.275,
+    "margin": 0.102,
+    "unknown_words": -0.933,
+    "unknown_other": 0.204,
+    "uncovered": 0.038,
+    "covered": 0.147,
+    "covered_weight": -0.435,
+    "uncovered_weight": 0.22,
+    "no_content": 1.762,
+    "unknown_complement": -1.171,
+    "unknown_share": -0.643,
+    "covered_share": 1.985,
+    "fully_covered": 1.1,
 }
-INTERCEPT = -1.209
+INTERCEPT = -0.924
 _LOGIT_LIMIT = 8.0
-# Question and function words ("how", "many", "before") say how something is asked, not what it is about.
-_NOT_SUBJECT = frozenset(ENGLISH_STOP_WORDS) | STOP_WORDS | GENERIC_WORDS
+_COUNT_CAP = 4
 # Zipf frequencies between which an unknown word goes from everyday filler (5.5: "thing") to a specific subject
 # the documents don't cover (3.0 and rarer: "trimester", "cupping").
 _FILLER_ZIPF, _SPECIFIC_ZIPF = 5.5, 3.0
@@ -81,10 +80,7 @@ class Evidence:
     @classmethod
     def build(cls, pairs: Sequence[QAPair], vocabulary: Vocabulary) -> Evidence:
         """Collect the stems of every pair's questions, path and body; synonyms map to their documents' stems."""
-        pair_stems = tuple(
-            frozenset(stem(w) for text in (p.question, *p.alternates, *p.path, p.body) for w in words(text))
-            for p in pairs
-        )
+        pair_stems = tuple(frozenset(stem(w) for text in p.texts() for w in words(text)) for p in pairs)
         frequency: dict[str, int] = {}
         for stems_of_pair in pair_stems:
             for item in stems_of_pair:
@@ -102,7 +98,7 @@ class Evidence:
 
     def subject_words(self, query: AnalysedQuery) -> tuple[str, ...]:
         """The query's own content words, without the words naming its topic."""
-        return tuple(w for w in query.words if w not in _NOT_SUBJECT and w not in self.topic_words)
+        return tuple(w for w in query.words if w not in NOT_SUBJECT and w not in self.topic_words)
 
     def rarity(self, word: str) -> float:
         """0 for an everyday word, rising to 1 for a rare one; unlisted words (typos, names) count as 0."""
@@ -136,9 +132,9 @@ def features(
             max(-_LOGIT_LIMIT, min(_LOGIT_LIMIT, logit)),
             max(0.0, min(_LOGIT_LIMIT, logit - runner_up)),
             sum(evidence.rarity(w) for w in unknown),
-            float(sum(1 for w in unknown if not evidence.lexicon.frequency(w))),
-            float(len(uncovered)),
-            float(len(covered)),
+            _capped(sum(1 for w in unknown if not evidence.lexicon.frequency(w))),
+            _capped(len(uncovered)),
+            _capped(len(covered)),
             max((evidence.match_weight(w, position) or 0.0 for w in covered), default=0.0),
             max((evidence.specificity.get(stem(w), 0.0) for w in uncovered), default=0.0),
             float(not subject),
@@ -152,12 +148,17 @@ def features(
     )
 
 
+def _capped(count: int) -> float:
+    """Counts enter the model bounded, so a pasted wall of words can't add up to any decision."""
+    return float(min(count, _COUNT_CAP))
+
+
 def complements(query_words: tuple[str, ...], candidates: list[str]) -> list[str]:
     """The candidate words that stand first after a complement cue ("acupuncture for <acne>")."""
     found = []
     for cue_position, word in enumerate(query_words):
         if word in _COMPLEMENT_CUES:
-            following = [w for w in query_words[cue_position + 1 :] if w not in _NOT_SUBJECT or w in candidates]
+            following = [w for w in query_words[cue_position + 1 :] if w not in NOT_SUBJECT or w in candidates]
             if following and following[0] in candidates:
                 found.append(following[0])
     return found

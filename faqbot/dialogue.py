@@ -11,7 +11,8 @@ from faqbot.text import fold
 
 STATE_VERSION = 1
 _MAX_STATE_QUERY = 300
-_MAX_SHOWN = 8
+# Enough for every section of a large corpus: "tell me more" never comes back to one already shown.
+_MAX_SHOWN = 64
 
 SmalltalkKind = Literal["greeting", "thanks", "bye", "identity", "help"]
 _SMALLTALK_PATTERNS: tuple[tuple[SmalltalkKind, str], ...] = (
@@ -105,7 +106,7 @@ class ConversationState:
         raw_turns = data.get("turns")
         turns = raw_turns if isinstance(raw_turns, int) and not isinstance(raw_turns, bool) else 0
         raw_shown = data.get("shown")
-        shown = tuple(i for i in raw_shown if isinstance(i, str))[-_MAX_SHOWN:] if isinstance(raw_shown, list) else ()
+        shown = tuple(i for i in raw_shown[-_MAX_SHOWN:] if isinstance(i, str)) if isinstance(raw_shown, list) else ()
         query = (last_query or "")[:_MAX_STATE_QUERY] or None
         return cls(topic, last_id, query, max(0, min(turns, 10**6)), shown)
 
@@ -159,15 +160,6 @@ def what_about(text: str) -> str | None:
         return None
     rest = match["rest"] or match["rest2"] or ""
     return rest.strip() or None
-
-
-def question_sentences(text: str) -> list[str]:
-    """The sentences of a message of several, questions first (last first), then the last sentence; [] for one."""
-    sentences = [part.strip() for part in re.split(r"(?<=[.?!])\s+", text.strip()) if len(part.split()) >= 2]
-    if len(sentences) < 2:
-        return []
-    questions = [s for s in reversed(sentences) if s.endswith("?")]
-    return questions or [sentences[-1]]
 
 
 def has_pronoun(text: str) -> bool:

@@ -12,15 +12,20 @@ from faqbot.dialogue import ConversationState
 from faqbot.disclaimers import choose_disclaimers
 from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
-from faqbot.lexicon import load_lexicon
+from faqbot.lexicon import Lexicon, load_lexicon
 from faqbot.models import QAPair, Reply
 from faqbot.query import AnalysedQuery, Vocabulary, analyse_query, topic_phrase, without_topic_terms
-from faqbot.ranking import Candidate, Context, rank
+from faqbot.ranking import Candidate, Context, off_topic, rank
 from faqbot.safety import emergency_message, red_flags
 from faqbot.settings import EngineSettings
 from faqbot.text import clean_input
 
+# Floors on the ranking's probability (not the answer confidence): a rival worth offering in "Did you mean …?",
+# a related question worth listing under an answer, a suggestion worth offering when declining.
+_CLARIFY_FLOOR = 0.2
+_RELATED_FLOOR = 0.1
 _SUGGESTION_FLOOR = 0.05
+_RED_FLAG_SCAN_CHARS = 100_000
 # "Tell me more" moves to another section on the same question only when it ranks at least this well for it.
 _MORE_FLOOR = 0.2
 _STARTERS = 4
@@ -40,11 +45,13 @@ class _Reading:
 class Engine:
     """Answers one message at a time from a knowledge base; keeps no memory between calls."""
 
-    def __init__(self, kb: KnowledgeBase, settings: EngineSettings | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, settings: EngineSettings | None = None, lexicon: Lexicon | None = None
+    ) -> None:
         self.kb = kb
         self.settings = settings or EngineSettings()
-        texts = [t for p in kb.pairs for t in (p.question, *p.alternates, *p.path, p.body)]
-        self.vocabulary = Vocabulary.build(texts, kb.synonyms, kb.topics, load_lexicon())
+        texts = [t for p in kb.pairs for t in p.texts()]
+        self.vocabulary = Vocabulary.build(texts, kb.synonyms, kb.topics, lexicon or load_lexicon())
         topic_terms = self.vocabulary.topics
         self.index = RetrievalIndex(kb.pairs, lambda text: without_topic_terms(text, topic_terms))
         self.topics = tuple(kb.topics)
@@ -63,15 +70,16 @@ class Engine:
     def respond(self, text: str, state: Mapping[str, Any] | None = None) -> Reply:
         """One turn: the reply to `text` given the conversation `state` (None or {} for a new conversation)."""
         current = ConversationState.from_any(state, self.topics)
-        message = clean_input(text if isinstance(text, str) else "", self.settings.max_input_chars)
-        flags = red_flags(message)
+        raw = text if isinstance(text, str) else ""
+        message = clean_input(raw, self.settings.max_input_chars)
+        # Red flags are looked for in the whole message, not just the part short enough to answer.
+        flags = red_flags(clean_input(raw, _RED_FLAG_SCAN_CHARS))
         if flags:
             number = self.settings.emergency_number
+            # After an emergency, "tell me more" must not resume the FAQ where it was.
+            after_emergency = current.after(topic=current.topic, last_id=None, last_query=None, shown=())
             return compose.emergency_reply(
-                emergency_message(flags, number),
-                number,
-                self._disclaimers(),
-                current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query),
+                emergency_message(flags, number), number, self._disclaimers(), after_emergency
             )
         if not message.strip(" ?!.,;:-"):
             return self._smalltalk("empty", current)
@@ -96,8 +104,6 @@ class Engine:
 
     def _answer(self, question: str, current: ConversationState) -> Reply:
         reading = self._read(question, current)
-        if not reading.accepted:
-            reading = self._read_question_sentence(question, current, reading)
         query, context, candidates, confidence = reading.query, reading.context, reading.candidates, reading.confidence
         best = candidates[0]
         topic = self._topic_of(query, best.pair, context.topic)
@@ -113,7 +119,7 @@ class Engine:
             return compose.choice_reply(
                 "clarify", compose.CLARIFY_LEAD, close, self._disclaimers(query=question), new_state
             )
-        related = [c.pair for c in candidates[1:3] if c.confidence >= self.settings.answer_threshold / 2]
+        related = [c.pair for c in candidates[1:3] if c.confidence >= _RELATED_FLOOR]
         disclaimers = self._disclaimers(query=question, pair=best.pair)
         return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related)
 
@@ -121,19 +127,8 @@ class Engine:
         query, context, candidates = self.candidates(question, current)
         confidence = self.answerable(query, candidates)
         # A section about acupuncture alone never answers a question about dry needling alone (or the reverse).
-        off_topic = bool(query.topics) and not set(query.topics) & set(candidates[0].pair.topics)
-        accepted = confidence >= self.settings.answer_threshold and not off_topic
+        accepted = confidence >= self.settings.answer_threshold and not off_topic(query, context, candidates[0].pair)
         return _Reading(query, context, candidates, confidence, accepted)
-
-    def _read_question_sentence(self, message: str, current: ConversationState, whole: _Reading) -> _Reading:
-        """A long message whose whole text is not answered may still end in an answerable question: the story
-        before it ("I'm terrified of needles.") is context, the question sentence is what is asked."""
-        for sentence in dialogue.question_sentences(message):
-            missing = [t for t in whole.query.topics if t not in analyse_query(sentence, self.vocabulary).topics]
-            reading = self._read(" ".join((sentence, *missing)), current)
-            if reading.accepted:
-                return reading
-        return whole
 
     def answerable(self, query: AnalysedQuery, candidates: list[Candidate]) -> float:
         """Probability that the best candidate answers the query (the reply's confidence)."""
@@ -153,7 +148,8 @@ class Engine:
             swapped = analyse_query(subject, self.vocabulary)
             if swapped.topics and len(swapped.content) <= len(" ".join(swapped.topics).split()) + 1:
                 base = analyse_query(current.last_query, self.vocabulary)
-                text = " ".join(w for w in base.words if not self._is_topic_word(w)) + " " + " ".join(swapped.topics)
+                kept = (w for w in base.words if w not in self.evidence.topic_words)
+                text = " ".join(kept) + " " + " ".join(swapped.topics)
                 return analyse_query(text, self.vocabulary), Context(topic=swapped.topics[0])
         if subject:
             question = subject
@@ -168,34 +164,32 @@ class Engine:
         return query, Context(topic=current.topic)
 
     def _continue(self, current: ConversationState) -> Reply:
-        """ "Tell me more": the closest section to the last question not shown yet, else the next in the document."""
+        """ "Tell me more": the closest section to the last question not shown yet, else the next in the document;
+        always one about the conversation's topic."""
         last = self.kb.pair(current.last_id) if current.last_id else None
         if last is None:
             return self._smalltalk("help", current)
         shown = current.shown or (last.id,)
-        pair = self._more_on(current, shown) or next(
-            (p for p in self.kb.pairs if p.doc.file == last.doc.file and p.order > last.order and p.id not in shown),
-            None,
-        )
-        if pair is None:
+        fresh = [
+            c
+            for c in self.candidates(current.last_query or last.question, ConversationState(topic=current.topic))[2]
+            if c.pair.id not in shown and (current.topic is None or current.topic in c.pair.topics)
+        ]
+        closest = fresh[0] if current.last_query and fresh and fresh[0].confidence >= _MORE_FLOOR else None
+        following = (c for c in sorted(fresh, key=lambda c: c.pair.order) if c.pair.doc.file == last.doc.file)
+        chosen = closest or next((c for c in following if c.pair.order > last.order), None) or next(iter(fresh), None)
+        if chosen is None:
             new_state = current.after(topic=current.topic, last_id=last.id, last_query=current.last_query)
             return compose.choice_reply(
                 "fallback", compose.NO_MORE_LEAD, self.starter_questions(3), self._disclaimers(), new_state
             )
         new_state = current.after(
-            topic=current.topic, last_id=pair.id, last_query=current.last_query, shown=(*shown, pair.id)
+            topic=current.topic, last_id=chosen.pair.id, last_query=current.last_query, shown=(*shown, chosen.pair.id)
         )
-        _, _, ranked = self.candidates(current.last_query or pair.question, current)
-        related = [c.pair for c in ranked if c.pair.id not in new_state.shown][:2]
-        return compose.answer_reply(pair, 1.0, self._disclaimers(pair=pair), new_state, related)
-
-    def _more_on(self, current: ConversationState, shown: tuple[str, ...]) -> QAPair | None:
-        """The best-ranked section for the last question that has not been shown, if it is relevant enough."""
-        if not current.last_query:
-            return None
-        _, _, ranked = self.candidates(current.last_query, ConversationState(topic=current.topic))
-        fresh = [c for c in ranked if c.pair.id not in shown]
-        return fresh[0].pair if fresh and fresh[0].confidence >= _MORE_FLOOR else None
+        related = [c.pair for c in fresh if c is not chosen][:2]
+        return compose.answer_reply(
+            chosen.pair, chosen.confidence, self._disclaimers(pair=chosen.pair), new_state, related
+        )
 
     def _too_close(self, candidates: list[Candidate], query: AnalysedQuery) -> list[QAPair]:
         """Top answers about different topics with nearly equal scores, for a question naming no topic."""
@@ -207,7 +201,7 @@ class Engine:
             for c in candidates[1:3]
             if best.confidence - c.confidence < self.settings.clarify_margin
             and set(c.pair.topics) != set(best.pair.topics)
-            and c.confidence >= self.settings.answer_threshold
+            and c.confidence >= _CLARIFY_FLOOR
         ]
         return [best.pair, *(c.pair for c in rivals)] if rivals else []
 
@@ -217,9 +211,6 @@ class Engine:
         if context_topic:
             return context_topic
         return pair.topics[0] if len(pair.topics) == 1 else None
-
-    def _is_topic_word(self, word: str) -> bool:
-        return any(word in " ".join(terms).split() for terms in self.kb.topics.values())
 
     def _smalltalk(self, intent: str, current: ConversationState) -> Reply:
         new_state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)

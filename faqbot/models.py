@@ -45,6 +45,10 @@ class QAPair:
     alternates: tuple[str, ...] = ()
     order: int = 0
 
+    def texts(self) -> tuple[str, ...]:
+        """Every text the pair is known by: question, alternates, section path and body."""
+        return (self.question, *self.alternates, *self.path, self.body)
+
 
 @dataclass(frozen=True)
 class Disclaimer:

@@ -27,23 +27,26 @@ FEATURES = (
 # Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
 # decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
 WEIGHTS = {
-    "question": 2.873,
-    "body": 3.918,
-    "sentence": 6.65,
-    "chars": 4.02,
-    "fuzzy": -0.844,
-    "topic_named": 0.112,
-    "topic_exact": 0.965,
-    "topic_other": -3.659,
-    "topic_context": 0.024,
-    "intro": 0.085,
-    "context_pair": 1.514,
+    "question": 2.591,
+    "body": 4.356,
+    "sentence": 6.914,
+    "chars": 4.163,
+    "fuzzy": -0.714,
+    "topic_named": 0.079,
+    "topic_exact": 0.976,
+    "topic_other": -3.525,
+    "topic_context": -0.018,
+    "intro": 0.147,
+    "context_pair": 1.662,
 }
-INTERCEPT = -4.68
+INTERCEPT = -4.727
 # Asked almost word for word as a pair's question or alternate: that pair, whatever the other fields say (a rule,
 # not fitted: the labelled conversations rarely quote a heading, but a patient who does should get that section).
 EXACT_QUESTION_RATIO = 0.92
 EXACT_QUESTION_BONUS = 3.0
+# Per level of topic fit (none, some, all of the topics asked about): a strong preference for sections about what
+# is asked, which a much better section about part of it can still overcome (a rule, tuned on the dev set).
+TOPIC_FIT_BONUS = 2.0
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,20 @@ def rank(scores: FieldScores, pairs: tuple[QAPair, ...], query: AnalysedQuery, c
     decision = features(scores, pairs, query, context) @ _WEIGHT_VECTOR + INTERCEPT
     decision = decision + EXACT_QUESTION_BONUS * (scores.fuzzy >= EXACT_QUESTION_RATIO)
     probability = 1.0 / (1.0 + np.exp(-decision))
-    # Sections about every topic the question names come first, then those about some of them: "can both dry
+    # Sections about every topic the question is about rank higher than those about some of them: "can both dry
     # needling and acupuncture help?" is not answered by a section about acupuncture alone while one about both fits.
-    named = set(query.topics)
-    fit = np.array([len(named & set(p.topics)) + float(named <= set(p.topics)) for p in pairs], dtype=np.float64)
-    order = np.lexsort((-decision, -fit))
+    required = required_topics(query, context)
+    fit = np.array([len(required & set(p.topics)) + float(required <= set(p.topics)) for p in pairs])
+    order = np.argsort(-(decision + TOPIC_FIT_BONUS * fit), kind="stable")
     return [Candidate(pairs[i], float(decision[i]), float(probability[i]), int(i)) for i in order]
+
+
+def required_topics(query: AnalysedQuery, context: Context) -> set[str]:
+    """The topics an answer must concern: those the question names, else the one the conversation is about."""
+    return set(query.topics) or ({context.topic} if context.topic else set())
+
+
+def off_topic(query: AnalysedQuery, context: Context, pair: QAPair) -> bool:
+    """True when the pair concerns none of the topics the question is about (acupuncture vs dry needling)."""
+    required = required_topics(query, context)
+    return bool(required) and not required & set(pair.topics)

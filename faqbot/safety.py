@@ -30,9 +30,9 @@ _RED_FLAGS: dict[str, tuple[str, ...]] = {
     ),
     "suicidal thoughts": (
         r"\bsuicid",
-        r"\bkill(ing)?\s+myself\b",
-        # "...is killing me" is how patients describe pain; wanting to be killed is not.
-        r"\b(want|wish|going|hope)\b[^.?!]{0,20}\bkill me\b",
+        # "kill me" is a plea; "...is killing me" and "it kills me" are how patients describe pain or annoyance.
+        r"\bkill\s+(myself|me)\b",
+        r"\bwish\s+(i|that i)\s+(was|were)\s+dead\b",
         r"\bend(ing)?\s+(my life|it all|my own life)\b",
         r"\b(want|wanna|going|wish)\s+(to\s+)?die\b",
         r"\bself[- ]?harm",

@@ -104,6 +104,9 @@ def test_out_of_scope_is_declined_with_suggestions(engine: Engine, corpus_text: 
         "I got acupuncture yesterday and now my chest hurts and I can't catch my breath",
         "does acupuncture hurt? also I think I'm having a stroke",
         "my husband is grabbing at his chest and sweating",
+        "please just kill me",
+        "i wish i was dead",
+        "x" * 1500 + " I'm having a heart attack",
     ],
 )
 def test_emergencies_get_the_emergency_number_and_nothing_else_medical(
@@ -179,6 +182,18 @@ def test_tell_me_more_gives_the_next_closest_section_then_new_ones(engine: Engin
     turns = ["does acupuncture hurt", *["tell me more"] * 6]
     shown = [heading(r) for r in (converse(engine, *turns[: n + 1]) for n in range(len(turns)))]
     assert len(set(shown)) == len(shown)
+
+
+def test_tell_me_more_stays_with_the_treatment_being_discussed(engine: Engine) -> None:
+    turns = ["is dry needling eastern or western medicine", *["tell me more"] * 4]
+    for count in range(2, len(turns) + 1):
+        reply = converse(engine, *turns[:count])
+        pair = engine.kb.pair(reply.answer.id) if reply.answer else None
+        assert pair is not None and "dry needling" in pair.topics
+
+
+def test_tell_me_more_after_an_emergency_does_not_resume_the_faq(engine: Engine) -> None:
+    assert converse(engine, "does acupuncture hurt", "i cant breathe", "tell me more").kind == "smalltalk"
 
 
 def test_tell_me_more_with_nothing_close_left_continues_in_document_order(engine: Engine) -> None:
