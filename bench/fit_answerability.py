@@ -22,7 +22,7 @@ from faqbot.engine import Engine
 from faqbot.evaluate import parse_cases
 from faqbot.ranking import off_topic
 
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8)
 
 
 def collect(engine: Engine, paths: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -57,7 +57,7 @@ def main(paths: list[str]) -> None:
     for threshold in THRESHOLDS:
         answered = (scores >= threshold) & allowed
         print(
-            f"threshold {threshold:.1f}: cross-validated in-scope top-1 {np.mean((y & answered)[in_scope]):.3f}"
+            f"threshold {threshold:.2f}: cross-validated in-scope top-1 {np.mean((y & answered)[in_scope]):.3f}"
             f"  out-of-scope declined {np.mean(~answered[~in_scope]):.3f}"
         )
     model = _fit(x, in_scope)

@@ -21,7 +21,7 @@ class EngineSettings:
 
     corpus: Path = DEFAULT_CORPUS
     emergency_number: str = "911"
-    answer_threshold: float = 0.5
+    answer_threshold: float = 0.55
     clarify_margin: float = 0.05
     max_input_chars: int = 1000
     max_disclaimers: int = 3
