@@ -44,7 +44,7 @@ def test_questions_about_subjects_the_documents_never_mention_are_declined(engin
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("my aunt has arthritis, could acupuncture help her", "What are the benefits of acupuncture?"),
+        ("would acupuncture ease my arthritis", "What are the benefits of acupuncture?"),
         ("could acupuncture give me an infection", "What are the risks or complications of acupuncture?"),
     ],
 )
