@@ -11,8 +11,9 @@ from faqbot.text import fold
 
 STATE_VERSION = 1
 _MAX_STATE_QUERY = 300
-# Enough for every section of a large corpus: "tell me more" never comes back to one already shown.
-_MAX_SHOWN = 64
+# "Tell me more" doesn't come back to a section within this many; bounded because the state travels with every
+# message (the web API signs it into a request body limited to 8 KB).
+_MAX_SHOWN = 16
 
 SmalltalkKind = Literal["greeting", "thanks", "bye", "identity", "help"]
 _SMALLTALK_PATTERNS: tuple[tuple[SmalltalkKind, str], ...] = (
