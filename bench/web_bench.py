@@ -205,14 +205,17 @@ def measured_run(
     result["server_cores"] = server_cpu / elapsed
     result["load_cores"] = load_cpu / elapsed
     result["other_cores"] = max(0.0, busy - server_cpu - load_cpu) / elapsed
+    # Server CPU per request hardly depends on how busy the machine is, unlike throughput and latency.
+    result["server_ms"] = server_cpu * 1000 / max(1.0, result["rps"] * elapsed)
     return result
 
 
 def _line(result: dict[str, float], errors: str = "errors") -> str:
     return (
         f"{result['rps']:,.0f} requests/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
-        f"{errors} {int(result['errors'])}; CPU cores used: server {result['server_cores']:.2f}, "
-        f"load generator {result['load_cores']:.2f}, other processes {result['other_cores']:.2f}"
+        f"{errors} {int(result['errors'])}; CPU cores used: server {result['server_cores']:.2f} "
+        f"({result['server_ms']:.2f} ms per request), load generator {result['load_cores']:.2f}, "
+        f"other processes {result['other_cores']:.2f}"
     )
 
 
