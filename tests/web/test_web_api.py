@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -224,7 +223,9 @@ def test_security_headers_are_set_once_and_a_page_keeps_its_own_policy(client: T
     assert chat(client, "hi").headers["content-security-policy"].startswith("default-src 'none'")  # type: ignore[attr-defined]
 
 
-def test_a_client_that_leaves_before_its_body_arrives_gets_no_reply(engine: Engine) -> None:
+def test_a_client_that_leaves_before_its_body_arrives_gets_no_reply(
+    engine: Engine, run_async: Callable[[object], object]
+) -> None:
     app = create_app(Settings(), b"k", engine)
     scope = {
         "type": "http",
@@ -244,7 +245,7 @@ def test_a_client_that_leaves_before_its_body_arrives_gets_no_reply(engine: Engi
     async def run() -> None:
         await app({**scope, "query_string": b"", "root_path": "", "scheme": "http", "server": None}, receive, send)
 
-    asyncio.run(run())
+    run_async(run())
     assert sent == []
 
 
