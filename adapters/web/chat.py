@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from typing import Any
 
 from starlette.types import Receive, Scope, Send
@@ -65,36 +66,50 @@ def _content_headers(scope: Scope) -> tuple[bytes, bytes]:
 
 
 class TurnTaking:
-    """Lets at most `per_iteration` engine calls run per event-loop iteration; the others wait for the next one.
+    """Lets at most `per_iteration` engine calls run per event-loop iteration; the others queue for later ones.
 
     uvloop (libuv) accepts at most one new connection per loop iteration, and one iteration runs every request that
     arrived during the previous one: at full load 25-50 engine calls, 20-35 ms. A burst of new connections was then
     accepted one every 20-35 ms, so the last of 50 waited about a second for its first reply. With a cap the loop
-    returns to its sockets every few milliseconds. Requests still run in the order they arrived.
+    returns to its sockets every few milliseconds. Waiting requests run in the order they arrived, each woken once.
     """
 
     def __init__(self, per_iteration: int) -> None:
         self._limit = per_iteration
-        self._used = 0
-        # The loop whose current iteration `_used` counts; `_next_iteration` clears it at the start of the next one.
-        self._counting_on: asyncio.AbstractEventLoop | None = None
+        self._used = 0  # engine calls let through since the last tick
+        self._queue: deque[asyncio.Future[None]] = deque()
+        # The loop on which a tick is queued; None once a tick found nothing left to do.
+        self._ticking_on: asyncio.AbstractEventLoop | None = None
 
     async def wait(self) -> None:
-        """Return when this request may run in the current loop iteration."""
-        while True:
-            loop = asyncio.get_running_loop()
-            if self._counting_on is not loop:
-                # First call in this iteration (or the loop that was counting has stopped): count afresh.
-                self._used = 0
-                self._counting_on = loop
-                loop.call_soon(self._next_iteration)  # queued before any waiter below, so it runs first
-            if self._used < self._limit:
-                self._used += 1
-                return
-            await asyncio.sleep(0)  # resumes next iteration, in the order the waiters arrived
+        """Return when this request may run."""
+        loop = asyncio.get_running_loop()
+        if self._ticking_on is not loop:
+            # Idle until now (or the loop that was ticking has stopped, leaving its waiters behind): start afresh.
+            self._used = 0
+            self._queue.clear()
+            self._ticking_on = loop
+            loop.call_soon(self._tick)
+        if not self._queue and self._used < self._limit:
+            self._used += 1
+            return
+        turn = loop.create_future()
+        self._queue.append(turn)
+        await turn
 
-    def _next_iteration(self) -> None:
-        self._counting_on = None
+    def _tick(self) -> None:
+        # Runs once per loop iteration while there is work: wakes the next few waiters, which run in the next
+        # iteration (their wake-ups are queued before this tick's successor).
+        self._used = 0
+        while self._queue and self._used < self._limit:
+            turn = self._queue.popleft()
+            if not turn.done():  # a cancelled waiter needs no turn
+                turn.set_result(None)
+                self._used += 1
+        if self._queue or self._used:
+            asyncio.get_running_loop().call_soon(self._tick)
+        else:
+            self._ticking_on = None
 
 
 class ChatEndpoint:

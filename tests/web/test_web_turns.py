@@ -49,6 +49,19 @@ def test_at_most_n_requests_run_per_loop_iteration_in_arrival_order(run_async: R
     assert iterations[0] == iterations[1] < iterations[2] == iterations[3] < iterations[4]
 
 
+def test_a_cancelled_waiter_gives_its_turn_to_the_next(run_async: RunAsync) -> None:
+    turns = TurnTaking(1)
+
+    async def scenario() -> bool:
+        first, gone, last = (asyncio.ensure_future(turns.wait()) for _ in range(3))
+        await asyncio.sleep(0)  # all three have asked: the first got this iteration's only turn, two wait
+        gone.cancel()
+        await asyncio.wait_for(last, timeout=1)
+        return first.done() and gone.cancelled()
+
+    assert run_async(scenario())
+
+
 def test_a_loop_that_stopped_mid_count_does_not_hold_up_the_next(run_async: RunAsync) -> None:
     turns = TurnTaking(1)
     run_async(turns.wait())  # counted on a loop that closes before its next iteration
