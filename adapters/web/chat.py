@@ -25,7 +25,7 @@ encode_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(
 _NO_STORE = (b"cache-control", b"no-store")
 _JSON = (b"content-type", b"application/json")
 RawHeaders = list[tuple[bytes, bytes]]
-# Engine calls (~0.5 ms each) per loop iteration. Measured with bench/web_bench.py on one worker: 2 cost about 8 %
+# Engine calls (~0.5 ms each) per loop iteration. Measured with bench/web_bench.py on one worker: 2 cost 8-12 %
 # more CPU per request, 8 still left the last new connections of a burst waiting 0.3-0.5 s, 4 costs no measurable CPU.
 _ENGINE_CALLS_PER_ITERATION = 4
 
