@@ -1,11 +1,17 @@
 """Benchmark `POST /api/chat` against `faqbot serve` started as a subprocess (a script, not a test).
 
-    .venv/bin/python bench/web_bench.py [--seconds 30] [--clients 50] [--workers 2 1] [--client auto|wrk|asyncio]
+    .venv/bin/python bench/web_bench.py [--seconds 30] [--clients 50] [--workers 2 1] [--runs 3]
+                                        [--client auto|wrk|asyncio]
 
 The load generator runs on the same machine as the server and competes with it for CPU. By default it uses
 `wrk` (C, keep-alive connections, apt-get install wrk) when it is installed, else a small asyncio raw-HTTP/1.1
 keep-alive client (one connection per simulated client). Each request is a new conversation with one of a few
 questions; the rate limit is raised out of the way (it is still checked on every request).
+
+Each run starts a fresh server, so the load generator's connections are spread over the workers afresh, and the
+measured seconds include opening them. Every run is printed with the CPU it used, split into the server's
+processes, the load generator and everything else on the machine (other people's work shows up there), then the
+median of the runs.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import asyncio
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -143,37 +150,109 @@ def run_load(client: str, port: int, clients: int, seconds: float, scratch: Path
     return asyncio_load(port, clients, seconds)
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and all its descendants (uvicorn's supervisor and its workers)."""
+    pids = [pid]
+    for parent in pids:
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                pids += [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                continue
+    return pids
+
+
+def _process_cpu(pids: list[int]) -> float:
+    """User plus system CPU seconds used so far by `pids`."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / _TICK
+    return total
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has spent not idle (all cores)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / _TICK
+
+
+def _own_cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measured_run(
+    client: str, server: subprocess.Popen[bytes], port: int, args: argparse.Namespace, scratch: Path
+) -> dict[str, float]:
+    """One measured run plus the CPU (in cores) it took: server processes, load generator and everything else."""
+    pids = _tree(server.pid)
+    # wrk is a child process that subprocess.run reaps; the asyncio client runs in this process.
+    who = resource.RUSAGE_CHILDREN if client == "wrk" else resource.RUSAGE_SELF
+    server_before, load_before, busy_before = _process_cpu(pids), _own_cpu(who), _machine_busy()
+    started = time.monotonic()
+    result = run_load(client, port, args.clients, args.seconds, scratch)
+    elapsed = time.monotonic() - started
+    server_cpu = _process_cpu(pids) - server_before
+    load_cpu = _own_cpu(who) - load_before
+    busy = _machine_busy() - busy_before
+    result["server_cores"] = server_cpu / elapsed
+    result["load_cores"] = load_cpu / elapsed
+    result["other_cores"] = max(0.0, busy - server_cpu - load_cpu) / elapsed
+    # Server CPU per request hardly depends on how busy the machine is, unlike throughput and latency.
+    result["server_ms"] = server_cpu * 1000 / max(1.0, result["rps"] * elapsed)
+    return result
+
+
+def _line(result: dict[str, float], errors: str = "errors") -> str:
+    return (
+        f"{result['rps']:,.0f} requests/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
+        f"{errors} {int(result['errors'])}; CPU cores used: server {result['server_cores']:.2f} "
+        f"({result['server_ms']:.2f} ms per request), load generator {result['load_cores']:.2f}, "
+        f"other processes {result['other_cores']:.2f}"
+    )
+
+
 def main() -> int:
-    """Run the benchmark for each worker count and print one line of figures each."""
+    """Run the benchmark for each worker count and print each run and the medians."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=30.0, help="measured seconds per run (default 30)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent keep-alive connections (default 50)")
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 1], help="worker counts to run (default 2 1)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per worker count, each on a fresh server (default 3)")
     parser.add_argument("--client", choices=["auto", "wrk", "asyncio"], default="auto", help="load generator")
     args = parser.parse_args()
     client = "wrk" if args.client == "auto" and shutil.which("wrk") else args.client
     client = "asyncio" if client == "auto" else client
     print(
-        f"POST /api/chat, {args.clients} clients, {args.seconds:g} s per run, load generator: {client}, "
-        f"{os.cpu_count()} CPUs shared by server and load generator"
+        f"POST /api/chat, {args.clients} clients, {args.seconds:g} s per run, {args.runs} runs, load generator: "
+        f"{client}, {os.cpu_count()} CPUs shared by server, load generator and anything else running"
     )
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         config = scratch / "bench.toml"
         config.write_text("[web]\nrate_limit_per_minute = 1000000000\n")
         for workers in args.workers:
-            port = _free_port()
-            server = start_server(workers, port, scratch / f"serve-{workers}.log", config)
-            try:
-                run_load(client, port, args.clients, min(2.0, args.seconds), scratch)  # warm-up, not reported
-                result = run_load(client, port, args.clients, args.seconds, scratch)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-            print(
-                f"workers={workers}: {result['rps']:,.0f} requests/s, p50 {result['p50']:.1f} ms, "
-                f"p99 {result['p99']:.1f} ms, errors {int(result['errors'])}"
-            )
+            results = []
+            for run in range(1, args.runs + 1):
+                port = _free_port()
+                server = start_server(workers, port, scratch / f"serve-{workers}.log", config)
+                try:
+                    run_load(client, port, args.clients, min(2.0, args.seconds), scratch)  # warm-up, not reported
+                    results.append(measured_run(client, server, port, args, scratch))
+                finally:
+                    server.terminate()
+                    server.wait(timeout=30)
+                print(f"workers={workers} run {run}: {_line(results[-1])}", flush=True)
+            median = {key: statistics.median(r[key] for r in results) for key in results[0]}
+            median["errors"] = sum(r["errors"] for r in results)  # every error counts, not the median run's
+            print(f"workers={workers} median of {args.runs}: {_line(median, 'errors in all runs')}", flush=True)
     return 0
 
 

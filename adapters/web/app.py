@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -17,10 +15,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from adapters.web.limits import BodyTooLarge, RateLimiter, read_body
-from adapters.web.middleware import MESSAGE_SCOPE_KEY, FrontDoor
+from adapters.web.chat import ChatEndpoint, error_content
+from adapters.web.middleware import FrontDoor
 from adapters.web.openapi import openapi_document
-from adapters.web.state import StateSigner
 from faqbot.engine import Engine
 from faqbot.settings import Settings, WebSettings
 
@@ -55,82 +52,32 @@ def _serve(request: Request, asset: Asset, cache: str, extra: dict[str, str] | N
     return Response(asset.body, media_type=asset.media_type, headers=headers)
 
 
-def error_response(status: int, code: str, message: str, retry_after: int | None = None) -> JSONResponse:
-    """The JSON error shape every failure uses: {"error": {"code", "message"}}."""
-    content: dict[str, Any] = {"error": {"code": code, "message": message}}
-    headers = dict(_NO_STORE)
-    if retry_after is not None:
-        content["retry_after"] = retry_after
-        headers["retry-after"] = str(retry_after)
-    return JSONResponse(content, status_code=status, headers=headers)
+def error_response(status: int, code: str, message: str) -> Response:
+    """A JSON error for the Starlette routes, in the same shape as the chat endpoint's."""
+    content, _ = error_content(code, message)
+    return JSONResponse(content, status_code=status, headers=_NO_STORE)
 
 
-def parse_chat_request(body: bytes, max_chars: int) -> tuple[str, object] | str:
-    """(message, state token) from a request body, or a one-line reason it is unusable."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return "The request body is not valid JSON."
-    if not isinstance(data, dict) or not isinstance(data.get("message"), str):
-        return 'The request must be a JSON object with a "message" string.'
-    message: str = data["message"]
-    if len(message) > max_chars:
-        return f"Please keep your message under {max_chars:,} characters."
-    return message, data.get("state")
-
-
-class ChatApi:
-    """The request handlers, sharing one engine, signer and rate limiter (per process)."""
-
-    def __init__(self, engine: Engine, web: WebSettings, secret: bytes) -> None:
-        self.engine = engine
-        self.web = web
-        self.signer = StateSigner(secret, web.state_ttl_seconds)
-        self.limiter = RateLimiter(web.rate_limit_per_minute)
-
-    async def chat(self, request: Request) -> Response:
-        """POST /api/chat: one conversation turn."""
-        if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
-            return error_response(415, "unsupported_media_type", "Send the message as application/json.")
-        wait = self.limiter.check(request.client.host if request.client else "-")
-        if wait:
-            message = "You're sending messages quickly. Please wait a moment and try again."
-            return error_response(429, "rate_limited", message, retry_after=int(wait))
-        try:
-            body = await read_body(request, self.web.max_body_bytes)
-        except BodyTooLarge:
-            return error_response(413, "too_large", "That message is too long to send.")
-        parsed = parse_chat_request(body, self.web.max_message_chars)
-        if isinstance(parsed, str):
-            return error_response(422, "invalid_request", parsed)
-        message, token = parsed
-        if self.web.log_messages:
-            request.scope[MESSAGE_SCOPE_KEY] = message
-        # A forged, expired or missing state simply starts a fresh conversation.
-        reply = self.engine.respond(message, self.signer.verify(token))
-        data = reply.to_dict()
-        data["state"] = self.signer.sign(reply.state)
-        return JSONResponse(data, headers=_NO_STORE)
-
-    async def greeting(self, request: Request) -> Response:
+def _greeting_route(engine: Engine) -> Route:
+    async def greeting(request: Request) -> Response:
         """GET /api/greeting: starter questions for the widget's greeting chips."""
-        starters = [
-            {"id": q.id, "question": q.question, "heading": q.heading} for q in self.engine.starter_questions(4)
-        ]
-        content = {"suggestions": starters, "emergency_number": self.engine.settings.emergency_number}
+        starters = [{"id": q.id, "question": q.question, "heading": q.heading} for q in engine.starter_questions(4)]
+        content = {"suggestions": starters, "emergency_number": engine.settings.emergency_number}
         return JSONResponse(content, headers={"cache-control": "public, max-age=300"})
+
+    return Route("/api/greeting", greeting, methods=["GET"])
 
 
 def _integrity(asset: Asset) -> str:
     return "sha384-" + base64.b64encode(hashlib.sha384(asset.body).digest()).decode("ascii")
 
 
-def _static_routes(api: ChatApi) -> list[Route]:
+def _static_routes(web: WebSettings) -> list[Route]:
     widget = _asset("widget.js", "text/javascript; charset=utf-8")
     versioned = f"/widget-{widget.etag.strip(chr(34))[:12]}.js"
     demo = _asset("index.html", "text/html; charset=utf-8", {"{{WIDGET_SRC}}": versioned})
     css = _asset("demo.css", "text/css; charset=utf-8")
-    spec = openapi_document(api.web.max_message_chars, api.web.max_body_bytes)
+    spec = openapi_document(web.max_message_chars, web.max_body_bytes)
     # Host pages load the script cross-origin; say so explicitly for pages that require CORP.
     script_headers = {"cross-origin-resource-policy": "cross-origin"}
 
@@ -170,11 +117,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings, secret: bytes, engine: Engine | None = None) -> Starlette:
     """The whole web app; `faqbot serve` builds exactly this (tests too)."""
-    api = ChatApi(engine or Engine.from_settings(settings.engine), settings.web, secret)
+    engine = engine or Engine.from_settings(settings.engine)
     routes = [
-        Route("/api/chat", api.chat, methods=["POST"]),
-        Route("/api/greeting", api.greeting, methods=["GET"]),
-        *_static_routes(api),
+        # A bare ASGI app as the endpoint: Starlette routes to it without wrapping it in Request/Response.
+        Route("/api/chat", ChatEndpoint(engine, settings.web, secret), methods=["POST"]),
+        _greeting_route(engine),
+        *_static_routes(settings.web),
     ]
     middleware = [Middleware(FrontDoor)]
     if settings.web.allow_origins:

@@ -6,7 +6,7 @@ import math
 import time
 from collections.abc import Callable
 
-from starlette.requests import Request
+from starlette.types import Receive
 
 # Forget idle clients once this many are tracked, so memory stays bounded under many addresses.
 _MAX_CLIENTS = 50_000
@@ -46,16 +46,28 @@ class RateLimiter:
             self._buckets.clear()
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, raising BodyTooLarge as soon as it exceeds `limit` bytes."""
-    declared = request.headers.get("content-length", "")
+class ClientGone(Exception):
+    """The client disconnected before its request body arrived."""
+
+
+async def read_body(receive: Receive, declared: bytes, limit: int) -> bytes:
+    """The request body from ASGI `receive`, raising BodyTooLarge as soon as it exceeds `limit` bytes.
+
+    `declared` is the Content-Length header (b"" when absent): a body declared too large is refused unread.
+    """
     if declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone
+        chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             raise BodyTooLarge
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            # One chunk is the usual case; skip the join's copy then.
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)

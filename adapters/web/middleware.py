@@ -5,20 +5,21 @@ from __future__ import annotations
 import logging
 import time
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LOG = logging.getLogger("faqbot.web")
 # Handlers may put the message here when logging message text was explicitly switched on.
 MESSAGE_SCOPE_KEY = "faqbot.message"
 
-_SECURITY_HEADERS = {
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "x-frame-options": "DENY",
-}
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+_SECURITY_NAMES = frozenset(name for name, _ in _SECURITY_HEADERS)
+_CSP = b"content-security-policy"
 # Responses that set no policy of their own (JSON, scripts) get one that allows nothing.
-_DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'"
+_DEFAULT_CSP = (_CSP, b"default-src 'none'; frame-ancestors 'none'")
 
 
 class FrontDoor:
@@ -38,11 +39,11 @@ class FrontDoor:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                for name, value in _SECURITY_HEADERS.items():
-                    headers[name] = value
-                if "content-security-policy" not in headers:
-                    headers["content-security-policy"] = _DEFAULT_CSP
+                # Raw (lower-case name, value) pairs, as ASGI gives them: cheaper than MutableHeaders per response.
+                headers = [pair for pair in message.get("headers", ()) if pair[0] not in _SECURITY_NAMES]
+                if not any(name == _CSP for name, _ in headers):
+                    headers.append(_DEFAULT_CSP)
+                message["headers"] = headers + _SECURITY_HEADERS
             await send(message)
 
         try:
@@ -52,10 +53,13 @@ class FrontDoor:
 
 
 def _log(scope: Scope, status: int, seconds: float) -> None:
+    if not LOG.isEnabledFor(logging.INFO):
+        return
     client = scope.get("client")
     host = client[0] if client else "-"
     line = f"{scope['method']} {scope['path']} {status} {seconds * 1000:.1f}ms client={host}"
     message = scope.get(MESSAGE_SCOPE_KEY)
     if message is not None:
         line += f" message={message!r}"
-    LOG.info(line)
+    # LOG.info() would also look up this function's file and line on every request; the log line never shows them.
+    LOG.handle(LOG.makeRecord(LOG.name, logging.INFO, __file__, 0, line, (), None))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import html
 import os
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 import uvicorn
@@ -29,6 +31,7 @@ from adapters.web.state import StateSigner
 from faqbot.engine import Engine
 from faqbot.settings import Settings
 
+T = TypeVar("T")
 SECRET = b"test-secret"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -46,6 +49,18 @@ CHROMIUM_ARGS = [
 def engine() -> Engine:
     """One engine over the bundled corpus, shared because it is pure."""
     return Engine.from_settings(Settings().engine)
+
+
+def _run_elsewhere(coroutine: Coroutine[Any, Any, T]) -> T:
+    # Playwright's sync API keeps an event loop running in the main thread once the browser tests have started.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture
+def run_async() -> Callable[[Coroutine[Any, Any, T]], T]:
+    """Run a coroutine to completion on a fresh event loop in another thread."""
+    return _run_elsewhere
 
 
 @pytest.fixture

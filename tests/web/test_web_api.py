@@ -8,9 +8,13 @@ from collections.abc import Callable
 
 import pytest
 from starlette.testclient import TestClient
+from starlette.types import Message
 
+from adapters.web.app import create_app
+from adapters.web.cli import RequestLogFormatter
 from adapters.web.state import StateSigner
 from faqbot.engine import Engine
+from faqbot.settings import Settings
 
 CONTRACT_KEYS = {"kind", "text", "answer", "suggestions", "disclaimers", "state", "lead", "emergency_number"}
 
@@ -209,3 +213,46 @@ def test_one_log_line_per_request_without_the_message(
     with caplog.at_level(logging.INFO, logger="faqbot.web"):
         chat(make_client(log_messages=True), "my secret symptom")
     assert "secret symptom" in caplog.records[-1].getMessage()
+
+
+def test_security_headers_are_set_once_and_a_page_keeps_its_own_policy(client: TestClient) -> None:
+    for response in (client.get("/"), chat(client, "hi")):
+        for name in ("x-content-type-options", "referrer-policy", "x-frame-options", "content-security-policy"):
+            assert len(response.headers.get_list(name)) == 1, name  # type: ignore[attr-defined]
+    assert "script-src 'self'" in client.get("/").headers["content-security-policy"]
+    assert chat(client, "hi").headers["content-security-policy"].startswith("default-src 'none'")  # type: ignore[attr-defined]
+
+
+def test_a_client_that_leaves_before_its_body_arrives_gets_no_reply(
+    engine: Engine, run_async: Callable[[object], object]
+) -> None:
+    app = create_app(Settings(), b"k", engine)
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/chat",
+        "headers": [(b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 1),
+    }
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def run() -> None:
+        await app({**scope, "query_string": b"", "root_path": "", "scheme": "http", "server": None}, receive, send)
+
+    run_async(run())
+    assert sent == []
+
+
+def test_request_log_timestamps_read_like_the_standard_format() -> None:
+    standard = logging.Formatter("%(asctime)s pid=%(process)d %(message)s")
+    ours = RequestLogFormatter()
+    for created in (1_700_000_000.0, 1_700_000_000.999, 1_700_000_001.25, 1_700_000_001.5):
+        record = logging.makeLogRecord({"msg": "POST /api/chat 200 0.8ms client=-", "created": created})
+        record.msecs = (created - int(created)) * 1000
+        assert ours.format(record) == standard.format(record)
