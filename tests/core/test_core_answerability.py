@@ -48,9 +48,7 @@ def test_questions_about_subjects_the_documents_never_mention_are_declined(engin
         ("could acupuncture give me an infection", "What are the risks or complications of acupuncture?"),
     ],
 )
-def test_a_specific_word_the_section_uses_is_enough_to_answer(
-    engine: Engine, question: str, expected: str
-) -> None:
+def test_a_specific_word_the_section_uses_is_enough_to_answer(engine: Engine, question: str, expected: str) -> None:
     reply = engine.respond(question, None)
     assert reply.answer is not None and reply.answer.heading == expected
 
