@@ -25,6 +25,7 @@ from faqbot.text import clean_input
 _CLARIFY_FLOOR = 0.2
 _RELATED_FLOOR = 0.1
 _SUGGESTION_FLOOR = 0.05
+_READ_CANDIDATES = 3  # the best answer, its rivals for "Did you mean …?" and the related questions
 _RED_FLAG_SCAN_CHARS = 100_000
 # "Tell me more" moves to another section on the same question only when it ranks at least this well for it.
 _MORE_FLOOR = 0.2
@@ -124,7 +125,7 @@ class Engine:
         return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related)
 
     def _read(self, question: str, current: ConversationState) -> _Reading:
-        query, context, candidates = self.candidates(question, current)
+        query, context, candidates = self.candidates(question, current, limit=_READ_CANDIDATES)
         confidence = self.answerable(query, candidates)
         # A section about acupuncture alone never answers a question about dry needling alone (or the reverse).
         accepted = confidence >= self.settings.answer_threshold and not off_topic(query, context, candidates[0].pair)
@@ -136,10 +137,14 @@ class Engine:
         row = answerability.features(query, self.evidence, best.position, best.score, runner_up.score)
         return answerability.probability(row)
 
-    def candidates(self, question: str, current: ConversationState) -> tuple[AnalysedQuery, Context, list[Candidate]]:
-        """The question read in the light of the conversation, and every pair ranked for it, best first."""
+    def candidates(
+        self, question: str, current: ConversationState, limit: int | None = None
+    ) -> tuple[AnalysedQuery, Context, list[Candidate]]:
+        """The question read in the light of the conversation, and the pairs ranked for it, best first (the first
+        `limit`, or all)."""
         query, context = self.resolve(question, current)
-        return query, context, rank(self.index.score(query.focus, query.expanded), self.kb.pairs, query, context)
+        scores = self.index.score(query.focus, query.expanded)
+        return query, context, rank(scores, self.kb.pairs, query, context, limit)
 
     def resolve(self, question: str, current: ConversationState) -> tuple[AnalysedQuery, Context]:
         """Read the question in the light of the conversation: "what about X?", pronouns, topic carry-over."""

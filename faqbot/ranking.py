@@ -94,8 +94,11 @@ def features(
 _WEIGHT_VECTOR = np.array([WEIGHTS[name] for name in FEATURES])
 
 
-def rank(scores: FieldScores, pairs: tuple[QAPair, ...], query: AnalysedQuery, context: Context) -> list[Candidate]:
-    """Every pair, best first, with the probability that it answers the question if the documents answer it."""
+def rank(
+    scores: FieldScores, pairs: tuple[QAPair, ...], query: AnalysedQuery, context: Context, limit: int | None = None
+) -> list[Candidate]:
+    """The pairs, best first (the first `limit`, or all), with the probability that each answers the question if
+    the documents answer it."""
     decision = features(scores, pairs, query, context) @ _WEIGHT_VECTOR + INTERCEPT
     decision = decision + EXACT_QUESTION_BONUS * (scores.fuzzy >= EXACT_QUESTION_RATIO)
     probability = 1.0 / (1.0 + np.exp(-decision))
@@ -103,7 +106,7 @@ def rank(scores: FieldScores, pairs: tuple[QAPair, ...], query: AnalysedQuery, c
     # needling and acupuncture help?" is not answered by a section about acupuncture alone while one about both fits.
     required = required_topics(query, context)
     fit = np.array([len(required & set(p.topics)) + float(required <= set(p.topics)) for p in pairs])
-    order = np.argsort(-(decision + TOPIC_FIT_BONUS * fit), kind="stable")
+    order = np.argsort(-(decision + TOPIC_FIT_BONUS * fit), kind="stable")[:limit]
     return [Candidate(pairs[i], float(decision[i]), float(probability[i]), int(i)) for i in order]
 
 
