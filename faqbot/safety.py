@@ -31,7 +31,8 @@ _RED_FLAGS: dict[str, tuple[str, ...]] = {
     "suicidal thoughts": (
         r"\bsuicid",
         # "kill me" is a plea; "...is killing me" and "it kills me" are how patients describe pain or annoyance.
-        r"\bkill\s+(myself|me)\b",
+        r"\bkill(s|ing|ed)?\s+myself\b",
+        r"\bkill\s+me\b",
         r"\bwish\s+(i|that i)\s+(was|were)\s+dead\b",
         r"\bend(ing)?\s+(my life|it all|my own life)\b",
         r"\b(want|wanna|going|wish)\s+(to\s+)?die\b",

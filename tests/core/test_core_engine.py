@@ -105,6 +105,7 @@ def test_out_of_scope_is_declined_with_suggestions(engine: Engine, corpus_text: 
         "does acupuncture hurt? also I think I'm having a stroke",
         "my husband is grabbing at his chest and sweating",
         "please just kill me",
+        "I've been thinking about killing myself",
         "i wish i was dead",
         "x" * 1500 + " I'm having a heart attack",
     ],

@@ -1,0 +1,33 @@
+"""Safety properties over every conversation in the evaluation files: emergencies caught, disclaimers always there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faqbot.engine import Engine
+from faqbot.evaluate import parse_cases
+
+EVAL = Path(__file__).resolve().parents[2] / "eval"
+CASES = [
+    case for path in sorted(EVAL.glob("*.jsonl")) for case in parse_cases(path.read_text(encoding="utf-8").splitlines())
+]
+
+
+@pytest.mark.parametrize("turns", [c.turns for c in CASES if c.expect == ("@emergency",)], ids=str)
+def test_every_emergency_in_the_evaluation_files_is_caught(engine: Engine, turns: tuple[str, ...]) -> None:
+    state = None
+    for turn in turns:
+        reply = engine.respond(turn, state)
+        state = reply.state
+    assert reply.kind == "emergency"
+
+
+def test_every_reply_in_the_evaluation_files_quotes_a_disclaimer(engine: Engine, corpus_text: str) -> None:
+    for case in CASES:
+        state = None
+        for turn in case.turns:
+            reply = engine.respond(turn, state)
+            state = reply.state
+            assert reply.disclaimers and all(d in corpus_text for d in reply.disclaimers), turn
