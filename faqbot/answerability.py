@@ -107,10 +107,6 @@ class Evidence:
             return 0.0
         return max(0.0, min(1.0, (_FILLER_ZIPF - frequency) / (_FILLER_ZIPF - _SPECIFIC_ZIPF)))
 
-    def found_in(self, word: str, position: int) -> bool:
-        """True when the pair at `position` uses the word, in any inflection or through a synonym."""
-        return self.match_weight(word, position) is not None
-
     def match_weight(self, word: str, position: int) -> float | None:
         """Specificity of what the word matches in the pair at `position` (itself or a synonym); None if nothing."""
         stems_of_pair = self.pair_stems[position]
@@ -125,21 +121,23 @@ def features(
     subject = evidence.subject_words(query)
     unknown = [w for w in subject if w in query.unknown]
     known = [w for w in subject if w not in unknown]
-    covered = [w for w in known if evidence.found_in(w, position)]
-    uncovered = [w for w in known if w not in covered]
+    weights = {w: evidence.match_weight(w, position) for w in known}
+    covered = [w for w in known if weights[w] is not None]
+    uncovered = [w for w in known if weights[w] is None]
+    unknown_rarity = sum(evidence.rarity(w) for w in unknown)
     return np.array(
         [
             max(-_LOGIT_LIMIT, min(_LOGIT_LIMIT, logit)),
             max(0.0, min(_LOGIT_LIMIT, logit - runner_up)),
-            sum(evidence.rarity(w) for w in unknown),
+            unknown_rarity,
             _capped(sum(1 for w in unknown if not evidence.lexicon.frequency(w))),
             _capped(len(uncovered)),
             _capped(len(covered)),
-            max((evidence.match_weight(w, position) or 0.0 for w in covered), default=0.0),
+            max((weights[w] or 0.0 for w in covered), default=0.0),
             max((evidence.specificity.get(stem(w), 0.0) for w in uncovered), default=0.0),
             float(not subject),
             float(any(evidence.lexicon.frequency(w) > 0 for w in complements(query.words, unknown))),
-            sum(evidence.rarity(w) for w in unknown) / max(1, len(subject)),
+            unknown_rarity / max(1, len(subject)),
             len(covered) / max(1, len(subject)),
             # Every word of the question found in the section: the strongest sign, whatever the ranking score.
             float(bool(covered) and not unknown and not uncovered),

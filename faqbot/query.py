@@ -105,32 +105,40 @@ def topic_phrase(text: str, topic: str, topics: Mapping[str, tuple[tuple[str, ..
     """The topic as the text names it, with up to two words before it that narrow it down ("what is auricular
     acupuncture" -> "auricular acupuncture"), so "what is it used for?" stays about that kind of acupuncture."""
     tokens = words(text)
-    stemmed = [stem(w) for w in tokens]
-    for term in sorted(topics.get(topic, ()), key=len, reverse=True):
-        wanted = [stem(w) for w in term]
-        for start in range(len(tokens) - len(wanted) + 1):
-            if stemmed[start : start + len(wanted)] == wanted:
-                modifiers: list[str] = []
-                for word in reversed(tokens[max(0, start - 2) : start]):
-                    if word in NOT_SUBJECT:
-                        break
-                    modifiers.insert(0, word)
-                return " ".join((*modifiers, *tokens[start : start + len(wanted)]))
-    return None
+    spans = _term_spans(tokens, topics.get(topic, ()))
+    if not spans:
+        return None
+    start, end = min(spans)
+    modifiers: list[str] = []
+    for word in reversed(tokens[max(0, start - 2) : start]):
+        if word in NOT_SUBJECT:
+            break
+        modifiers.insert(0, word)
+    return " ".join((*modifiers, *tokens[start:end]))
 
 
 def without_topic_terms(text: str, topics: Mapping[str, tuple[tuple[str, ...], ...]]) -> str:
     """The text without the words naming its topics, so retrieval weighs what is asked *about* the topic."""
     tokens = words(text)
-    stemmed = [stem(w) for w in tokens]
-    terms = sorted((tuple(stem(w) for w in term) for ts in topics.values() for term in ts), key=len, reverse=True)
-    keep = [True] * len(tokens)
-    for term in terms:
-        for start in range(len(tokens) - len(term) + 1):
-            if all(keep[start : start + len(term)]) and tuple(stemmed[start : start + len(term)]) == term:
-                keep[start : start + len(term)] = [False] * len(term)
-    remaining = [w for w, kept in zip(tokens, keep, strict=True) if kept]
+    spans = _term_spans(tokens, [term for terms in topics.values() for term in terms])
+    named = {position for start, end in spans for position in range(start, end)}
+    remaining = [w for position, w in enumerate(tokens) if position not in named]
     return " ".join(remaining) if any(w not in STOP_WORDS for w in remaining) else text
+
+
+def _term_spans(tokens: list[str], terms: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Where the terms occur in the tokens, compared by stem (so misspelt "needleing" is "needling"), longest terms
+    first and never overlapping: (start, end) token positions."""
+    stemmed = [stem(w) for w in tokens]
+    taken = [False] * len(tokens)
+    spans = []
+    for term in sorted((tuple(stem(w) for w in t) for t in terms), key=len, reverse=True):
+        for start in range(len(tokens) - len(term) + 1):
+            end = start + len(term)
+            if not any(taken[start:end]) and tuple(stemmed[start:end]) == term:
+                taken[start:end] = [True] * len(term)
+                spans.append((start, end))
+    return spans
 
 
 def _correct(word: str, vocabulary: Vocabulary) -> str:
