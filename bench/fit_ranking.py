@@ -17,7 +17,7 @@ from sklearn.model_selection import KFold
 from faqbot.dialogue import ConversationState, strip_pleasantries
 from faqbot.engine import Engine
 from faqbot.evaluate import parse_cases
-from faqbot.ranking import FEATURES, features
+from faqbot.ranking import FEATURES
 
 
 def main(paths: list[str]) -> None:
@@ -33,7 +33,7 @@ def main(paths: list[str]) -> None:
             state = engine.respond(turn, state).state
         current = ConversationState.from_any(state, engine.topics)
         query, context = engine.resolve(strip_pleasantries(case.turns[-1]), current)
-        xs.append(features(engine.index.score(query.focus, query.expanded), engine.kb.pairs, query, context))
+        xs.append(engine.pair_table.features(engine.index.score(query.focus, query.expanded), query, context))
         ys.append(np.array([p.heading in case.expect for p in engine.kb.pairs]))
     hits = []
     for train, test in KFold(5, shuffle=True, random_state=0).split(xs):

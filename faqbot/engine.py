@@ -15,7 +15,7 @@ from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import Lexicon, load_lexicon
 from faqbot.models import QAPair, Reply
 from faqbot.query import AnalysedQuery, Vocabulary, analyse_query, topic_phrase, without_topic_terms
-from faqbot.ranking import Candidate, Context, off_topic, rank
+from faqbot.ranking import Candidate, Context, PairTable, off_topic, rank
 from faqbot.safety import emergency_message, red_flags
 from faqbot.settings import EngineSettings
 from faqbot.text import clean_input
@@ -56,6 +56,7 @@ class Engine:
         topic_terms = self.vocabulary.topics
         self.index = RetrievalIndex(kb.pairs, lambda text: without_topic_terms(text, topic_terms))
         self.topics = tuple(kb.topics)
+        self.pair_table = PairTable(kb.pairs)
         self.evidence = answerability.Evidence.build(kb.pairs, self.vocabulary)
 
     @classmethod
@@ -144,7 +145,7 @@ class Engine:
         `limit`, or all)."""
         query, context = self.resolve(question, current)
         scores = self.index.score(query.focus, query.expanded)
-        return query, context, rank(scores, self.kb.pairs, query, context, limit)
+        return query, context, rank(scores, self.pair_table, query, context, limit)
 
     def resolve(self, question: str, current: ConversationState) -> tuple[AnalysedQuery, Context]:
         """Read the question in the light of the conversation: "what about X?", pronouns, topic carry-over."""

@@ -24,6 +24,8 @@ FEATURES = (
     "intro",
     "context_pair",
 )
+_COLUMN = {name: column for column, name in enumerate(FEATURES)}
+_FIELDS = ("question", "body", "sentence", "chars", "fuzzy")  # FieldScores attributes, used as they are
 # Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
 # decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
 WEIGHTS = {
@@ -68,46 +70,77 @@ class Candidate:
     position: int
 
 
-def features(
-    scores: FieldScores, pairs: tuple[QAPair, ...], query: AnalysedQuery, context: Context
-) -> NDArray[np.float64]:
-    """One row per pair, one column per FEATURES entry."""
-    named = set(query.topics)
-    topic_rows = np.array(
-        [
-            (
-                float(bool(named) and named <= set(p.topics)),
-                float(bool(named) and named == set(p.topics)),
-                float(bool(named) and not named & set(p.topics)),
-                float(not named and context.topic in p.topics),
-                float(p.id.endswith("/intro")),
-                float(p.id == context.last_id),
-            )
-            for p in pairs
-        ],
-        dtype=np.float64,
-    ).reshape(len(pairs), 6)
-    fields = np.column_stack([scores.question, scores.body, scores.sentence, scores.chars, scores.fuzzy])
-    return np.hstack([fields, topic_rows])
+@dataclass(frozen=True)
+class TopicColumns:
+    """Per pair, for one set of topics: concerns every one, concerns exactly those, concerns any, and the fit
+    (how many of them it concerns, plus one when it concerns them all)."""
+
+    every: NDArray[np.float64]
+    exact: NDArray[np.float64]
+    some: NDArray[np.float64]
+    fit: NDArray[np.float64]
+
+
+class PairTable:
+    """What ranking needs of every pair as arrays, built once per knowledge base: the topics each pair concerns,
+    which pairs are document introductions and where each id sits."""
+
+    def __init__(self, pairs: tuple[QAPair, ...]) -> None:
+        self.pairs = pairs
+        self._intro = np.array([p.id.endswith("/intro") for p in pairs], dtype=np.float64)
+        self._position = {p.id: i for i, p in enumerate(pairs)}
+        # Filled on first use: a knowledge base has a handful of topics, so at most a few dozen sets are ever asked.
+        self._by_topics: dict[frozenset[str], TopicColumns] = {}
+
+    def topic_columns(self, topics: frozenset[str]) -> TopicColumns:
+        """The per-pair topic columns for one set of topics."""
+        columns = self._by_topics.get(topics)
+        if columns is None:
+            shared = np.array([len(topics & set(p.topics)) for p in self.pairs], dtype=np.float64)
+            every = np.array([bool(topics) and topics <= set(p.topics) for p in self.pairs], dtype=np.float64)
+            exact = np.array([bool(topics) and topics == set(p.topics) for p in self.pairs], dtype=np.float64)
+            columns = TopicColumns(every, exact, (shared > 0).astype(np.float64), shared + every)
+            self._by_topics[topics] = columns
+        return columns
+
+    def features(self, scores: FieldScores, query: AnalysedQuery, context: Context) -> NDArray[np.float64]:
+        """One row per pair, one column per FEATURES entry."""
+        rows = np.zeros((len(self.pairs), len(FEATURES)), dtype=np.float64)
+        for name in _FIELDS:
+            rows[:, _COLUMN[name]] = getattr(scores, name)
+        if query.topics:
+            named = self.topic_columns(frozenset(query.topics))
+            rows[:, _COLUMN["topic_named"]] = named.every
+            rows[:, _COLUMN["topic_exact"]] = named.exact
+            rows[:, _COLUMN["topic_other"]] = 1.0 - named.some
+        elif context.topic:
+            rows[:, _COLUMN["topic_context"]] = self.topic_columns(frozenset((context.topic,))).some
+        rows[:, _COLUMN["intro"]] = self._intro
+        if context.last_id in self._position:
+            rows[self._position[context.last_id], _COLUMN["context_pair"]] = 1.0
+        return rows
 
 
 _WEIGHT_VECTOR = np.array([WEIGHTS[name] for name in FEATURES])
 
 
 def rank(
-    scores: FieldScores, pairs: tuple[QAPair, ...], query: AnalysedQuery, context: Context, limit: int | None = None
+    scores: FieldScores, table: PairTable, query: AnalysedQuery, context: Context, limit: int | None = None
 ) -> list[Candidate]:
     """The pairs, best first (the first `limit`, or all), with the probability that each answers the question if
     the documents answer it."""
-    decision = features(scores, pairs, query, context) @ _WEIGHT_VECTOR + INTERCEPT
+    decision = table.features(scores, query, context) @ _WEIGHT_VECTOR + INTERCEPT
     decision = decision + EXACT_QUESTION_BONUS * (scores.fuzzy >= EXACT_QUESTION_RATIO)
-    probability = 1.0 / (1.0 + np.exp(-decision))
     # Sections about every topic the question is about rank higher than those about some of them: "can both dry
     # needling and acupuncture help?" is not answered by a section about acupuncture alone while one about both fits.
-    required = required_topics(query, context)
-    fit = np.array([len(required & set(p.topics)) + float(required <= set(p.topics)) for p in pairs])
+    fit = table.topic_columns(frozenset(required_topics(query, context))).fit
     order = np.argsort(-(decision + TOPIC_FIT_BONUS * fit), kind="stable")[:limit]
-    return [Candidate(pairs[i], float(decision[i]), float(probability[i]), int(i)) for i in order]
+    chosen = decision[order]
+    probability = 1.0 / (1.0 + np.exp(-chosen))
+    return [
+        Candidate(table.pairs[i], d, p, i)
+        for i, d, p in zip(order.tolist(), chosen.tolist(), probability.tolist(), strict=True)
+    ]
 
 
 def required_topics(query: AnalysedQuery, context: Context) -> set[str]:
