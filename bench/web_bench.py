@@ -1,7 +1,7 @@
 """Benchmark `POST /api/chat` against `faqbot serve` started as a subprocess (a script, not a test).
 
     .venv/bin/python bench/web_bench.py [--seconds 30] [--clients 50] [--workers 2 1] [--runs 3]
-                                        [--client auto|wrk|asyncio]
+                                        [--client auto|wrk|asyncio] [--no-baseline]
 
 The load generator runs on the same machine as the server and competes with it for CPU. By default it uses
 `wrk` (C, keep-alive connections, apt-get install wrk) when it is installed, else a small asyncio raw-HTTP/1.1
@@ -11,7 +11,9 @@ questions; the rate limit is raised out of the way (it is still checked on every
 Each run starts a fresh server, so the load generator's connections are spread over the workers afresh, and the
 measured seconds include opening them. Every run is printed with the CPU it used, split into the server's
 processes, the load generator and everything else on the machine (other people's work shows up there), then the
-median of the runs.
+median of the runs. Then, as the baseline, one run of GET /healthz on the same kind of server: the framework's
+floor on this machine at this moment, so the chat figures can be read as a ratio when the machine is slower or
+faster than usual.
 """
 
 from __future__ import annotations
@@ -35,6 +37,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ["What is acupuncture?", "does dry needling hurt", "how many sessions do I need", "hello"]
 BODIES = [json.dumps({"message": q, "state": None}).encode() for q in QUESTIONS]
+# Raw HTTP/1.1 requests each load sends in turn: the chat API, and GET /healthz as the baseline (the same server,
+# framework and connections with no engine call) that the chat figures are set against.
+CHAT = [
+    b"POST /api/chat HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+    + f"Content-Length: {len(body)}\r\n\r\n".encode()
+    + body
+    for body in BODIES
+]
+HEALTHZ = [b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n"]
 
 
 def _free_port() -> int:
@@ -65,14 +76,10 @@ def _answers(port: int) -> bool:
     return True
 
 
-async def _client(port: int, stop: float, latencies: list[float], errors: list[str], offset: int) -> None:
+async def _client(
+    port: int, requests: list[bytes], stop: float, latencies: list[float], errors: list[str], offset: int
+) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    requests = [
-        b"POST /api/chat HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-        + f"Content-Length: {len(body)}\r\n\r\n".encode()
-        + body
-        for body in BODIES
-    ]
     i = offset
     try:
         while time.perf_counter() < stop:
@@ -91,33 +98,33 @@ async def _client(port: int, stop: float, latencies: list[float], errors: list[s
         writer.close()
 
 
-async def _asyncio_load(port: int, clients: int, seconds: float) -> dict[str, float]:
+async def _asyncio_load(port: int, requests: list[bytes], clients: int, seconds: float) -> dict[str, float]:
     latencies: list[float] = []
     errors: list[str] = []
     stop = time.perf_counter() + seconds
     started = time.perf_counter()
-    await asyncio.gather(*(_client(port, stop, latencies, errors, n) for n in range(clients)))
+    await asyncio.gather(*(_client(port, requests, stop, latencies, errors, n) for n in range(clients)))
     elapsed = time.perf_counter() - started
     cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
     return {"rps": len(latencies) / elapsed, "p50": cuts[49] * 1000, "p99": cuts[98] * 1000, "errors": len(errors)}
 
 
-def asyncio_load(port: int, clients: int, seconds: float) -> dict[str, float]:
+def asyncio_load(port: int, requests: list[bytes], clients: int, seconds: float) -> dict[str, float]:
     """Drive the server with `clients` keep-alive connections for `seconds`; uvloop when installed."""
     try:
         import uvloop
 
-        return uvloop.run(_asyncio_load(port, clients, seconds))
+        return uvloop.run(_asyncio_load(port, requests, clients, seconds))
     except ImportError:
-        return asyncio.run(_asyncio_load(port, clients, seconds))
+        return asyncio.run(_asyncio_load(port, requests, clients, seconds))
 
 
 _WRK_SCRIPT = """
-local bodies = {%s}
+local requests = {%s}
 local i = 0
 request = function()
-  i = i %% #bodies + 1
-  return wrk.format("POST", "/api/chat", {["Content-Type"] = "application/json"}, bodies[i])
+  i = i %% #requests + 1
+  return requests[i]
 end
 """
 
@@ -127,10 +134,11 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk_load(port: int, clients: int, seconds: float, scratch: Path) -> dict[str, float]:
+def wrk_load(port: int, requests: list[bytes], clients: int, seconds: float, scratch: Path) -> dict[str, float]:
     """Drive the server with wrk (2 threads, `clients` connections) and parse its report."""
-    lua = scratch / "chat.lua"
-    lua.write_text(_WRK_SCRIPT % ", ".join(json.dumps(b.decode()) for b in BODIES))
+    lua = scratch / "requests.lua"
+    # JSON string escapes (\\r, \\n, \\") are Lua's too, for ASCII text.
+    lua.write_text(_WRK_SCRIPT % ", ".join(json.dumps(r.decode("ascii")) for r in requests))
     command = ["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency", "-s", str(lua)]
     out = subprocess.run([*command, f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
@@ -143,11 +151,13 @@ def wrk_load(port: int, clients: int, seconds: float, scratch: Path) -> dict[str
     }
 
 
-def run_load(client: str, port: int, clients: int, seconds: float, scratch: Path) -> dict[str, float]:
+def run_load(
+    client: str, port: int, requests: list[bytes], clients: int, seconds: float, scratch: Path
+) -> dict[str, float]:
     """One measured run with the chosen load generator."""
     if client == "wrk":
-        return wrk_load(port, clients, seconds, scratch)
-    return asyncio_load(port, clients, seconds)
+        return wrk_load(port, requests, clients, seconds, scratch)
+    return asyncio_load(port, requests, clients, seconds)
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -189,7 +199,12 @@ def _own_cpu(who: int) -> float:
 
 
 def measured_run(
-    client: str, server: subprocess.Popen[bytes], port: int, args: argparse.Namespace, scratch: Path
+    client: str,
+    server: subprocess.Popen[bytes],
+    port: int,
+    args: argparse.Namespace,
+    scratch: Path,
+    requests: list[bytes],
 ) -> dict[str, float]:
     """One measured run plus the CPU (in cores) it took: server processes, load generator and everything else."""
     pids = _tree(server.pid)
@@ -197,7 +212,7 @@ def measured_run(
     who = resource.RUSAGE_CHILDREN if client == "wrk" else resource.RUSAGE_SELF
     server_before, load_before, busy_before = _process_cpu(pids), _own_cpu(who), _machine_busy()
     started = time.monotonic()
-    result = run_load(client, port, args.clients, args.seconds, scratch)
+    result = run_load(client, port, requests, args.clients, args.seconds, scratch)
     elapsed = time.monotonic() - started
     server_cpu = _process_cpu(pids) - server_before
     load_cpu = _own_cpu(who) - load_before
@@ -219,6 +234,20 @@ def _line(result: dict[str, float], errors: str = "errors") -> str:
     )
 
 
+def fresh_server_run(
+    client: str, workers: int, requests: list[bytes], args: argparse.Namespace, scratch: Path, config: Path
+) -> dict[str, float]:
+    """Start a server, warm it up, measure one run of `requests` and stop it."""
+    port = _free_port()
+    server = start_server(workers, port, scratch / f"serve-{workers}.log", config)
+    try:
+        run_load(client, port, requests, args.clients, min(2.0, args.seconds), scratch)  # warm-up, not reported
+        return measured_run(client, server, port, args, scratch, requests)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> int:
     """Run the benchmark for each worker count and print each run and the medians."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -226,6 +255,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50, help="concurrent keep-alive connections (default 50)")
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 1], help="worker counts to run (default 2 1)")
     parser.add_argument("--runs", type=int, default=3, help="runs per worker count, each on a fresh server (default 3)")
+    parser.add_argument(
+        "--no-baseline", dest="baseline", action="store_false", help="skip the GET /healthz baseline run"
+    )
     parser.add_argument("--client", choices=["auto", "wrk", "asyncio"], default="auto", help="load generator")
     args = parser.parse_args()
     client = "wrk" if args.client == "auto" and shutil.which("wrk") else args.client
@@ -241,18 +273,19 @@ def main() -> int:
         for workers in args.workers:
             results = []
             for run in range(1, args.runs + 1):
-                port = _free_port()
-                server = start_server(workers, port, scratch / f"serve-{workers}.log", config)
-                try:
-                    run_load(client, port, args.clients, min(2.0, args.seconds), scratch)  # warm-up, not reported
-                    results.append(measured_run(client, server, port, args, scratch))
-                finally:
-                    server.terminate()
-                    server.wait(timeout=30)
+                results.append(fresh_server_run(client, workers, CHAT, args, scratch, config))
                 print(f"workers={workers} run {run}: {_line(results[-1])}", flush=True)
             median = {key: statistics.median(r[key] for r in results) for key in results[0]}
             median["errors"] = sum(r["errors"] for r in results)  # every error counts, not the median run's
             print(f"workers={workers} median of {args.runs}: {_line(median, 'errors in all runs')}", flush=True)
+            if args.baseline:
+                floor = fresh_server_run(client, workers, HEALTHZ, args, scratch, config)
+                print(f"workers={workers} baseline GET /healthz: {_line(floor)}", flush=True)
+                print(
+                    f"workers={workers} chat vs baseline: {median['rps'] / floor['rps']:.2f}x the requests/s, "
+                    f"{median['server_ms'] / floor['server_ms']:.2f}x the server CPU per request",
+                    flush=True,
+                )
     return 0
 
 

@@ -93,8 +93,10 @@ def _static_routes(web: WebSettings) -> list[Route]:
     async def demo_css(request: Request) -> Response:
         return _serve(request, css, "public, max-age=300")
 
+    health = {"status": "ok", "widget": versioned, "integrity": _integrity(widget)}
+
     async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "widget": versioned, "integrity": _integrity(widget)}, headers=_NO_STORE)
+        return JSONResponse(health, headers=_NO_STORE)
 
     async def openapi(request: Request) -> Response:
         return JSONResponse(spec)
