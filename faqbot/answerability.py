@@ -40,21 +40,21 @@ FEATURES = (
 # (the documents answer them) or out of scope, classes balanced: the probability that the documents answer the
 # question, judged from what its words find in the best candidate.
 WEIGHTS = {
-    "rank_logit": 0.275,
-    "margin": 0.102,
-    "unknown_words": -0.933,
-    "unknown_other": 0.204,
-    "uncovered": 0.038,
-    "covered": 0.147,
-    "covered_weight": -0.435,
-    "uncovered_weight": 0.22,
-    "no_content": 1.762,
-    "unknown_complement": -1.171,
-    "unknown_share": -0.643,
-    "covered_share": 1.985,
-    "fully_covered": 1.1,
+    "rank_logit": 0.304,
+    "margin": -0.050,
+    "unknown_words": -1.010,
+    "unknown_other": 0.211,
+    "uncovered": -0.150,
+    "covered": 0.231,
+    "covered_weight": -0.275,
+    "uncovered_weight": 0.350,
+    "no_content": 1.837,
+    "unknown_complement": -1.019,
+    "unknown_share": -0.972,
+    "covered_share": 1.816,
+    "fully_covered": 1.268,
 }
-INTERCEPT = -0.924
+INTERCEPT = -0.749
 _LOGIT_LIMIT = 8.0
 _COUNT_CAP = 4
 # Zipf frequencies between which an unknown word goes from everyday filler (5.5: "thing") to a specific subject

@@ -13,6 +13,9 @@ from faqbot.everyday import GENERIC_WORDS, NOT_SUBJECT
 from faqbot.lexicon import Lexicon
 from faqbot.text import STOP_WORDS, stem, words
 
+# Zipf 2.5: a few times in a billion words; a short word that rare is more likely a slip than meant.
+_OBSCURE_ZIPF = 2.5
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -21,6 +24,7 @@ class Vocabulary:
     known: frozenset[str]
     known_stems: frozenset[str]
     correctable: tuple[str, ...]
+    function_words: tuple[str, ...]
     synonyms: Mapping[str, tuple[str, ...]]
     topics: Mapping[str, tuple[tuple[str, ...], ...]]
     lexicon: Lexicon
@@ -48,7 +52,9 @@ class Vocabulary:
         topic_terms = {topic: tuple(tuple(words(term)) for term in terms) for topic, terms in topics.items()}
         known_stems = frozenset(stem(w) for w in corpus_words | variant_words)
         synonym_phrases = {" ".join(k): v for k, v in synonym_map.items()}
-        return cls(known, known_stems, correctable, synonym_phrases, topic_terms, lexicon)
+        # Most frequent first, so a tie goes to the likelier word ("wht" -> "what", not "wat").
+        function_words = tuple(sorted((w for w in STOP_WORDS if len(w) >= 3), key=lambda w: -lexicon.frequency(w)))
+        return cls(known, known_stems, correctable, function_words, synonym_phrases, topic_terms, lexicon)
 
     def knows(self, word: str) -> bool:
         """True for corpus, overlay and everyday words (and numbers), in any inflection the corpus has."""
@@ -72,13 +78,18 @@ def analyse_query(text: str, vocabulary: Vocabulary) -> AnalysedQuery:
     """Correct misspellings, add synonyms' corpus words and name the topics a query mentions."""
     corrected = tuple(_correct(word, vocabulary) for word in words(text))
     unknown = tuple(w for w in corrected if not vocabulary.knows(w))
-    expansions = _synonym_expansions(corrected, vocabulary.synonyms)
+    phrases = _synonym_phrases(corrected, vocabulary.synonyms)
+    expansions = _synonym_expansions(corrected, vocabulary.synonyms, phrases)
+    # A patient's phrase is read as the documents' words for it: "notice a difference" is about relief, and its
+    # "difference" must not pull in the sections comparing the two treatments.
+    idiom = {position for start, end in phrases if end - start > 1 for position in range(start, end)}
+    literal = [w for position, w in enumerate(corrected) if position not in idiom]
     content = tuple(w for w in corrected if w not in STOP_WORDS and w not in GENERIC_WORDS)
     # A patient's word for a topic ("IMS") names it as surely as the documents' own term.
     topics = named_topics((*corrected, *(w for phrase in expansions for w in words(phrase))), vocabulary.topics)
     # A topic named by another term ("intramuscular stimulation") is also asked under its own name ("dry needling").
     named = [name for name in topics if name not in " ".join(corrected)]
-    expanded = " ".join((*corrected, *expansions, *named))
+    expanded = " ".join((*literal, *expansions, *named))
     return AnalysedQuery(
         text=text,
         words=corrected,
@@ -146,11 +157,16 @@ def _correct(word: str, vocabulary: Vocabulary) -> str:
     # documents is itself the signal that the question may be about something they don't cover.
     if vocabulary.knows(word) or len(word) < 3 or vocabulary.lexicon.is_common_word(word):
         return word
-    listed = vocabulary.lexicon.frequency(word) > 0
+    frequency = vocabulary.lexicon.frequency(word)
+    listed = frequency > 0
     # A rarer real word may still be a slip of one key, but not when it is short ("ibs" is not a misspelt "is")
-    # or several edits away ("acupressure" is not a misspelt "acupuncture").
+    # or several edits away ("acupressure" is not a misspelt "acupuncture"). Short listed words barely anyone
+    # writes ("wht", "hw") are chat spellings of function words, so those alone may become one.
     if listed and len(word) <= 4:
-        return word
+        if frequency >= _OBSCURE_ZIPF:
+            return word
+        match = process.extractOne(word, vocabulary.function_words, scorer=Levenshtein.distance, score_cutoff=1)
+        return str(match[0]) if match and match[0][0] == word[0] else word
     allowed = 1 if listed or len(word) <= 5 else 2 if len(word) <= 9 else 3
     match = process.extractOne(word, vocabulary.correctable, scorer=Levenshtein.distance, score_cutoff=allowed)
     if match is None:
@@ -162,14 +178,29 @@ def _correct(word: str, vocabulary: Vocabulary) -> str:
     return str(candidate)
 
 
-def _synonym_expansions(query_words: tuple[str, ...], synonyms: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """The documents' words for every patient phrase in the query, in the overlay's order (the bigrams the index
-    sees depend on it). Looks up each run of up to MAX_SYNONYM_WORDS query words instead of scanning every variant."""
-    found: set[str] = set()
-    for start in range(len(query_words)):
-        for length in range(1, min(MAX_SYNONYM_WORDS, len(query_words) - start) + 1):
-            phrase = " ".join(query_words[start : start + length])
-            if phrase in synonyms:
-                found.add(phrase)
+def _synonym_phrases(query_words: tuple[str, ...], synonyms: Mapping[str, tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Where patients' phrases from the overlay occur: (start, end) word positions, longest first at each word and
+    never overlapping, so "notice a difference" is one phrase and its "difference" is not also read on its own."""
+    spans = []
+    start = 0
+    while start < len(query_words):
+        longest = min(MAX_SYNONYM_WORDS, len(query_words) - start)
+        end = next(
+            (start + n for n in range(longest, 0, -1) if " ".join(query_words[start : start + n]) in synonyms), None
+        )
+        if end is None:
+            start += 1
+        else:
+            spans.append((start, end))
+            start = end
+    return spans
+
+
+def _synonym_expansions(
+    query_words: tuple[str, ...], synonyms: Mapping[str, tuple[str, ...]], phrases: list[tuple[int, int]]
+) -> list[str]:
+    """The documents' words for the patient phrases found in the query, in the overlay's order (the bigrams the
+    index sees depend on it)."""
+    found = {" ".join(query_words[start:end]) for start, end in phrases}
     order = {variant: position for position, variant in enumerate(synonyms)} if len(found) > 1 else {}
     return [canonical for variant in sorted(found, key=lambda v: order.get(v, 0)) for canonical in synonyms[variant]]

@@ -29,19 +29,19 @@ _FIELDS = ("question", "body", "sentence", "chars", "fuzzy")  # FieldScores attr
 # Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
 # decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
 WEIGHTS = {
-    "question": 2.591,
-    "body": 4.356,
-    "sentence": 6.914,
-    "chars": 4.163,
-    "fuzzy": -0.714,
-    "topic_named": 0.079,
-    "topic_exact": 0.976,
-    "topic_other": -3.525,
-    "topic_context": -0.018,
-    "intro": 0.147,
-    "context_pair": 1.662,
+    "question": 2.505,
+    "body": 4.408,
+    "sentence": 6.809,
+    "chars": 4.243,
+    "fuzzy": -0.572,
+    "topic_named": 0.100,
+    "topic_exact": 0.943,
+    "topic_other": -3.554,
+    "topic_context": -0.025,
+    "intro": 0.170,
+    "context_pair": 1.676,
 }
-INTERCEPT = -4.727
+INTERCEPT = -4.782
 # Asked almost word for word as a pair's question or alternate: that pair, whatever the other fields say (a rule,
 # not fitted: the labelled conversations rarely quote a heading, but a patient who does should get that section).
 EXACT_QUESTION_RATIO = 0.92

@@ -28,6 +28,24 @@ def test_misspelt_corpus_words_are_still_corrected(engine: Engine) -> None:
     assert "acupuncture" in analyse_query("acupucture needels", engine.vocabulary).words
 
 
+def test_obscure_short_words_become_function_words_but_short_real_words_stay(engine: Engine) -> None:
+    assert analyse_query("wht r the risks", engine.vocabulary).words[0] == "what"
+    assert "ibs" in analyse_query("can acupuncture help ibs", engine.vocabulary).words
+
+
+def test_chat_spellings_of_function_words_are_not_unknown_subjects(engine: Engine) -> None:
+    query = analyse_query("does acupuncture hurt alot cuz im scared", engine.vocabulary)
+    assert "alot" not in query.unknown and "cuz" not in query.unknown
+
+
+def test_a_patients_phrase_is_read_as_one_and_not_word_by_word(engine: Engine) -> None:
+    phrase = analyse_query("when will I notice a difference", engine.vocabulary)
+    word = analyse_query("what is the difference", engine.vocabulary)
+    # "difference" alone is about comparing the treatments; inside the phrase it is about relief.
+    assert "different" in word.expanded.split()
+    assert "different" not in phrase.expanded.split() and "relief" in phrase.expanded.split()
+
+
 @pytest.mark.parametrize(
     "question",
     [
