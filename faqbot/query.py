@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from faqbot.corpus import MAX_SYNONYM_WORDS
 from faqbot.everyday import GENERIC_WORDS, NOT_SUBJECT
@@ -15,6 +16,9 @@ from faqbot.text import STOP_WORDS, stem, words
 
 # Zipf 2.5: a few times in a billion words; a short word that rare is more likely a slip than meant.
 _OBSCURE_ZIPF = 2.5
+_MIN_SLIP_LENGTH = 4
+# A word one slip away from a known word used this many Zipf units (about 300 times) more often is taken for a slip.
+SLIP_ZIPF_GAP = 2.5
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,7 @@ class Vocabulary:
         topic_terms = {topic: tuple(tuple(words(term)) for term in terms) for topic, terms in topics.items()}
         known_stems = frozenset(stem(w) for w in corpus_words | variant_words)
         synonym_phrases = {" ".join(k): v for k, v in synonym_map.items()}
-        # Most frequent first, so a tie goes to the likelier word ("wht" -> "what", not "wat").
-        function_words = tuple(sorted((w for w in STOP_WORDS if len(w) >= 3), key=lambda w: -lexicon.frequency(w)))
+        function_words = tuple(sorted(w for w in ENGLISH_STOP_WORDS | STOP_WORDS if len(w) >= 3))
         return cls(known, known_stems, correctable, function_words, synonym_phrases, topic_terms, lexicon)
 
     def knows(self, word: str) -> bool:
@@ -158,17 +161,11 @@ def _correct(word: str, vocabulary: Vocabulary) -> str:
     if vocabulary.knows(word) or len(word) < 3 or vocabulary.lexicon.is_common_word(word):
         return word
     frequency = vocabulary.lexicon.frequency(word)
-    listed = frequency > 0
-    # A rarer real word may still be a slip of one key, but not when it is short ("ibs" is not a misspelt "is")
-    # or several edits away ("acupressure" is not a misspelt "acupuncture"). Short listed words barely anyone
-    # writes ("wht", "hw") are chat spellings of function words, so those alone may become one.
-    if listed and len(word) <= 4:
-        if frequency >= _OBSCURE_ZIPF:
-            return word
-        match = process.extractOne(word, vocabulary.function_words, scorer=Levenshtein.distance, score_cutoff=1)
-        return str(match[0]) if match and match[0][0] == word[0] else word
-    allowed = 1 if listed or len(word) <= 5 else 2 if len(word) <= 9 else 3
-    match = process.extractOne(word, vocabulary.correctable, scorer=Levenshtein.distance, score_cutoff=allowed)
+    if frequency:
+        return _listed_slip(word, frequency, vocabulary)
+    # Not a word at all: the nearest the bot knows, a little further away the longer the word.
+    allowed = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
+    match = process.extractOne(word, vocabulary.correctable, scorer=OSA.distance, score_cutoff=allowed)
     if match is None:
         return word
     candidate = match[0]
@@ -176,6 +173,19 @@ def _correct(word: str, vocabulary: Vocabulary) -> str:
     if candidate[0] != word[0] and match[1] > 1:
         return word
     return str(candidate)
+
+
+def _listed_slip(word: str, frequency: float, vocabulary: Vocabulary) -> str:
+    """A rare word from the English list: a real one ("cupping", "wart"), or a slip common enough in web text to be
+    listed ("stil", "frist", "wht"). Only a function word one slip away and far more frequent replaces it: a rare
+    word that looks like a content word ("talc", "talk") may well be what the patient meant."""
+    # Three letters have too many neighbours ("ibs": "is", "its") to guess from unless barely anyone writes them.
+    if len(word) < _MIN_SLIP_LENGTH and frequency >= _OBSCURE_ZIPF:
+        return word
+    floor = frequency + SLIP_ZIPF_GAP
+    near = process.extract(word, vocabulary.function_words, scorer=OSA.distance, score_cutoff=1, limit=None)
+    twins = [c for c, _, _ in near if c[0] == word[0] and vocabulary.lexicon.frequency(c) >= floor]
+    return str(max(twins, key=vocabulary.lexicon.frequency)) if twins else word
 
 
 def _synonym_phrases(query_words: tuple[str, ...], synonyms: Mapping[str, tuple[str, ...]]) -> list[tuple[int, int]]:
