@@ -111,7 +111,9 @@ class Engine:
         topic = self._topic_of(query, best.pair, context.topic)
         if not reading.accepted:
             offered = [c.pair for c in candidates[:3] if c.confidence >= _SUGGESTION_FLOOR] or self.starter_questions(3)
-            new_state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
+            # "What about dry needling?" next asks *this* question again for the other topic, so it is remembered
+            # even though it was declined; no section was given, so "tell me more" has nothing to continue.
+            new_state = current.after(topic=current.topic, last_id=None, last_query=query.text)
             return compose.choice_reply(
                 "fallback", compose.FALLBACK_LEAD, offered, self._disclaimers(query=question), new_state
             )

@@ -175,6 +175,13 @@ def test_what_about_asks_the_last_question_for_the_other_topic(engine: Engine) -
     assert swapped.state["topic"] == "acupuncture"
 
 
+def test_what_about_after_a_declined_question_asks_that_question_again(engine: Engine) -> None:
+    # "for it" is insomnia, which the documents don't cover for either treatment: not an overview of dry needling.
+    swapped = converse(engine, "can acupuncture help with insomnia?", "what about dry needling for it?")
+    assert swapped.kind == "fallback"
+    assert converse(engine, "can acupuncture help with insomnia?", "tell me more").kind != "answer"
+
+
 def test_tell_me_more_gives_the_next_closest_section_then_new_ones(engine: Engine) -> None:
     first = converse(engine, "does acupuncture hurt")
     more = converse(engine, "does acupuncture hurt", "tell me more")
