@@ -66,18 +66,17 @@ class SlackBot:
         if not self.seen.add(f"message:{event['channel']}:{event['ts']}", True):
             return
         place = place_of(event)
-        reply = self.conversations.turn(place.key, question_of(event.get("text") or "", context.bot_user_id))
+        question = question_of(event.get("text") or "", context.bot_user_id)
+        reply, messages = self.answer(lambda: self.conversations.turn(place.key, question))
         log.info("answered %s (%s) in %s", event.get("type"), answer_of(reply), place.channel)
-        self.post(client, place, render.render_reply(reply))
+        self.post(client, place, messages)
 
     def on_command(self, ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """/faq question: ack at once, then show the answer only to the asker with a Share button."""
         ack()
         question = question_of(command.get("text") or "", None)
-        reply = self.engine.respond(question, None)
+        reply, messages = self.answer(lambda: self.engine.respond(question, None), share_value=question)
         log.info("answered %s (%s)", COMMAND, answer_of(reply))
-        share = question if reply.kind == "answer" else None
-        messages = render.render_reply(reply, share_value=share)
         self.post_ephemeral(client, respond, command["channel_id"], command["user_id"], messages)
 
     def on_ask_click(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
@@ -89,24 +88,37 @@ class SlackBot:
         place = place_of_click(body)
         if (body.get("container") or {}).get("is_ephemeral"):
             # Buttons under a /faq answer: stay private, as the question was.
-            reply = self.engine.respond(question, None)
-            for message in render.render_reply(reply, note=note, share_value=question):
+            _, messages = self.answer(lambda: self.engine.respond(question, None), note=note, share_value=question)
+            for message in messages:
                 respond(**message, response_type="ephemeral", replace_original=False)
             return
-        reply = self.conversations.turn(place.key, question)
+        reply, messages = self.answer(lambda: self.conversations.turn(place.key, question), note=note)
         log.info("answered a button (%s) in %s", answer_of(reply), place.channel)
-        self.post(client, place, render.render_reply(reply, note=note))
+        self.post(client, place, messages)
 
     def on_share_click(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """The Share button under a /faq answer: post the same answer visibly in the channel."""
         ack()
         question = str(body["actions"][0].get("value") or "")
         user = str((body.get("user") or {}).get("id") or "")
-        reply = self.engine.respond(question, None)
         note = f"<@{user}> shared an answer to _{render.escape(question)}_"
-        for message in render.render_reply(reply, note=note):
+        reply, messages = self.answer(lambda: self.engine.respond(question, None), note=note)
+        for message in messages:
             respond(**message, response_type="in_channel", replace_original=False)
         log.info("shared a /faq answer (%s)", answer_of(reply))
+
+    def answer(
+        self, ask: Callable[[], Reply], *, note: str | None = None, share_value: str | None = None
+    ) -> tuple[Reply | None, list[render.Message]]:
+        """The reply and its messages; if answering fails, an apology that still names the emergency number,
+        because the person asking may be waiting on it. The Share button is offered under answers only."""
+        try:
+            reply = ask()
+        except Exception:
+            log.exception("answering failed")
+            return None, render.render_failure(self.engine.settings.emergency_number)
+        share = share_value if reply.kind == "answer" else None
+        return reply, render.render_reply(reply, note=note, share_value=share)
 
     def post(self, client: WebClient, place: Place, messages: list[render.Message]) -> None:
         """Post messages in order; a Slack error is logged (by code, never with text) rather than raised."""
@@ -157,6 +169,8 @@ def build_app(
     return app
 
 
-def answer_of(reply: Reply) -> str:
+def answer_of(reply: Reply | None) -> str:
     """A short description of a reply for logs: its kind and answer id, never its text."""
+    if reply is None:
+        return "failed"
     return f"{reply.kind}:{reply.answer.id}" if reply.answer else reply.kind

@@ -71,6 +71,15 @@ def render_reply(reply: Reply, *, note: str | None = None, share_value: str | No
     return messages
 
 
+def render_failure(emergency_number: str) -> list[Message]:
+    """The message sent when no reply could be made: try again, and the emergency number all the same."""
+    text = (
+        "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment. "
+        f"If this is an emergency, call {emergency_number} (or your local emergency number) now."
+    )
+    return [{"text": text, "blocks": _sections(escape(text))}]
+
+
 def ask_value(question: str) -> str:
     """A button value that asks `question` when clicked (short enough for Slack's value limit)."""
     return question[:BUTTON_VALUE_CHARS]

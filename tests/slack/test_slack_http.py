@@ -210,3 +210,17 @@ def test_missing_scope_is_logged_not_raised(
     drain()
     assert "missing_scope" in caplog.text
     assert "hurt" not in caplog.text  # no message text in logs
+
+
+def test_an_engine_failure_gets_an_apology_with_the_emergency_number(
+    http_mode: HTTPMode, fake_slack: FakeSlack, payload: Payload, engine: Engine, monkeypatch: Any
+) -> None:
+    def fail(text: str, state: object = None) -> None:
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(engine, "respond", fail)
+    assert http_mode.event(payload("app_mention")).status_code == 200
+    [post] = fake_slack.wait_for("chat.postMessage")
+    assert "something went wrong" in post.body["text"]
+    assert engine.settings.emergency_number in post.body["text"]
+    assert post.body["thread_ts"] == "1700000100.000100"
