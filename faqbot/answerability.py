@@ -40,21 +40,21 @@ FEATURES = (
 # (the documents answer them) or out of scope, classes balanced: the probability that the documents answer the
 # question, judged from what its words find in the best candidate.
 WEIGHTS = {
-    "rank_logit": 0.287,
-    "margin": -0.108,
-    "unknown_words": -0.523,
-    "unknown_other": -0.027,
-    "uncovered": 0.022,
-    "covered": -0.199,
-    "covered_weight": 0.107,
-    "uncovered_weight": 0.513,
-    "no_content": 2.207,
-    "unknown_complement": -1.058,
-    "unknown_share": -1.133,
-    "covered_share": 2.136,
-    "fully_covered": 1.141,
+    "rank_logit": 0.343,
+    "margin": -0.146,
+    "unknown_words": -0.550,
+    "unknown_other": -0.036,
+    "uncovered": 0.001,
+    "covered": -0.229,
+    "covered_weight": 0.218,
+    "uncovered_weight": 0.530,
+    "no_content": 2.703,
+    "unknown_complement": -1.087,
+    "unknown_share": -1.164,
+    "covered_share": 2.009,
+    "fully_covered": 1.163,
 }
-INTERCEPT = -0.804
+INTERCEPT = -0.668
 _LOGIT_LIMIT = 8.0
 _COUNT_CAP = 4
 # Zipf frequencies between which an unknown word goes from everyday filler (5.5: "thing") to a specific subject

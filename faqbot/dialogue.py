@@ -25,7 +25,8 @@ _SMALLTALK_PATTERNS: tuple[tuple[SmalltalkKind, str], ...] = (
     (
         "thanks",
         r"(?:ok(?:ay)? |great |perfect |awesome |cool )?(?:thanks?|thank you|thx|ty|cheers|"
-        r"much appreciated|appreciate it|that helps|that helped|helpful|got it|great|perfect|awesome|"
+        r"much appreciated|appreciate it|that (?:really |actually |so |truly )?(?:helps|helped)|helpful|got it|great|"
+        r"perfect|awesome|"
         r"(?:that|this|it|you)(?:'s| is| was| were| are|'re)? (?:really |very |so |super |most )?"
         r"(?:helpful|useful|great|perfect|awesome|clear|kind|brilliant|lovely|nice))",
     ),
@@ -54,7 +55,8 @@ _SMALLTALK_PATTERNS: tuple[tuple[SmalltalkKind, str], ...] = (
 )
 # Polite tails that may follow any small-talk phrase ("thanks, have a good day").
 _TAIL = (
-    r"(?:[\s,]+(?:there|faqbot|bot|again|so much|very much|a lot|all|everyone|that helped|that helps|"
+    r"(?:[\s,]+(?:there|faqbot|bot|again|so much|very much|a lot|all|everyone|"
+    r"that (?:really |actually |so |truly )?(?:helped|helps)|"
     r"that's helpful|have a (?:good|nice|great) (?:day|one|night|evening)|for (?:your|the) help|for helping))*$"
 )
 _SMALLTALK: tuple[tuple[SmalltalkKind, re.Pattern[str]], ...] = tuple(

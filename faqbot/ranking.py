@@ -29,19 +29,19 @@ _FIELDS = ("question", "body", "sentence", "chars", "fuzzy")  # FieldScores attr
 # Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
 # decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
 WEIGHTS = {
-    "question": 2.379,
-    "body": 4.830,
-    "sentence": 6.955,
-    "chars": 4.271,
-    "fuzzy": -0.309,
-    "topic_named": -0.040,
-    "topic_exact": 1.013,
-    "topic_other": -3.984,
-    "topic_context": -0.174,
-    "intro": 0.011,
-    "context_pair": 2.377,
+    "question": 2.330,
+    "body": 4.808,
+    "sentence": 6.934,
+    "chars": 4.291,
+    "fuzzy": -0.266,
+    "topic_named": -0.065,
+    "topic_exact": 0.989,
+    "topic_other": -4.006,
+    "topic_context": -0.191,
+    "intro": 0.021,
+    "context_pair": 2.327,
 }
-INTERCEPT = -4.860
+INTERCEPT = -4.851
 # Asked almost word for word as a pair's question or alternate: that pair, whatever the other fields say (a rule,
 # not fitted: the labelled conversations rarely quote a heading, but a patient who does should get that section).
 EXACT_QUESTION_RATIO = 0.92

@@ -139,6 +139,7 @@ def test_emergency_number_is_configurable(kb: KnowledgeBase) -> None:
         ("who are you?", "faqbot"),
         ("what can you do?", "I can answer questions about acupuncture and dry needling"),
         ("thanks a lot, that was really useful!", "welcome"),
+        ("thanks so much, that really helped", "welcome"),
         ("hello? is anybody there?", "Hello"),
         ("hi! are you a bot or a human?", "faqbot"),
     ],
