@@ -40,21 +40,21 @@ FEATURES = (
 # (the documents answer them) or out of scope, classes balanced: the probability that the documents answer the
 # question, judged from what its words find in the best candidate.
 WEIGHTS = {
-    "rank_logit": 0.343,
-    "margin": -0.146,
-    "unknown_words": -0.550,
-    "unknown_other": -0.036,
-    "uncovered": 0.001,
-    "covered": -0.229,
-    "covered_weight": 0.218,
-    "uncovered_weight": 0.530,
-    "no_content": 2.703,
-    "unknown_complement": -1.087,
-    "unknown_share": -1.164,
-    "covered_share": 2.009,
-    "fully_covered": 1.163,
+    "rank_logit": 0.341,
+    "margin": -0.140,
+    "unknown_words": -0.602,
+    "unknown_other": 0.018,
+    "uncovered": 0.003,
+    "covered": -0.260,
+    "covered_weight": 0.315,
+    "uncovered_weight": 0.574,
+    "no_content": 2.746,
+    "unknown_complement": -1.072,
+    "unknown_share": -1.077,
+    "covered_share": 1.993,
+    "fully_covered": 1.228,
 }
-INTERCEPT = -0.668
+INTERCEPT = -0.741
 _LOGIT_LIMIT = 8.0
 _COUNT_CAP = 4
 # Zipf frequencies between which an unknown word goes from everyday filler (5.5: "thing") to a specific subject

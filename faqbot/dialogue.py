@@ -64,6 +64,21 @@ _SMALLTALK: tuple[tuple[SmalltalkKind, re.Pattern[str]], ...] = tuple(
 )
 _GREETING_PREFIX = re.compile(r"^(?:hi+|hello+|hey+|hiya|good (?:morning|afternoon|evening))(?:\s+there)?[\s,!.:-]+")
 _POLITE_SUFFIX = re.compile(r"[\s,!.]+(?:thanks?|thank you|thx|please|pls)[\s!.]*$")
+# Staff relay patients' questions ("front desk here: a caller wants to know if ... what do I tell her?"): the
+# wrapper says who asks, not what, so only the question inside it is looked up.
+_RELAY_OPENING = re.compile(
+    r"^(?:(?:front desk|reception|receptionist|staff|admin)(?: here| question)?[\s,:;.!-]+|"
+    r"i work (?:at )?(?:the )?(?:front desk|reception)(?: and)?\s+)?"
+    r"(?:(?:a|one of our|our|the) )?(?:patient|caller|client|customer|people)s?(?: at the desk| on the phone)? "
+    r"(?:is asking|are asking|asked|asks|wants to know|want to know|would like to know|keeps? asking)(?: me| us)?"
+    r"(?: (?:if|whether|about))?\s+|"
+    r"^(?:front desk|reception|receptionist|staff|admin)(?: here| question)?[\s,:;.!-]+"
+)
+_RELAY_CLOSING = re.compile(
+    r"[\s,.?!;:-]+(?:what|how) (?:should|do|can|would) (?:i|we) (?:tell|say to|answer|explain (?:it |this |that )?to)"
+    r"(?: (?:her|him|them|the patient|the caller|people))?[\s?.!]*$|"
+    r"[\s,.?!;:-]+what (?:should|do|can) (?:i|we) say[\s?.!]*$"
+)
 _MORE = re.compile(
     r"^(?:(?:can you |could you |please )?(?:tell me|say|explain|give me) (?:some )?more(?: about (?:it|that|this))?|"
     r"more|more (?:info|information|details?)|go on|continue|keep going|and\??|what else|anything else|"
@@ -143,6 +158,7 @@ def _segment_kind(text: str) -> SmalltalkKind | None:
 def strip_pleasantries(text: str) -> str:
     """Remove a leading greeting and trailing thanks so "hi, does it hurt? thanks" is the question alone."""
     stripped = _POLITE_SUFFIX.sub("", _GREETING_PREFIX.sub("", fold(text).strip()))
+    stripped = _RELAY_CLOSING.sub("", _RELAY_OPENING.sub("", stripped))
     return stripped if stripped.strip(" ?!.,") else fold(text).strip()
 
 

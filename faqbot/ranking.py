@@ -29,19 +29,19 @@ _FIELDS = ("question", "body", "sentence", "chars", "fuzzy")  # FieldScores attr
 # Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
 # decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
 WEIGHTS = {
-    "question": 2.330,
-    "body": 4.808,
-    "sentence": 6.934,
-    "chars": 4.291,
-    "fuzzy": -0.266,
-    "topic_named": -0.065,
-    "topic_exact": 0.989,
-    "topic_other": -4.006,
-    "topic_context": -0.191,
-    "intro": 0.021,
-    "context_pair": 2.327,
+    "question": 2.687,
+    "body": 4.254,
+    "sentence": 7.289,
+    "chars": 3.930,
+    "fuzzy": -0.629,
+    "topic_named": -0.031,
+    "topic_exact": 1.030,
+    "topic_other": -4.021,
+    "topic_context": -0.129,
+    "intro": -0.010,
+    "context_pair": 2.174,
 }
-INTERCEPT = -4.851
+INTERCEPT = -4.674
 # Asked almost word for word as a pair's question or alternate: that pair, whatever the other fields say (a rule,
 # not fitted: the labelled conversations rarely quote a heading, but a patient who does should get that section).
 EXACT_QUESTION_RATIO = 0.92

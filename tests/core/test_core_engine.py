@@ -260,3 +260,18 @@ def test_malformed_state_starts_a_fresh_conversation(engine: Engine, state: Any)
 def test_reset_forgets_the_topic(engine: Engine) -> None:
     reply = converse(engine, "what is dry needling", "reset")
     assert reply.kind == "smalltalk" and reply.state["topic"] is None
+
+
+@pytest.mark.parametrize(
+    ("relayed", "question"),
+    [
+        ("Front desk here: a patient asked whether acupuncture hurts. What should I tell her?", "acupuncture hurts"),
+        ("reception question - a caller wants to know if insurance covers acupuncture", "insurance covers acupuncture"),
+    ],
+)
+def test_a_question_relayed_by_staff_is_answered_like_the_question_itself(
+    engine: Engine, relayed: str, question: str
+) -> None:
+    direct = engine.respond(question, None)
+    assert direct.kind == "answer"
+    assert heading(engine.respond(relayed, None)) == heading(direct)
