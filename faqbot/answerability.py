@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from faqbot.everyday import NOT_SUBJECT
+from faqbot.everyday import NOT_SUBJECT, SETTING_WORDS
 from faqbot.lexicon import Lexicon
 from faqbot.models import QAPair
 from faqbot.query import AnalysedQuery, Vocabulary
@@ -35,26 +35,28 @@ FEATURES = (
     "unknown_share",
     "covered_share",
     "fully_covered",
+    "unknown_setting",
 )
 # Logistic-regression weights over FEATURES, fitted by bench/fit_answerability.py on questions labelled in scope
 # (the documents answer them) or out of scope, classes balanced: the probability that the documents answer the
 # question, judged from what its words find in the best candidate.
 WEIGHTS = {
-    "rank_logit": 0.341,
-    "margin": -0.140,
-    "unknown_words": -0.602,
-    "unknown_other": 0.018,
-    "uncovered": 0.003,
-    "covered": -0.260,
-    "covered_weight": 0.315,
-    "uncovered_weight": 0.574,
-    "no_content": 2.746,
-    "unknown_complement": -1.072,
-    "unknown_share": -1.077,
-    "covered_share": 1.993,
-    "fully_covered": 1.228,
+    "rank_logit": 0.346,
+    "margin": -0.144,
+    "unknown_words": -0.770,
+    "unknown_other": 0.017,
+    "uncovered": -0.015,
+    "covered": -0.295,
+    "covered_weight": 0.338,
+    "uncovered_weight": 0.635,
+    "no_content": 2.730,
+    "unknown_complement": -1.015,
+    "unknown_share": -0.968,
+    "covered_share": 1.994,
+    "fully_covered": 1.254,
+    "unknown_setting": 1.557,
 }
-INTERCEPT = -0.741
+INTERCEPT = -0.713
 _LOGIT_LIMIT = 8.0
 _COUNT_CAP = 4
 # Zipf frequencies between which an unknown word goes from everyday filler (5.5: "thing") to a specific subject
@@ -119,8 +121,11 @@ def features(
 ) -> NDArray[np.float64]:
     """FEATURES for the candidate at `position` (its ranking logit and the next candidate's)."""
     subject = evidence.subject_words(query)
-    unknown = [w for w in subject if w in query.unknown]
-    known = [w for w in subject if w not in unknown]
+    # Relatives and feelings the documents never name set the scene more often than they change the subject
+    # ("my sister says", "I'm terrified"): counted on their own, so the fit decides what they weigh.
+    setting = [w for w in subject if w in query.unknown and w in SETTING_WORDS]
+    unknown = [w for w in subject if w in query.unknown and w not in SETTING_WORDS]
+    known = [w for w in subject if w not in query.unknown]
     weights = {w: evidence.match_weight(w, position) for w in known}
     covered = [w for w in known if weights[w] is not None]
     uncovered = [w for w in known if weights[w] is None]
@@ -141,6 +146,7 @@ def features(
             len(covered) / max(1, len(subject)),
             # Every word of the question found in the section: the strongest sign, whatever the ranking score.
             float(bool(covered) and not unknown and not uncovered),
+            _capped(len(setting)),
         ],
         dtype=np.float64,
     )

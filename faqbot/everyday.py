@@ -184,5 +184,18 @@ GENERIC_WORDS: frozenset[str] = frozenset(
         "yesterday",
     ]
 )
+# Who else is involved and how the person feels: the setting of a question ("my sister says", "I'm terrified"), not
+# a subject the documents might not cover. Body parts were tried too and cost declines without gaining answers:
+# "hand and wrist exercises" is a subject. Children are not here either: the documents don't say whether they can
+# be treated, and neither is "anxious": anxiety is a condition the documents do not cover.
+SETTING_WORDS: frozenset[str] = frozenset(
+    [
+        *("sister", "husband", "wife", "mom", "mum", "mother", "dad", "father", "partner", "aunt", "uncle"),
+        *("grandma", "grandmother", "grandpa", "grandfather", "cousin", "colleague", "coworker", "neighbour"),
+        *("neighbor", "boss", "gp", "doc", "doctors"),
+        *("scared", "terrified", "afraid", "nervous", "worried", "freaked", "frightened", "miserable"),
+        *("honestly", "absolutely", "totally", "seriously", "literally", "definitely", "probably"),
+    ]
+)
 # Question and function words ("how", "many", "before") as well: what is left of a question is its subject.
 NOT_SUBJECT: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | STOP_WORDS | GENERIC_WORDS

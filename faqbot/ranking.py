@@ -29,17 +29,17 @@ _FIELDS = ("question", "body", "sentence", "chars", "fuzzy")  # FieldScores attr
 # Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
 # decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
 WEIGHTS = {
-    "question": 2.687,
-    "body": 4.254,
-    "sentence": 7.289,
-    "chars": 3.930,
-    "fuzzy": -0.629,
-    "topic_named": -0.031,
-    "topic_exact": 1.030,
-    "topic_other": -4.021,
+    "question": 2.697,
+    "body": 4.253,
+    "sentence": 7.285,
+    "chars": 3.920,
+    "fuzzy": -0.628,
+    "topic_named": -0.032,
+    "topic_exact": 1.029,
+    "topic_other": -4.020,
     "topic_context": -0.129,
-    "intro": -0.010,
-    "context_pair": 2.174,
+    "intro": 0.002,
+    "context_pair": 2.165,
 }
 INTERCEPT = -4.674
 # Asked almost word for word as a pair's question or alternate: that pair, whatever the other fields say (a rule,

@@ -100,3 +100,21 @@ def test_complements_are_the_words_a_treatment_is_asked_for() -> None:
 def test_topic_words_are_set_aside_even_when_misspelt(engine: Engine) -> None:
     query = analyse_query("when was dry needleing invented", engine.vocabulary)
     assert query.topics == ("dry needling",) and "needleing" not in query.focus.split()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("my sister is terrified of needles, does acupuncture hurt", {"Does acupuncture hurt?", "How does it feel?"}),
+        ("my husband is scared, is acupuncture safe", {"What are the risks or complications of acupuncture?"}),
+    ],
+)
+def test_who_else_is_involved_and_how_they_feel_do_not_make_a_question_unanswerable(
+    engine: Engine, question: str, expected: set[str]
+) -> None:
+    reply = engine.respond(question, None)
+    assert reply.answer is not None and reply.answer.heading in expected
+
+
+def test_anxiety_stays_a_subject_the_documents_do_not_cover(engine: Engine) -> None:
+    assert engine.respond("can acupuncture help if im anxious", None).kind == "fallback"
