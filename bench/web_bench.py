@@ -281,6 +281,8 @@ def main() -> int:
             if args.baseline:
                 floor = fresh_server_run(client, workers, HEALTHZ, args, scratch, config)
                 print(f"workers={workers} baseline GET /healthz: {_line(floor)}", flush=True)
+                if not floor["rps"] or not floor["server_ms"]:
+                    continue  # the baseline run failed; its line above says how
                 print(
                     f"workers={workers} chat vs baseline: {median['rps'] / floor['rps']:.2f}x the requests/s, "
                     f"{median['server_ms'] / floor['server_ms']:.2f}x the server CPU per request",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from faqbot.everyday import NOT_SUBJECT, SETTING_WORDS
+from faqbot.everyday import NOT_SUBJECT
 from faqbot.lexicon import Lexicon
 from faqbot.models import QAPair
 from faqbot.query import AnalysedQuery, Vocabulary
@@ -35,28 +35,26 @@ FEATURES = (
     "unknown_share",
     "covered_share",
     "fully_covered",
-    "unknown_setting",
 )
 # Logistic-regression weights over FEATURES, fitted by bench/fit_answerability.py on questions labelled in scope
 # (the documents answer them) or out of scope, classes balanced: the probability that the documents answer the
 # question, judged from what its words find in the best candidate.
 WEIGHTS = {
-    "rank_logit": 0.346,
-    "margin": -0.144,
-    "unknown_words": -0.770,
-    "unknown_other": 0.017,
-    "uncovered": -0.015,
-    "covered": -0.295,
-    "covered_weight": 0.338,
-    "uncovered_weight": 0.635,
-    "no_content": 2.730,
-    "unknown_complement": -1.015,
-    "unknown_share": -0.968,
-    "covered_share": 1.994,
-    "fully_covered": 1.254,
-    "unknown_setting": 1.557,
+    "rank_logit": 0.348,
+    "margin": -0.076,
+    "unknown_words": -0.660,
+    "unknown_other": 0.008,
+    "uncovered": 0.086,
+    "covered": -0.282,
+    "covered_weight": -0.036,
+    "uncovered_weight": 0.535,
+    "no_content": 2.676,
+    "unknown_complement": -1.105,
+    "unknown_share": -1.020,
+    "covered_share": 2.145,
+    "fully_covered": 1.178,
 }
-INTERCEPT = -0.713
+INTERCEPT = -0.712
 _LOGIT_LIMIT = 8.0
 _COUNT_CAP = 4
 # Zipf frequencies between which an unknown word goes from everyday filler (5.5: "thing") to a specific subject
@@ -121,10 +119,7 @@ def features(
 ) -> NDArray[np.float64]:
     """FEATURES for the candidate at `position` (its ranking logit and the next candidate's)."""
     subject = evidence.subject_words(query)
-    # Relatives and feelings the documents never name set the scene more often than they change the subject
-    # ("my sister says", "I'm terrified"): counted on their own, so the fit decides what they weigh.
-    setting = [w for w in subject if w in query.unknown and w in SETTING_WORDS]
-    unknown = [w for w in subject if w in query.unknown and w not in SETTING_WORDS]
+    unknown = [w for w in subject if w in query.unknown]
     known = [w for w in subject if w not in query.unknown]
     weights = {w: evidence.match_weight(w, position) for w in known}
     covered = [w for w in known if weights[w] is not None]
@@ -146,7 +141,6 @@ def features(
             len(covered) / max(1, len(subject)),
             # Every word of the question found in the section: the strongest sign, whatever the ranking score.
             float(bool(covered) and not unknown and not uncovered),
-            _capped(len(setting)),
         ],
         dtype=np.float64,
     )

@@ -12,6 +12,7 @@ FALLBACK_LEAD = (
     "Please ask your healthcare provider or contact the clinic."
 )
 CLARIFY_LEAD = "I'm not sure which of these you mean. Did you mean:"
+VACANT_LEAD = "I'm not sure what you'd like to know. You could ask, for example:"
 NO_MORE_LEAD = "That's all the clinic's documents say on this. You could ask about something else, for example:"
 
 

@@ -63,21 +63,24 @@ _SMALLTALK: tuple[tuple[SmalltalkKind, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(rf"^(?:{pattern}){_TAIL}")) for kind, pattern in _SMALLTALK_PATTERNS
 )
 _GREETING_PREFIX = re.compile(r"^(?:hi+|hello+|hey+|hiya|good (?:morning|afternoon|evening))(?:\s+there)?[\s,!.:-]+")
-_POLITE_SUFFIX = re.compile(r"[\s,!.]+(?:thanks?|thank you|thx|please|pls)[\s!.]*$")
+# Each trailing pattern starts where a run of separators starts (the look-behind), so a message of a thousand
+# commas is one match attempt, not a thousand.
+_SEPARATORS = r"(?<![\s,.?!;:-])[\s,.?!;:-]+"
+_POLITE_SUFFIX = re.compile(rf"{_SEPARATORS}(?:thanks?|thank you|thx|please|pls)[\s!.]*$")
 # Staff relay patients' questions ("front desk here: a caller wants to know if ... what do I tell her?"): the
-# wrapper says who asks, not what, so only the question inside it is looked up.
+# wrapper says who asks, not what, so only the question inside it is looked up. A role word alone must be followed
+# by punctuation or "here"/"question": "reception hours on saturday" is itself the question.
+_STAFF = r"(?:front desk|reception|receptionist|staff|admin)(?:(?: here| question)[\s,:;.!-]*|\s*[,:;.!-]+\s*)"
 _RELAY_OPENING = re.compile(
-    r"^(?:(?:front desk|reception|receptionist|staff|admin)(?: here| question)?[\s,:;.!-]+|"
-    r"i work (?:at )?(?:the )?(?:front desk|reception)(?: and)?\s+)?"
+    rf"^(?:{_STAFF}|i work (?:at )?(?:the )?(?:front desk|reception)(?: and)?\s+)?"
     r"(?:(?:a|one of our|our|the) )?(?:patient|caller|client|customer|people)s?(?: at the desk| on the phone)? "
     r"(?:is asking|are asking|asked|asks|wants to know|want to know|would like to know|keeps? asking)(?: me| us)?"
-    r"(?: (?:if|whether|about))?\s+|"
-    r"^(?:front desk|reception|receptionist|staff|admin)(?: here| question)?[\s,:;.!-]+"
+    rf"(?: (?:if|whether|about))?\s+|^{_STAFF}"
 )
 _RELAY_CLOSING = re.compile(
-    r"[\s,.?!;:-]+(?:what|how) (?:should|do|can|would) (?:i|we) (?:tell|say to|answer|explain (?:it |this |that )?to)"
-    r"(?: (?:her|him|them|the patient|the caller|people))?[\s?.!]*$|"
-    r"[\s,.?!;:-]+what (?:should|do|can) (?:i|we) say[\s?.!]*$"
+    rf"{_SEPARATORS}(?:(?:what|how) (?:should|do|can|would) (?:i|we) "
+    r"(?:tell|say to|answer|explain (?:it |this |that )?to)(?: (?:her|him|them|the patient|the caller|people))?|"
+    r"what (?:should|do|can) (?:i|we) say)[\s?.!]*$"
 )
 _MORE = re.compile(
     r"^(?:(?:can you |could you |please )?(?:tell me|say|explain|give me) (?:some )?more(?: about (?:it|that|this))?|"

@@ -10,6 +10,7 @@ from typing import Any
 from faqbot import answerability, compose, dialogue
 from faqbot.dialogue import ConversationState
 from faqbot.disclaimers import choose_disclaimers
+from faqbot.everyday import NOT_SUBJECT
 from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import Lexicon, load_lexicon
@@ -18,7 +19,7 @@ from faqbot.query import AnalysedQuery, Vocabulary, analyse_query, topic_phrase,
 from faqbot.ranking import Candidate, Context, PairTable, off_topic, rank
 from faqbot.safety import emergency_message, red_flags
 from faqbot.settings import EngineSettings
-from faqbot.text import clean_input
+from faqbot.text import clean_input, words
 
 # Floors on the ranking's probability (not the answer confidence): a rival worth offering in "Did you mean …?",
 # a related question worth listing under an answer, a suggestion worth offering when declining.
@@ -30,6 +31,11 @@ _RED_FLAG_SCAN_CHARS = 100_000
 # "Tell me more" moves to another section on the same question only when it ranks at least this well for it.
 _MORE_FLOOR = 0.2
 _STARTERS = 4
+
+
+def _vacant(question: str) -> bool:
+    """True when every word is a function word, an everyday word or a pronoun: nothing the documents could be about."""
+    return all(word in NOT_SUBJECT for word in words(question))
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,11 @@ class Engine:
         return tuple(interleaved[:count])
 
     def _answer(self, question: str, current: ConversationState) -> Reply:
+        if _vacant(question) and not (current.last_id and dialogue.has_pronoun(question)):
+            # "ok", "no", "why?", "🙂": nothing to look up, and no earlier answer for "it" to point to.
+            new_state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
+            starters = self.starter_questions(3)
+            return compose.choice_reply("fallback", compose.VACANT_LEAD, starters, self._disclaimers(), new_state)
         reading = self._read(question, current)
         query, context, candidates, confidence = reading.query, reading.context, reading.candidates, reading.confidence
         best = candidates[0]
@@ -167,7 +178,10 @@ class Engine:
         if query.topics or not current.topic:
             return query, Context(last_id=last_id)
         if refers_back:
-            subject = topic_phrase(current.last_query or "", current.topic, self.vocabulary.topics) or current.topic
+            # The last question's words only when it was answered: "it" never means what was declined ("can it cure
+            # my insomnia?" declined, then "is it safe?" is about the treatment, not insomnia).
+            answered = current.last_query if current.last_id else None
+            subject = topic_phrase(answered or "", current.topic, self.vocabulary.topics) or current.topic
             return analyse_query(f"{question} {subject}", self.vocabulary), Context(current.topic, last_id)
         return query, Context(topic=current.topic)
 

@@ -184,10 +184,28 @@ GENERIC_WORDS: frozenset[str] = frozenset(
         "yesterday",
     ]
 )
-# Who else is involved and how the person feels: the setting of a question ("my sister says", "I'm terrified"), not
-# a subject the documents might not cover. Body parts were tried too and cost declines without gaining answers:
-# "hand and wrist exercises" is a subject. Children are not here either: the documents don't say whether they can
-# be treated, and neither is "anxious": anxiety is a condition the documents do not cover.
+# English's closed word classes (pronouns, determiners, prepositions, conjunctions, auxiliaries, question words and
+# the commonest adverbs): the only words a rare listed spelling is corrected into ("stil" -> "still").
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    [
+        *("i", "you", "he", "she", "it", "we", "they", "me", "him", "her", "us", "them", "my", "your", "his"),
+        *("its", "our", "their", "mine", "yours", "this", "that", "these", "those", "the", "a", "an", "some"),
+        *("any", "each", "every", "all", "both", "either", "neither", "other", "another", "such", "what", "which"),
+        *("who", "whom", "whose", "where", "when", "why", "how", "whether", "about", "above", "across", "after"),
+        *("against", "along", "among", "around", "before", "behind", "below", "between", "beyond", "during"),
+        *("except", "from", "inside", "into", "near", "onto", "outside", "over", "since", "than", "through"),
+        *("toward", "towards", "under", "until", "upon", "with", "within", "without", "and", "but", "because"),
+        *("although", "though", "unless", "while", "whereas", "then", "there", "here", "have", "has", "had"),
+        *("having", "does", "did", "doing", "done", "would", "should", "could", "might", "must", "shall", "will"),
+        *("can", "cannot", "been", "being", "were", "was", "are", "also", "only", "just", "still", "even", "ever"),
+        *("never", "always", "often", "again", "already", "really", "very", "much", "many", "more", "most"),
+        *("first", "next", "last", "once", "twice", "almost", "enough", "quite", "rather", "perhaps", "maybe"),
+    ]
+)
+# Who else is involved and how the person feels: the setting of a question ("my sister says", "I'm terrified"), never
+# its subject, so they count neither for nor against an answer. Body parts were tried too and cost declines without
+# gaining answers: "hand and wrist exercises" is a subject. Children are not here either: the documents don't say
+# whether they can be treated, and neither is "anxious": anxiety is a condition the documents do not cover.
 SETTING_WORDS: frozenset[str] = frozenset(
     [
         *("sister", "husband", "wife", "mom", "mum", "mother", "dad", "father", "partner", "aunt", "uncle"),
@@ -198,4 +216,4 @@ SETTING_WORDS: frozenset[str] = frozenset(
     ]
 )
 # Question and function words ("how", "many", "before") as well: what is left of a question is its subject.
-NOT_SUBJECT: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | STOP_WORDS | GENERIC_WORDS
+NOT_SUBJECT: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | STOP_WORDS | GENERIC_WORDS | SETTING_WORDS

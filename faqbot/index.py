@@ -87,6 +87,9 @@ class RetrievalIndex:
         return best
 
 
+_CACHED_WORD_CHARS = 30
+
+
 class _QueryVectoriser:
     """The fitted vectoriser's analyser, vocabulary and IDF applied to one query without sklearn's per-call
     validation, which costs about ten times the arithmetic for a single short text."""
@@ -101,6 +104,10 @@ class _QueryVectoriser:
         self._word_local = fitted.analyzer == "char_wb"
         self._features_of_word = lru_cache(maxsize=16_384)(self._known_features)
 
+    def _word_features(self, word: str) -> tuple[int, ...]:
+        # Only ordinary-length words are kept: a pasted 1,000-letter "word" would hold a thousand ids in the cache.
+        return self._features_of_word(word) if len(word) <= _CACHED_WORD_CHARS else self._known_features(word)
+
     def _known_features(self, text: str) -> tuple[int, ...]:
         feature_of = self._vocabulary.get
         return tuple(f for f in map(feature_of, self._analyse(text)) if f is not None)
@@ -108,7 +115,7 @@ class _QueryVectoriser:
     def vector(self, text: str) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """Feature indices and L2-normalised TF-IDF weights of the text (unknown features dropped)."""
         if self._word_local:
-            counts = Counter(f for word in text.split() for f in self._features_of_word(word))
+            counts = Counter(f for word in text.split() for f in self._word_features(word))
         else:
             counts = Counter(self._known_features(text))
         if not counts:

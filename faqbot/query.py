@@ -7,18 +7,19 @@ from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from faqbot.corpus import MAX_SYNONYM_WORDS
-from faqbot.everyday import GENERIC_WORDS, NOT_SUBJECT
+from faqbot.everyday import FUNCTION_WORDS, GENERIC_WORDS, NOT_SUBJECT
 from faqbot.lexicon import Lexicon
-from faqbot.text import STOP_WORDS, stem, words
+from faqbot.text import CHAT_SPELLINGS, STOP_WORDS, stem, words
 
-# Zipf 2.5: a few times in a billion words; a short word that rare is more likely a slip than meant.
+# Zipf 2.5 is about 300 times in a billion words: a three-letter word that rare is more likely a slip than meant.
 _OBSCURE_ZIPF = 2.5
 _MIN_SLIP_LENGTH = 4
-# A word one slip away from a known word used this many Zipf units (about 300 times) more often is taken for a slip.
+# A function word this many Zipf units (about 300 times) more frequent than the word typed, and one dropped or
+# swapped letter away from it, is what was meant.
 SLIP_ZIPF_GAP = 2.5
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ class Vocabulary:
     known: frozenset[str]
     known_stems: frozenset[str]
     correctable: tuple[str, ...]
-    function_words: tuple[str, ...]
     synonyms: Mapping[str, tuple[str, ...]]
+    idioms: frozenset[str]
     topics: Mapping[str, tuple[tuple[str, ...], ...]]
     lexicon: Lexicon
 
@@ -42,7 +43,8 @@ class Vocabulary:
         lexicon: Lexicon,
     ) -> Vocabulary:
         """Collect the vocabulary from corpus texts, synonyms and topic terms."""
-        corpus_words = {w for text in texts for w in words(text)}
+        corpus_texts = [" ".join(words(text)) for text in texts]
+        corpus_words = {w for text in corpus_texts for w in text.split()}
         synonym_map: dict[tuple[str, ...], tuple[str, ...]] = {}
         for canonical, variants in synonyms.items():
             for variant in variants:
@@ -51,13 +53,16 @@ class Vocabulary:
         variant_words = {w for variant in synonym_map for w in variant}
         known = frozenset(corpus_words | variant_words | STOP_WORDS | GENERIC_WORDS)
         # Order decides ties: a function word beats a rarer corpus word at the same distance ("wat" -> "what").
-        ordered = [*sorted(STOP_WORDS), *sorted(corpus_words | variant_words), *sorted(GENERIC_WORDS)]
+        ordered = [*sorted(STOP_WORDS - CHAT_SPELLINGS), *sorted(corpus_words | variant_words), *sorted(GENERIC_WORDS)]
         correctable = tuple(dict.fromkeys(w for w in ordered if len(w) >= 3))
         topic_terms = {topic: tuple(tuple(words(term)) for term in terms) for topic, terms in topics.items()}
         known_stems = frozenset(stem(w) for w in corpus_words | variant_words)
         synonym_phrases = {" ".join(k): v for k, v in synonym_map.items()}
-        function_words = tuple(sorted(w for w in ENGLISH_STOP_WORDS | STOP_WORDS if len(w) >= 3))
-        return cls(known, known_stems, correctable, function_words, synonym_phrases, topic_terms, lexicon)
+        # Patients' phrases the documents never use ("notice a difference"), as opposed to ones they use as well
+        # ("side effects"), whose words still count as they are.
+        written = f" {' | '.join(corpus_texts)} "
+        idioms = frozenset(p for p in synonym_phrases if " " in p and f" {p} " not in written)
+        return cls(known, known_stems, correctable, synonym_phrases, idioms, topic_terms, lexicon)
 
     def knows(self, word: str) -> bool:
         """True for corpus, overlay and everyday words (and numbers), in any inflection the corpus has."""
@@ -83,21 +88,27 @@ def analyse_query(text: str, vocabulary: Vocabulary) -> AnalysedQuery:
     unknown = tuple(w for w in corrected if not vocabulary.knows(w))
     phrases = _synonym_phrases(corrected, vocabulary.synonyms)
     expansions = _synonym_expansions(corrected, vocabulary.synonyms, phrases)
-    # A patient's phrase is read as the documents' words for it: "notice a difference" is about relief, and its
-    # "difference" must not pull in the sections comparing the two treatments.
-    idiom = {position for start, end in phrases if end - start > 1 for position in range(start, end)}
+    # A patient's phrase the documents never use is read as the documents' words for it: "notice a difference" is
+    # about relief, and its "difference" must not pull in the sections comparing the two treatments.
+    idiom = {
+        position
+        for start, end in phrases
+        if " ".join(corrected[start:end]) in vocabulary.idioms
+        for position in range(start, end)
+    }
     literal = [w for position, w in enumerate(corrected) if position not in idiom]
     content = tuple(w for w in corrected if w not in STOP_WORDS and w not in GENERIC_WORDS)
     # A patient's word for a topic ("IMS") names it as surely as the documents' own term.
     topics = named_topics((*corrected, *(w for phrase in expansions for w in words(phrase))), vocabulary.topics)
     # A topic named by another term ("intramuscular stimulation") is also asked under its own name ("dry needling").
     named = [name for name in topics if name not in " ".join(corrected)]
-    expanded = " ".join((*literal, *expansions, *named))
+    expanded = " ".join((*corrected, *expansions, *named))
+    looked_up = " ".join((*literal, *expansions, *named))
     return AnalysedQuery(
         text=text,
         words=corrected,
         expanded=expanded,
-        focus=without_topic_terms(expanded, vocabulary.topics) if topics else expanded,
+        focus=without_topic_terms(looked_up, vocabulary.topics) if topics else looked_up,
         content=content,
         unknown=unknown,
         topics=topics,
@@ -176,16 +187,22 @@ def _correct(word: str, vocabulary: Vocabulary) -> str:
 
 
 def _listed_slip(word: str, frequency: float, vocabulary: Vocabulary) -> str:
-    """A rare word from the English list: a real one ("cupping", "wart"), or a slip common enough in web text to be
-    listed ("stil", "frist", "wht"). Only a function word one slip away and far more frequent replaces it: a rare
-    word that looks like a content word ("talc", "talk") may well be what the patient meant."""
+    """A rare word from the English list: a real one ("cupping", "udder"), or a slip common enough in web text to be
+    listed ("stil", "frist", "wht"). Only a function word it is missing a letter of, or has two letters swapped
+    in, and that is far more frequent, replaces it; a real word usually differs by a wrong or an extra letter."""
     # Three letters have too many neighbours ("ibs": "is", "its") to guess from unless barely anyone writes them.
     if len(word) < _MIN_SLIP_LENGTH and frequency >= _OBSCURE_ZIPF:
         return word
     floor = frequency + SLIP_ZIPF_GAP
-    near = process.extract(word, vocabulary.function_words, scorer=OSA.distance, score_cutoff=1, limit=None)
-    twins = [c for c, _, _ in near if c[0] == word[0] and vocabulary.lexicon.frequency(c) >= floor]
-    return str(max(twins, key=vocabulary.lexicon.frequency)) if twins else word
+    twins = [w for w in _with_a_letter_back(word) if w in FUNCTION_WORDS and vocabulary.lexicon.frequency(w) >= floor]
+    return max(twins, key=vocabulary.lexicon.frequency) if twins else word
+
+
+def _with_a_letter_back(word: str) -> set[str]:
+    """Every string the word could have been before one letter was dropped or two neighbours were swapped."""
+    insertions = {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in _LETTERS}
+    swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    return insertions | swaps
 
 
 def _synonym_phrases(query_words: tuple[str, ...], synonyms: Mapping[str, tuple[str, ...]]) -> list[tuple[int, int]]:

@@ -29,19 +29,19 @@ _FIELDS = ("question", "body", "sentence", "chars", "fuzzy")  # FieldScores attr
 # Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
 # decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
 WEIGHTS = {
-    "question": 2.697,
-    "body": 4.253,
-    "sentence": 7.285,
-    "chars": 3.920,
-    "fuzzy": -0.628,
-    "topic_named": -0.032,
-    "topic_exact": 1.029,
-    "topic_other": -4.020,
-    "topic_context": -0.129,
-    "intro": 0.002,
-    "context_pair": 2.165,
+    "question": 2.380,
+    "body": 4.614,
+    "sentence": 7.153,
+    "chars": 4.320,
+    "fuzzy": -0.544,
+    "topic_named": 0.001,
+    "topic_exact": 1.001,
+    "topic_other": -3.994,
+    "topic_context": -0.161,
+    "intro": 0.053,
+    "context_pair": 2.371,
 }
-INTERCEPT = -4.674
+INTERCEPT = -4.798
 # Asked almost word for word as a pair's question or alternate: that pair, whatever the other fields say (a rule,
 # not fitted: the labelled conversations rarely quote a heading, but a patient who does should get that section).
 EXACT_QUESTION_RATIO = 0.92

@@ -48,6 +48,37 @@ _MEANINGFUL = {
     "off",
     "stop",
 }
+# Chat spellings of function words, which patients type as often as the words themselves. They are stop words, but
+# never what spelling correction aims at ("babt" is "baby", not "abt").
+CHAT_SPELLINGS: frozenset[str] = frozenset(
+    [
+        "alot",
+        "abt",
+        "bc",
+        "bcuz",
+        "becuz",
+        "cuz",
+        "coz",
+        "shud",
+        "shld",
+        "wud",
+        "cud",
+        "wher",
+        "whr",
+        "thru",
+        "tho",
+        "b4",
+        "gonna",
+        "wanna",
+        "gotta",
+        "prolly",
+        "probly",
+        "idk",
+        "ima",
+        "kinda",
+        "sorta",
+    ]
+)
 STOP_WORDS: frozenset[str] = frozenset(
     (set(ENGLISH_STOP_WORDS) - _MEANINGFUL)
     | {
@@ -94,33 +125,8 @@ STOP_WORDS: frozenset[str] = frozenset(
         "bit",
         "exactly",
         "basically",
-        # Chat spellings of function words, which patients type as often as the words themselves.
-        "alot",
-        "abt",
-        "bc",
-        "bcuz",
-        "becuz",
-        "cuz",
-        "coz",
-        "shud",
-        "shld",
-        "wud",
-        "cud",
-        "wher",
-        "whr",
-        "thru",
-        "tho",
-        "b4",
-        "gonna",
-        "wanna",
-        "gotta",
-        "prolly",
-        "probly",
-        "idk",
-        "ima",
-        "kinda",
-        "sorta",
     }
+    | CHAT_SPELLINGS
 )
 
 _FOLD = str.maketrans(

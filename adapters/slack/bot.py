@@ -103,8 +103,10 @@ class SlackBot:
         user = str((body.get("user") or {}).get("id") or "")
         note = f"<@{user}> shared an answer to _{render.escape(question)}_"
         reply, messages = self.answer(lambda: self.engine.respond(question, None), note=note)
+        # An apology is for the person who clicked, not the channel.
+        visibility = "in_channel" if reply is not None else "ephemeral"
         for message in messages:
-            respond(**message, response_type="in_channel", replace_original=False)
+            respond(**message, response_type=visibility, replace_original=False)
         log.info("shared a /faq answer (%s)", answer_of(reply))
 
     def answer(
@@ -114,11 +116,11 @@ class SlackBot:
         because the person asking may be waiting on it. The Share button is offered under answers only."""
         try:
             reply = ask()
+            share = share_value if reply.kind == "answer" else None
+            return reply, render.render_reply(reply, note=note, share_value=share)
         except Exception:
             log.exception("answering failed")
             return None, render.render_failure(self.engine.settings.emergency_number)
-        share = share_value if reply.kind == "answer" else None
-        return reply, render.render_reply(reply, note=note, share_value=share)
 
     def post(self, client: WebClient, place: Place, messages: list[render.Message]) -> None:
         """Post messages in order; a Slack error is logged (by code, never with text) rather than raised."""

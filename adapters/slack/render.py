@@ -77,7 +77,7 @@ def render_failure(emergency_number: str) -> list[Message]:
         "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a moment. "
         f"If this is an emergency, call {emergency_number} (or your local emergency number) now."
     )
-    return [{"text": text, "blocks": _sections(escape(text))}]
+    return [{"text": escape(text), "blocks": _sections(escape(text))}]
 
 
 def ask_value(question: str) -> str:

@@ -74,7 +74,8 @@ class Conversations:
     def __init__(self, engine: Engine, states: TTLCache[dict[str, Any]]) -> None:
         self._engine = engine
         self._states = states
-        # A turn is get-respond-put; the lock stops two messages in one thread losing a turn (engine < 1 ms).
+        # A turn is get-respond-put; the lock stops two messages in one thread losing a turn (about 1 ms a turn, a few
+        # ms for a 1,000-character message).
         self._lock = threading.Lock()
 
     def turn(self, key: str, text: str) -> Reply:

@@ -34,7 +34,7 @@ def test_slips_of_function_words_are_corrected(engine: Engine, typed: str, meant
     assert meant in analyse_query(f"{typed} acupuncture", engine.vocabulary).words
 
 
-@pytest.mark.parametrize("rare", ["ibs", "wart", "talc", "cupping", "gout"])
+@pytest.mark.parametrize("rare", ["ibs", "wart", "talc", "cupping", "welt", "heave", "udder", "singe", "serous"])
 def test_rare_real_words_are_not_corrected_into_everyday_ones(engine: Engine, rare: str) -> None:
     assert rare in analyse_query(f"can acupuncture help {rare}", engine.vocabulary).words
 
@@ -118,3 +118,20 @@ def test_who_else_is_involved_and_how_they_feel_do_not_make_a_question_unanswera
 
 def test_anxiety_stays_a_subject_the_documents_do_not_cover(engine: Engine) -> None:
     assert engine.respond("can acupuncture help if im anxious", None).kind == "fallback"
+
+
+def test_chat_spellings_are_never_what_a_typo_is_corrected_into(engine: Engine) -> None:
+    words = analyse_query("babt anot idek", engine.vocabulary).words
+    assert not {"abt", "alot", "idk"} & set(words)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my husband is worried, should i stop my warfarin before dry needling",
+        "my mum asks: can acupuncture cure lupus",
+        "honestly im terrified, can acupuncture treat my epilepsy",
+    ],
+)
+def test_naming_a_relative_or_a_feeling_never_turns_a_decline_into_an_answer(engine: Engine, question: str) -> None:
+    assert engine.respond(question, None).kind == "fallback"

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from faqbot.dialogue import strip_pleasantries
 from faqbot.engine import Engine
 from faqbot.knowledge import KnowledgeBase
 from faqbot.models import REPLY_KINDS, Reply
@@ -180,7 +181,24 @@ def test_what_about_after_a_declined_question_asks_that_question_again(engine: E
     # "for it" is insomnia, which the documents don't cover for either treatment: not an overview of dry needling.
     swapped = converse(engine, "can acupuncture help with insomnia?", "what about dry needling for it?")
     assert swapped.kind == "fallback"
-    assert converse(engine, "can acupuncture help with insomnia?", "tell me more").kind != "answer"
+    after_decline = converse(engine, "what is acupuncture?", "can acupuncture help with insomnia?", "tell me more")
+    assert after_decline.kind != "answer"
+
+
+def test_it_never_means_what_was_declined(engine: Engine) -> None:
+    reply = converse(engine, "does acupuncture hurt", "can it cure my insomnia", "is it safe?")
+    assert heading(reply) == "What are the risks or complications of acupuncture?"
+
+
+@pytest.mark.parametrize(
+    "message", ["yes", "no", "ok", "so", "what", "can i", "maybe", "idk", "\U0001f642", "\u9488\u7078"]
+)
+def test_a_message_with_nothing_to_look_up_is_not_answered(engine: Engine, corpus_text: str, message: str) -> None:
+    reply = engine.respond(message, None)
+    assert reply.kind == "fallback" and reply.answer is None and reply.suggestions
+    assert_contract(reply, corpus_text)
+    after_decline = converse(engine, "can acupuncture cure my insomnia?", message)
+    assert after_decline.answer is None
 
 
 def test_tell_me_more_gives_the_next_closest_section_then_new_ones(engine: Engine) -> None:
@@ -260,6 +278,12 @@ def test_malformed_state_starts_a_fresh_conversation(engine: Engine, state: Any)
 def test_reset_forgets_the_topic(engine: Engine) -> None:
     reply = converse(engine, "what is dry needling", "reset")
     assert reply.kind == "smalltalk" and reply.state["topic"] is None
+
+
+@pytest.mark.parametrize("question", ["reception hours on saturday", "staff parking?", "admin fees for cancelling"])
+def test_a_role_word_that_is_the_subject_is_not_taken_for_a_relay(engine: Engine, question: str) -> None:
+    assert strip_pleasantries(question) == question
+    assert engine.respond(question, None).kind == "fallback"
 
 
 @pytest.mark.parametrize(
