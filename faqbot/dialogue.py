@@ -50,12 +50,12 @@ _SMALLTALK_PATTERNS: tuple[tuple[SmalltalkKind, str], ...] = (
         r"what do (?:you|u) know(?: about)?|what (?:can|should) i ask(?: you)?|how does this work|"
         r"what topics(?: do you cover| can you help with)?|menu|options|commands|what do you do|"
         r"what (?:kind|kinds|sort|sorts|type|types) of (?:questions|stuff|things)"
-        r"(?: can (?:you|i) (?:answer|ask)(?: you)?)?|how do i use (?:this|you)",
+        r"(?: (?:can|could|do) (?:you|i) (?:answer|ask|help(?: me)? with|do)(?: you)?)?|how do i use (?:this|you)",
     ),
 )
 # Polite tails that may follow any small-talk phrase ("thanks, have a good day").
 _TAIL = (
-    r"(?:[\s,]+(?:there|faqbot|bot|again|so much|very much|a lot|all|everyone|"
+    r"(?:[\s,]+(?:there|faqbot|bot|again|so much|very much|a lot|all|everyone|mate|buddy|pal|friend|"
     r"that (?:really |actually |so |truly )?(?:helped|helps)|"
     r"that's helpful|have a (?:good|nice|great) (?:day|one|night|evening)|for (?:your|the) help|for helping))*$"
 )

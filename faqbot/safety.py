@@ -89,6 +89,11 @@ _RED_FLAGS: dict[str, tuple[str, ...]] = {
     "seizure": (
         r"\bseiz(ure|ures|ing)\b",
         r"\bconvuls\w*",
+        # "Fit" for a seizure: having one, or someone fitting (not "a good fit", "fit and healthy").
+        r"\b(having|had|has|have|into|another|epileptic)\s+(a\s+)?fits?\b",
+        r"\b(is|he'?s|she'?s|they'?re|started|starts|keeps?)\s+fitting\b",
+        r"\bshaking\s+(all over|uncontrollabl\w*|violently)\b",
+        r"\buncontrollabl\w*\s+shaking\b",
     ),
     "emergency": (
         r"\b(call(ed|ing)?|need|get)\s+(an\s+)?(ambulance|911|999|112)\b",

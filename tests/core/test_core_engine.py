@@ -108,6 +108,8 @@ def test_out_of_scope_is_declined_with_suggestions(engine: Engine, corpus_text: 
         "please just kill me",
         "I've been thinking about killing myself",
         "i wish i was dead",
+        "my husband is fitting on the floor",
+        "she had a fit in the waiting room and is shaking all over",
         "x" * 1500 + " I'm having a heart attack",
     ],
 )
@@ -120,7 +122,15 @@ def test_emergencies_get_the_emergency_number_and_nothing_else_medical(
     assert_contract(reply, corpus_text)
 
 
-@pytest.mark.parametrize("message", ["my back pain is killing me, would acupuncture help", "the itching kills me"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my back pain is killing me, would acupuncture help",
+        "the itching kills me",
+        "is acupuncture a good fit for me",
+        "im fit and healthy, can i try dry needling",
+    ],
+)
 def test_figures_of_speech_are_not_emergencies(engine: Engine, message: str) -> None:
     assert engine.respond(message, None).kind != "emergency"
 
@@ -140,6 +150,8 @@ def test_emergency_number_is_configurable(kb: KnowledgeBase) -> None:
         ("who are you?", "faqbot"),
         ("what can you do?", "I can answer questions about acupuncture and dry needling"),
         ("thanks a lot, that was really useful!", "welcome"),
+        ("cheers mate", "welcome"),
+        ("what sort of things can you help me with?", "I can answer questions about acupuncture and dry needling"),
         ("thanks so much, that really helped", "welcome"),
         ("hello? is anybody there?", "Hello"),
         ("hi! are you a bot or a human?", "faqbot"),
