@@ -131,6 +131,10 @@ class ConversationState:
         query = (last_query or "")[:_MAX_STATE_QUERY] or None
         return cls(topic, last_id, query, max(0, min(turns, 10**6)), shown)
 
+    def next_turn(self) -> ConversationState:
+        """The state after a turn that changed nothing but the count (small talk, a message with nothing in it)."""
+        return self.after(topic=self.topic, last_id=self.last_id, last_query=self.last_query)
+
     def after(
         self,
         *,

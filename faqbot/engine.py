@@ -113,7 +113,7 @@ class Engine:
     def _answer(self, question: str, current: ConversationState) -> Reply:
         if _vacant(question) and not (current.last_id and dialogue.has_pronoun(question)):
             # "ok", "no", "why?", "🙂": nothing to look up, and no earlier answer for "it" to point to.
-            new_state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
+            new_state = current.next_turn()
             starters = self.starter_questions(3)
             return compose.choice_reply("fallback", compose.VACANT_LEAD, starters, self._disclaimers(), new_state)
         reading = self._read(question, current)
@@ -235,7 +235,7 @@ class Engine:
         return pair.topics[0] if len(pair.topics) == 1 else None
 
     def _smalltalk(self, intent: str, current: ConversationState) -> Reply:
-        new_state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
+        new_state = current.next_turn()
         return compose.smalltalk_reply(intent, self.topics, self.starter_questions(), self._disclaimers(), new_state)
 
     def _disclaimers(self, query: str = "", pair: QAPair | None = None) -> tuple[str, ...]:

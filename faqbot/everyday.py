@@ -212,7 +212,7 @@ SETTING_WORDS: frozenset[str] = frozenset(
         *("grandma", "grandmother", "grandpa", "grandfather", "cousin", "colleague", "coworker", "neighbour"),
         *("neighbor", "boss", "gp", "doc", "doctors"),
         *("scared", "terrified", "afraid", "nervous", "worried", "freaked", "frightened", "miserable"),
-        *("honestly", "absolutely", "totally", "seriously", "literally", "definitely", "probably"),
+        *("absolutely", "totally", "literally", "definitely"),
     ]
 )
 # Question and function words ("how", "many", "before") as well: what is left of a question is its subject.
