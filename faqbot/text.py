@@ -151,6 +151,52 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
 _STEMMER = snowballstemmer.stemmer("english")
+# Irregular forms a suffix stemmer can't join to their base ("felt" is "feel", "worse" is "bad"): English's
+# closed list of common ones, so a patient's past tense finds the documents' present.
+_IRREGULAR = {
+    form: base
+    for base, forms in {
+        "feel": "felt",
+        "take": "took taken",
+        "go": "went gone",
+        "get": "got gotten",
+        "give": "gave given",
+        "do": "did done",
+        "make": "made",
+        "come": "came",
+        "see": "saw seen",
+        "tell": "told",
+        "say": "said",
+        "think": "thought",
+        "know": "knew known",
+        "find": "found",
+        "leave": "left",
+        "keep": "kept",
+        "put": "put",
+        "hurt": "hurt",
+        "sleep": "slept",
+        "bleed": "bled",
+        "hold": "held",
+        "stick": "stuck",
+        "draw": "drew drawn",
+        "break": "broke broken",
+        "begin": "began begun",
+        "drive": "drove driven",
+        "ride": "rode ridden",
+        "eat": "ate eaten",
+        "drink": "drank drunk",
+        "lie": "lay lain",
+        "bad": "worse worst",
+        "good": "better best",
+        "child": "children",
+        "foot": "feet",
+        "tooth": "teeth",
+        "woman": "women",
+        "man": "men",
+        "person": "people",
+    }.items()
+    for form in forms.split()
+}
 
 
 def fold(text: str) -> str:
@@ -170,7 +216,7 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball (Porter 2) stem of one folded word."""
-    return str(_STEMMER.stemWord(word))
+    return str(_STEMMER.stemWord(_IRREGULAR.get(word, word)))
 
 
 def content_words(text: str) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from faqbot.engine import Engine
 from faqbot.settings import SettingsError, load_settings, settings_from_mapping
-from faqbot.text import analyse, char_form
+from faqbot.text import analyse, char_form, stem
 
 PLATFORM_MODULES = {
     "slack_bolt",
@@ -81,3 +81,16 @@ def test_core_imports_no_platform_code() -> None:
             )
             for name in names:
                 assert name.split(".")[0] not in PLATFORM_MODULES, f"{module.name} imports {name}"
+
+
+@pytest.mark.parametrize(
+    ("form", "base"), [("felt", "feel"), ("took", "take"), ("worse", "bad"), ("feet", "foot"), ("drawn", "draw")]
+)
+def test_irregular_forms_share_their_base_stem(form: str, base: str) -> None:
+    assert stem(form) == stem(base)
+
+
+def test_past_tense_question_finds_the_present_tense_section(engine: Engine) -> None:
+    reply = engine.respond("during acupuncture I felt a heaviness, normal?", None)
+    assert reply.kind == "answer"
+    assert reply.answer is not None and reply.answer.heading == "Does acupuncture hurt?"
