@@ -16,6 +16,8 @@ _MAX_STATE_QUERY = 300
 _MAX_SHOWN = 16
 
 SmalltalkKind = Literal["greeting", "thanks", "bye", "identity", "help"]
+# Words that acknowledge before thanking or leaving ("ok cool thanks", "alright bye").
+_ACKNOWLEDGED = r"(?:(?:ok(?:ay)?|alright|all right|right|cool|great|perfect|awesome|nice|lovely|brilliant) )*"
 _SMALLTALK_PATTERNS: tuple[tuple[SmalltalkKind, str], ...] = (
     (
         "greeting",
@@ -24,7 +26,7 @@ _SMALLTALK_PATTERNS: tuple[tuple[SmalltalkKind, str], ...] = (
     ),
     (
         "thanks",
-        r"(?:ok(?:ay)? |great |perfect |awesome |cool )?(?:thanks?|thank you|thx|ty|cheers|"
+        rf"{_ACKNOWLEDGED}(?:thanks?|thank you|thx|ty|cheers|"
         r"much appreciated|appreciate it|that (?:really |actually |so |truly )?(?:helps|helped)|helpful|got it|great|"
         r"perfect|awesome|"
         r"(?:that|this|it|you)(?:'s| is| was| were| are|'re)? (?:really |very |so |super |most )?"
@@ -32,8 +34,9 @@ _SMALLTALK_PATTERNS: tuple[tuple[SmalltalkKind, str], ...] = (
     ),
     (
         "bye",
-        r"(?:ok(?:ay)? )?(?:bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|good night|that'?s all|"
-        r"that is all|i'?m done|done|farewell|take care)",
+        rf"{_ACKNOWLEDGED}(?:bye+|goodbye|good bye|see (?:you|ya)(?: later)?|later|good night|that'?s all|"
+        r"that is all|i'?m done|done|farewell|take care|"
+        r"have a (?:good|nice|great|lovely) (?:day|one|night|evening|weekend))",
     ),
     (
         "identity",

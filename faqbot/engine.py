@@ -111,8 +111,9 @@ class Engine:
         return tuple(interleaved[:count])
 
     def _answer(self, question: str, current: ConversationState) -> Reply:
-        if _vacant(question) and not (current.last_id and dialogue.has_pronoun(question)):
-            # "ok", "no", "why?", "🙂": nothing to look up, and no earlier answer for "it" to point to.
+        refers_back = dialogue.has_pronoun(question) or dialogue.what_about(question)
+        if _vacant(question) and not (current.last_id and refers_back):
+            # "ok", "no", "why?", "🙂": nothing to look up, and no earlier answer for "it" or "and after?" to build on.
             new_state = current.next_turn()
             starters = self.starter_questions(3)
             return compose.choice_reply("fallback", compose.VACANT_LEAD, starters, self._disclaimers(), new_state)
@@ -170,6 +171,11 @@ class Engine:
                 kept = (w for w in base.words if w not in self.evidence.topic_words)
                 text = " ".join(kept) + " " + " ".join(swapped.topics)
                 return analyse_query(text, self.vocabulary), Context(topic=swapped.topics[0])
+        if subject and current.topic and current.last_id:
+            # "And afterwards?", "what about the cost?": something else about the same treatment, so the last
+            # section itself is not what is asked for.
+            about = topic_phrase(current.last_query or "", current.topic, self.vocabulary.topics) or current.topic
+            return analyse_query(f"{subject} {about}", self.vocabulary), Context(topic=current.topic)
         if subject:
             question = subject
         query = analyse_query(question, self.vocabulary)

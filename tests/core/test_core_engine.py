@@ -155,6 +155,8 @@ def test_emergency_number_is_configurable(kb: KnowledgeBase) -> None:
         ("thanks so much, that really helped", "welcome"),
         ("hello? is anybody there?", "Hello"),
         ("hi! are you a bot or a human?", "faqbot"),
+        ("alright cool thanks", "welcome"),
+        ("ok great, have a nice evening", "Goodbye"),
     ],
 )
 def test_small_talk(engine: Engine, corpus_text: str, message: str, lead: str) -> None:
@@ -195,6 +197,25 @@ def test_what_about_after_a_declined_question_asks_that_question_again(engine: E
     assert swapped.kind == "fallback"
     after_decline = converse(engine, "what is acupuncture?", "can acupuncture help with insomnia?", "tell me more")
     assert after_decline.kind != "answer"
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "expected"),
+    [
+        ("and afterwards?", "What happens after an acupuncture treatment?"),
+        ("what about the side effects?", "What are the risks or complications of acupuncture?"),
+    ],
+)
+def test_and_what_about_asks_about_something_else_of_the_same_treatment(
+    engine: Engine, follow_up: str, expected: str
+) -> None:
+    reply = converse(engine, "what happens during an acupuncture session?", follow_up)
+    assert heading(reply) == expected
+    assert reply.state["topic"] == "acupuncture"
+
+
+def test_and_afterwards_with_nothing_asked_before_is_not_answered(engine: Engine) -> None:
+    assert engine.respond("and afterwards?", None).answer is None
 
 
 def test_it_never_means_what_was_declined(engine: Engine) -> None:
