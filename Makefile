@@ -28,6 +28,7 @@ eval: $(STAMP)
 	$(BIN)/faqbot eval eval/check.jsonl
 	$(BIN)/faqbot eval eval/holdout.jsonl
 	$(BIN)/faqbot eval eval/blind2.jsonl
+	$(BIN)/faqbot eval eval/blind3.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
