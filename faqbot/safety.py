@@ -41,10 +41,19 @@ _RED_FLAGS: dict[str, tuple[str, ...]] = {
         r"\bno reason to live\b",
         r"\btake my (own )?life\b",
         r"\bbetter off dead\b",
+        r"\b(don'?t|do not|dont)\s+want\s+to\s+(be alive|live|exist|wake up|be here any ?more|go on)\b",
+        r"\b(no|don'?t see (the|any)|dont see (the|any)|what'?s the|whats the)\s+point\s+(in|of)\s+"
+        r"(living|life|going on|being alive|being here)\b",
+        r"\bcan'?t\s+go\s+on\s+(any ?more|like this)\b",
+    ),
+    "overdose or poisoning": (
         r"\boverdos",
-        r"\b(don'?t|do not|dont)\s+want\s+to\s+(be alive|live|exist|wake up)\b",
-        r"\bswallowed\b[^.?!]{0,30}\b(pills|tablets|bottle|poison|bleach)\b",
+        r"\bswallowed\b[^.?!]{0,30}\b(pills|tablets|capsules|bottle|poison|bleach)\b",
         r"\bpoison(ed|ing)\b",
+        # Amounts no prescription gives: "too many pills", "a whole bottle of paracetamol".
+        r"\btoo many\s+(\w+\s+){0,2}(pills|tablets|capsules|meds|medications?|medicines?|painkillers)\b",
+        r"\b(whole|full|entire)\s+(bottle|pack|packet|box|strip|tub)\s+of\b",
+        r"\b(took|taken|take|swallowed|ate)\s+(a\s+)?(handful|fistful)\s+of\b",
     ),
     "heavy bleeding": (
         r"\b(heavy|heavily|severe|severely|lots of|a lot of|uncontroll\w*|profuse\w*|gushing|pouring|massive)\b"
@@ -74,6 +83,7 @@ _RED_FLAGS: dict[str, tuple[str, ...]] = {
         r"\bdroop\w*\b[^.?!]{0,20}\b(face|mouth|side)\b",
         r"\bslurr\w*\b",
         r"\b(numb|numbness|weak|weakness|paraly\w*)\b[^.?!]{0,20}\bone side\b",
+        r"\b(face|arm|leg|mouth)\b[^.?!]{0,25}\b(on|down)\s+one\s+side\b",
         r"\bsudden\w*\b[^.?!]{0,20}\b(weakness|numbness|confusion|worst headache|can'?t (speak|talk|see))",
         r"\bworst headache\b",
         r"\bcan'?t (lift|move|feel) (my|his|her|one) (arm|leg|face)\b",
@@ -94,6 +104,8 @@ _RED_FLAGS: dict[str, tuple[str, ...]] = {
         r"\b(is|he'?s|she'?s|they'?re|started|starts|keeps?)\s+fitting\b",
         r"\bshaking\s+(all over|uncontrollabl\w*|violently)\b",
         r"\buncontrollabl\w*\s+shaking\b",
+        r"\b(can'?t|cannot|won'?t|wont|doesn'?t|does not)\s+stop\s+(shaking|jerking|convulsing)\b",
+        r"\bjerking\s+(all over|uncontrollabl\w*|violently)\b",
     ),
     "emergency": (
         r"\b(call(ed|ing)?|need|get)\s+(an\s+)?(ambulance|911|999|112)\b",

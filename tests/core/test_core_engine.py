@@ -111,6 +111,10 @@ def test_out_of_scope_is_declined_with_suggestions(engine: Engine, corpus_text: 
         "my husband is fitting on the floor",
         "she had a fit in the waiting room and is shaking all over",
         "x" * 1500 + " I'm having a heart attack",
+        "i dont want to be here anymore",
+        "I don't see the point in living",
+        "my arm went numb and my face feels weird on one side",
+        "he can't stop shaking and jerking",
     ],
 )
 def test_emergencies_get_the_emergency_number_and_nothing_else_medical(
@@ -123,12 +127,22 @@ def test_emergencies_get_the_emergency_number_and_nothing_else_medical(
 
 
 @pytest.mark.parametrize(
+    "message", ["I took too many pills", "my kid swallowed some pills", "she took a whole bottle of paracetamol"]
+)
+def test_overdose_is_named_as_such(engine: Engine, message: str) -> None:
+    reply = engine.respond(message, None)
+    assert reply.kind == "emergency" and "(overdose or poisoning)" in reply.text
+
+
+@pytest.mark.parametrize(
     "message",
     [
         "my back pain is killing me, would acupuncture help",
         "the itching kills me",
         "is acupuncture a good fit for me",
         "im fit and healthy, can i try dry needling",
+        "how many acupuncture sessions is too many?",
+        "should I take my pills before acupuncture?",
     ],
 )
 def test_figures_of_speech_are_not_emergencies(engine: Engine, message: str) -> None:
