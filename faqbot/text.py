@@ -149,7 +149,10 @@ _FOLD = str.maketrans(
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+# The split is only whitespace: a closing quote or bracket after the full stop stays with its sentence.
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019)])|(?<=[.!?][\"'\u201d\u2019)]{2}))\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])"
+)
 _STEMMER = snowballstemmer.stemmer("english")
 # Irregular forms a suffix stemmer can't join to their base ("felt" is "feel", "worse" is "bad"): English's
 # closed list of common ones, so a patient's past tense finds the documents' present.

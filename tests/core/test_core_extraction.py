@@ -8,7 +8,6 @@ import pytest
 
 from faqbot.corpus import CorpusError
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
-from faqbot.text import split_sentences
 
 ACUPUNCTURE = [
     "Acupuncture",
@@ -82,12 +81,15 @@ def test_group_headings_are_paths_not_answers(kb: KnowledgeBase) -> None:
     assert intro.body.startswith("Acupuncture is a traditional Chinese method")
 
 
-def test_answers_are_the_documents_own_sentences(kb: KnowledgeBase, corpus_text: str) -> None:
+def test_answers_are_the_documents_own_words(kb: KnowledgeBase, corpus_text: str) -> None:
+    lead_ins = [line for line in corpus_text.splitlines() if line.rstrip().endswith(":")]
     for pair in kb.pairs:
-        for paragraph in pair.body.split("\n"):
-            for sentence in split_sentences(paragraph.removeprefix("• ")):
-                if sentence.endswith(":") or not sentence.endswith(("such as.", "pain.")):
-                    assert sentence.rstrip(".") in corpus_text, (pair.id, sentence)
+        for paragraph in filter(None, pair.body.split("\n")):
+            text = paragraph.removeprefix("• ")
+            # Character for character, quotes and all; the one edit allowed is a lost list's lead-in ending
+            # ("…pain, such as:") cut back to its sentence ("…pain.").
+            trimmed = text.endswith(".") and any(line.startswith(text[:-1]) for line in lead_ins)
+            assert text in corpus_text or trimmed, (pair.id, text)
 
 
 @pytest.mark.parametrize("furniture", FURNITURE)
