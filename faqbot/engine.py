@@ -34,8 +34,9 @@ _STARTERS = 4
 
 
 def _vacant(question: str) -> bool:
-    """True when every word is a function word, an everyday word or a pronoun: nothing the documents could be about."""
-    return all(word in NOT_SUBJECT for word in words(question))
+    """True when every word is a function word, an everyday word, a pronoun or a number: nothing the documents could
+    be about."""
+    return all(word in NOT_SUBJECT or word.isdigit() for word in words(question))
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ class Engine:
 
     def _answer(self, question: str, current: ConversationState) -> Reply:
         refers_back = dialogue.has_pronoun(question) or dialogue.what_about(question)
-        if _vacant(question) and not (current.last_id and refers_back):
+        asks_a_heading = self.index.verbatim(question) is not None
+        if _vacant(question) and not asks_a_heading and not (current.last_id and refers_back):
             # "ok", "no", "why?", "🙂": nothing to look up, and no earlier answer for "it" or "and after?" to build on.
             new_state = current.next_turn()
             starters = self.starter_questions(3)
@@ -159,7 +161,9 @@ class Engine:
         `limit`, or all)."""
         query, context = self.resolve(question, current)
         scores = self.index.score(query.focus, query.expanded)
-        return query, context, rank(scores, self.pair_table, query, context, limit)
+        # A section's own question asked about the other treatment still ranks below sections about that one.
+        verbatim = self.index.verbatim(question)
+        return query, context, rank(scores, self.pair_table, query, context, limit, verbatim)
 
     def resolve(self, question: str, current: ConversationState) -> tuple[AnalysedQuery, Context]:
         """Read the question in the light of the conversation: "what about X?", pronouns, topic carry-over."""

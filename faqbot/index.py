@@ -37,6 +37,12 @@ class RetrievalIndex:
         question_rows: list[tuple[int, str]] = []
         sentence_rows: list[tuple[int, str]] = []
         whole_rows: list[tuple[int, str]] = []
+        # A text that is one pair's heading and another's alternate ("What is acupuncture?") belongs to the heading.
+        by_precedence = [(p, t) for p, pair in enumerate(pairs) for t in (pair.heading, pair.question)]
+        by_precedence += [(p, t) for p, pair in enumerate(pairs) for t in pair.alternates]
+        self._verbatim: dict[str, int] = {}
+        for position, text in by_precedence:
+            self._verbatim.setdefault(char_form(text), position)
         for position, pair in enumerate(pairs):
             for text in (pair.question, *pair.alternates):
                 whole_rows.append((position, analyse(text)))
@@ -80,6 +86,10 @@ class RetrievalIndex:
             chars=self._best_per_pair(_cosine(self._question_chars, chars), self._question_owner),
             fuzzy=self._best_per_pair(fuzzy_rows, self._whole_owner),
         )
+
+    def verbatim(self, text: str) -> int | None:
+        """The pair one of whose headings or questions the text is, word for word (case and punctuation aside)."""
+        return self._verbatim.get(char_form(text))
 
     def _best_per_pair(self, row_scores: NDArray[np.float64], owners: NDArray[np.int64]) -> NDArray[np.float64]:
         best = np.zeros(len(self.pairs), dtype=np.float64)

@@ -125,12 +125,21 @@ _WEIGHT_VECTOR = np.array([WEIGHTS[name] for name in FEATURES])
 
 
 def rank(
-    scores: FieldScores, table: PairTable, query: AnalysedQuery, context: Context, limit: int | None = None
+    scores: FieldScores,
+    table: PairTable,
+    query: AnalysedQuery,
+    context: Context,
+    limit: int | None = None,
+    verbatim: int | None = None,
 ) -> list[Candidate]:
     """The pairs, best first (the first `limit`, or all), with the probability that each answers the question if
-    the documents answer it."""
+    the documents answer it; `verbatim` is the pair whose own heading or question was asked word for word."""
     decision = table.features(scores, query, context) @ _WEIGHT_VECTOR + INTERCEPT
     decision = decision + EXACT_QUESTION_BONUS * (scores.fuzzy >= EXACT_QUESTION_RATIO)
+    if verbatim is not None:
+        # Asking a section's own heading or question (a suggestion chip, a heading copied from the page) gets
+        # that section, however many others share its words ("the difference" vs "other differences").
+        decision[verbatim] = max(decision[verbatim], decision.max()) + EXACT_QUESTION_BONUS
     # Sections about every topic the question is about rank higher than those about some of them: "can both dry
     # needling and acupuncture help?" is not answered by a section about acupuncture alone while one about both fits.
     fit = table.topic_columns(frozenset(required_topics(query, context))).fit

@@ -13,6 +13,7 @@ from faqbot.engine import Engine
 from faqbot.knowledge import KnowledgeBase
 from faqbot.models import REPLY_KINDS, Reply
 from faqbot.settings import EngineSettings
+from faqbot.text import fold
 
 
 def converse(engine: Engine, *turns: str) -> Reply:
@@ -238,7 +239,7 @@ def test_it_never_means_what_was_declined(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    "message", ["yes", "no", "ok", "so", "what", "can i", "maybe", "idk", "\U0001f642", "\u9488\u7078"]
+    "message", ["yes", "no", "ok", "so", "what", "can i", "maybe", "idk", "2", "\U0001f642", "\u9488\u7078"]
 )
 def test_a_message_with_nothing_to_look_up_is_not_answered(engine: Engine, corpus_text: str, message: str) -> None:
     reply = engine.respond(message, None)
@@ -346,3 +347,19 @@ def test_a_question_relayed_by_staff_is_answered_like_the_question_itself(
     direct = engine.respond(question, None)
     assert direct.kind == "answer"
     assert heading(engine.respond(relayed, None)) == heading(direct)
+
+
+def test_asking_a_sections_own_heading_or_question_gets_that_section(engine: Engine) -> None:
+    headings = {fold(p.heading) for p in engine.kb.pairs}
+    for pair in engine.kb.pairs:
+        own = [pair.heading, pair.question, *(a for a in pair.alternates if fold(a) not in headings)]
+        for text in own:
+            reply = engine.respond(text, None)
+            assert reply.kind == "answer" and reply.answer is not None and reply.answer.id == pair.id, text
+
+
+def test_a_sections_question_asked_about_the_other_treatment_is_not_forced_to_that_section(engine: Engine) -> None:
+    # "Should I still see my doctor?" is an editors' question of an acupuncture-only section; in a conversation
+    # about dry needling it is about dry needling.
+    reply = converse(engine, "What is dry needling?", "Should I still see my doctor?")
+    assert reply.answer is not None and "dry needling" in engine.kb.pair(reply.answer.id).topics
