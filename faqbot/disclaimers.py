@@ -57,6 +57,14 @@ CUE_RULES: tuple[CueRule, ...] = (
         "safe safety risk risks danger dangerous infection injury harm unqualified untrained sterile",
     ),
     _rule(
+        "seek-help-for-symptoms",
+        r"\bif you (notice|have|get|develop|experience|feel)\b[^.]*\b(contact|call|see|tell|seek)\b[^.]*"
+        r"\b(clinic|doctor|provider|practitioner|physician|medical|help|emergency)\b|"
+        r"\bseek (medical|emergency|urgent) (help|attention|care)\b",
+        "after afterwards symptom symptoms side effect effects worse worried redness swelling sore bruise bleeding "
+        "pain infection reaction",
+    ),
+    _rule(
         "rest-before-driving",
         r"\bbefore (you )?driv|\b(ride|lift) home\b|\bdriv\w*\b[^.]*\b(rest|wait)\b",
         "drive driving car ride home afterwards after work tired sleepy",
@@ -96,7 +104,8 @@ def choose_disclaimers(
 ) -> tuple[str, ...]:
     """The general statement (from the answer's document when it has one) plus those the answer or question concerns."""
     rules = {rule.category: rule for rule in CUE_RULES}
-    general = [d for d in all_found if rules[d.category].general]
+    # A corpus with no general statement still quotes one of its own in every reply.
+    general = [d for d in all_found if rules[d.category].general] or list(all_found[:1])
     general.sort(key=lambda d: (d.doc.file != doc_file, [r.category for r in CUE_RULES].index(d.category)))
     query_stems = {stem(w) for w in words(query)}
     relevant = [d for d in all_found if d.section_id is not None and d.section_id == section_id]

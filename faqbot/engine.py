@@ -31,6 +31,7 @@ _RED_FLAG_SCAN_CHARS = 100_000
 # "Tell me more" moves to another section on the same question only when it ranks at least this well for it.
 _MORE_FLOOR = 0.2
 _STARTERS = 4
+_VERBATIM_CONFIDENCE = 0.99
 
 
 def _vacant(question: str) -> bool:
@@ -144,6 +145,9 @@ class Engine:
     def _read(self, question: str, current: ConversationState) -> _Reading:
         query, context, candidates = self.candidates(question, current, limit=_READ_CANDIDATES)
         confidence = self.answerable(query, candidates)
+        if self.index.verbatim(question) == candidates[0].position:
+            # The section's own heading or question, word for word: whatever a small corpus lets the model learn.
+            confidence = max(confidence, _VERBATIM_CONFIDENCE)
         # A section about acupuncture alone never answers a question about dry needling alone (or the reverse).
         accepted = confidence >= self.settings.answer_threshold and not off_topic(query, context, candidates[0].pair)
         return _Reading(query, context, candidates, confidence, accepted)

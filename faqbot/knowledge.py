@@ -36,6 +36,7 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
     disclaimers: list[Disclaimer] = []
     documents: list[DocumentMeta] = []
     dropped: dict[str, tuple[str, ...]] = {}
+    parsed_sources = []
     for source in sources:
         parsed = parse_document(source.text, markdown=source.markdown, title=source.title)
         doc = DocumentMeta(
@@ -47,16 +48,25 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
         )
         documents.append(doc)
         dropped[source.name] = tuple(parsed.dropped)
+        parsed_sources.append((source, parsed, doc))
+    # Without the editors' topics, each document's title is a topic, and sections are about the ones they name.
+    topics = dict(overlay.topics) or _topics_from_titles(documents)
+    for source, parsed, doc in parsed_sources:
         identified = _identify(source, parsed.sections)
         disclaimers.extend(find_disclaimers(doc, identified))
         for section_id, section in identified:
-            pairs.append(_pair(section_id, section, doc, overlay, len(pairs)))
+            pairs.append(_pair(section_id, section, doc, overlay, topics, len(pairs)))
     _check_overlay_ids(overlay, pairs)
+    if not disclaimers:
+        raise CorpusError(
+            "no safety statement found in the documents; every reply quotes one, so add a document that says, for "
+            "example, to talk to a healthcare provider before trying a treatment (see `faqbot kb --disclaimers`)"
+        )
     return KnowledgeBase(
         pairs=tuple(pairs),
         disclaimers=tuple(disclaimers),
         documents=tuple(documents),
-        topics=dict(overlay.topics) or _topics_from_titles(documents),
+        topics=topics,
         synonyms=dict(overlay.synonyms),
         dropped=dropped,
     )
@@ -78,7 +88,14 @@ def _identify(source: SourceFile, sections: list[Section]) -> list[tuple[str, Se
     return identified
 
 
-def _pair(section_id: str, section: Section, doc: DocumentMeta, overlay: Overlay, order: int) -> QAPair:
+def _pair(
+    section_id: str,
+    section: Section,
+    doc: DocumentMeta,
+    overlay: Overlay,
+    topics: dict[str, tuple[str, ...]],
+    order: int,
+) -> QAPair:
     heading = section.heading
     question = heading if heading.rstrip().endswith("?") else _question_form(heading, section.is_intro)
     body = "\n\n".join(section.paragraphs)
@@ -90,7 +107,7 @@ def _pair(section_id: str, section: Section, doc: DocumentMeta, overlay: Overlay
         path=section.path,
         body=body,
         doc=doc,
-        topics=_topics_of(heading, body, doc.title, overlay.topics),
+        topics=_topics_of(heading, body, doc.title, topics),
         alternates=tuple(dict.fromkeys(a for a in alternates if not same_text(a, question))),
         order=order,
     )

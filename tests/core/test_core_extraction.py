@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from faqbot.corpus import CorpusError
+from faqbot.engine import Engine
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 
 ACUPUNCTURE = [
@@ -140,7 +141,8 @@ def test_non_question_headings_get_question_forms(kb: KnowledgeBase) -> None:
 
 CLINIC_MD = """# Our clinic
 
-Welcome to the Riverside clinic. We offer acupuncture sessions every weekday.
+Welcome to the Riverside clinic. We offer acupuncture sessions every weekday. If you notice redness or swelling
+after a session, contact the clinic.
 
 ## Booking
 
@@ -155,6 +157,13 @@ Yes. Please cancel at least 24 hours before your appointment, such as:
 ## Related articles
 
 - Ten foods for healthy joints
+"""
+
+CUPPING_MD = """# Cupping
+
+## What is cupping?
+
+Cupping places cups on your skin to create suction.
 """
 
 WRAPPED_TXT = """Parking at the clinic
@@ -177,6 +186,19 @@ def test_a_clinic_markdown_document_is_extracted_by_the_same_rules(tmp_path: Pat
     assert pairs["Can I cancel?"].body == "Yes. Please cancel at least 24 hours before your appointment."
     assert "free for the first two hours" in pairs["Where can I park?"].body
     assert not any("foods" in p.body for p in kb.pairs)
+    assert [d.category for d in kb.disclaimers] == ["seek-help-for-symptoms"]
+
+
+def test_sections_of_a_corpus_without_editors_topics_are_about_their_documents_titles(tmp_path: Path) -> None:
+    (tmp_path / "cupping.md").write_text(CUPPING_MD, encoding="utf-8")
+    (tmp_path / "clinic.md").write_text(CLINIC_MD, encoding="utf-8")
+    kb = load_knowledge_base(tmp_path)
+    assert set(kb.topics) == {"cupping", "our clinic"}
+    assert {p.heading: p.topics for p in kb.pairs}["What is cupping?"] == ("cupping",)
+    engine = Engine(kb)
+    reply = engine.respond("what is cupping?", None)
+    assert reply.kind == "answer" and reply.answer is not None and reply.answer.heading == "What is cupping?"
+    assert reply.disclaimers == ("If you notice redness or swelling after a session, contact the clinic.",)
 
 
 @pytest.mark.parametrize(
@@ -189,6 +211,7 @@ def test_a_clinic_markdown_document_is_extracted_by_the_same_rules(tmp_path: Pat
         ({"a.txt": "Hello there.", "overlay.toml": '[alternates."a/nope"]\nquestions = ["x"]'}, "do not exist"),
         ({"a.txt": "Hello there.", "overlay.toml": "[extras]"}, "unknown section"),
         ({"a.txt": "Hello there.", "overlay.toml": '[synonyms]\nhurt = ["a b c d e f"]'}, "longer than 5 words"),
+        ({"a.txt": "What is cupping?\n\nCupping uses cups on the skin."}, "no safety statement"),
     ],
 )
 def test_a_broken_corpus_is_one_clear_error(tmp_path: Path, files: dict[str, str], message: str) -> None:
