@@ -10,16 +10,22 @@ import sys
 from adapters.slack.secrets import SecretsError, slack_secrets
 from faqbot.settings import Settings
 
+MAX_PORT = 65535
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare `faqbot slack`'s flags."""
     parser.add_argument("--http", action="store_true", help="serve HTTP on /slack/events, not Socket Mode")
-    parser.add_argument("--port", type=int, help="HTTP mode port (default: [slack] port, 3000)")
+    parser.add_argument("--port", type=int, help="HTTP mode port, 0 for any free one (default: [slack] port, 3000)")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP mode address (default 127.0.0.1)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the Slack bot until interrupted; returns the exit status."""
+    # 0 is let through on purpose: the socket then gets a free port, which the start-up log line names.
+    port = settings.slack.port if args.port is None else args.port
+    if not 0 <= port <= MAX_PORT:
+        return _fail(f"port {port} is out of range (0 to {MAX_PORT}; 0 picks a free port)")
     try:
         secrets = slack_secrets(os.environ, http=args.http)
     except SecretsError as error:
@@ -33,7 +39,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         app = server.create_app(secrets, settings)
         if args.http:
-            server.run_http(app, args.host, args.port or settings.slack.port)
+            server.run_http(app, args.host, port)
         else:
             assert secrets.app_token is not None  # slack_secrets guarantees it without --http
             server.run_socket_mode(app, secrets.app_token)

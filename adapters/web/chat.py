@@ -18,6 +18,7 @@ from adapters.web.limits import BodyTooLarge, ClientGone, RateLimiter, read_body
 from adapters.web.middleware import MESSAGE_SCOPE_KEY
 from adapters.web.state import StateSigner
 from faqbot.engine import Engine
+from faqbot.safety import red_flags
 from faqbot.settings import WebSettings
 
 # The same bytes Starlette's JSONResponse would produce, from one encoder built once instead of per response.
@@ -38,6 +39,11 @@ def error_content(code: str, message: str, retry_after: int | None = None) -> tu
         content["retry_after"] = retry_after
         headers.append((b"retry-after", str(retry_after).encode("ascii")))
     return content, headers
+
+
+def _rate_limited(wait: float) -> tuple[int, dict[str, Any], RawHeaders]:
+    message = "You're sending messages quickly. Please wait a moment and try again."
+    return 429, *error_content("rate_limited", message, retry_after=int(wait))
 
 
 def parse_chat_request(body: bytes, max_chars: int) -> tuple[str, object] | str:
@@ -138,17 +144,21 @@ class ChatEndpoint:
             return 415, *error_content("unsupported_media_type", "Send the message as application/json.")
         client = scope.get("client")
         wait = self.limiter.check(client[0] if client else "-")
-        if wait:
-            message = "You're sending messages quickly. Please wait a moment and try again."
-            return 429, *error_content("rate_limited", message, retry_after=int(wait))
         try:
             body = await read_body(receive, declared, self.web.max_body_bytes)
         except BodyTooLarge:
+            if wait:
+                return _rate_limited(wait)
             return 413, *error_content("too_large", "That message is too long to send.")
         parsed = parse_chat_request(body, self.web.max_message_chars)
         if isinstance(parsed, str):
+            if wait:
+                return _rate_limited(wait)
             return 422, *error_content("invalid_request", parsed)
         message, token = parsed
+        # Safety first: the emergency instruction is never withheld, so over the limit only a red flag goes on.
+        if wait and not red_flags(message):
+            return _rate_limited(wait)
         if self.web.log_messages:
             scope[MESSAGE_SCOPE_KEY] = message
         await self.turns.wait()

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 # How the parent hands its settings to worker processes, which uvicorn starts from an import string.
 SETTINGS_ENV = "FAQBOT_SERVE_SETTINGS"
+MAX_PORT = 65535
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +50,11 @@ def settings_with_flags(args: argparse.Namespace, settings: Settings) -> Setting
         # A wildcard or a URL with a path would silently allow far more (or nothing); name sites exactly.
         if not re.fullmatch(r"https?://[^/\s*]+", origin):
             raise SettingsError(f"allowed origins must look like https://clinic.example, not {origin!r}")
-    return settings_from_mapping(data)
+    settings = settings_from_mapping(data)
+    # settings_from_mapping refuses 0 and below; uvicorn would silently pick some port for one above the range.
+    if settings.web.port > MAX_PORT:
+        raise SettingsError(f"setting web.port has an unusable value {settings.web.port} (expected 1 to {MAX_PORT})")
+    return settings
 
 
 def ensure_secret(environ: MutableMapping[str, str]) -> bytes:

@@ -89,6 +89,7 @@ def openapi_document(max_message_chars: int, max_body_bytes: int) -> dict[str, A
             "/api/chat": {
                 "post": {
                     "summary": f"One turn (body at most {max_body_bytes} bytes; rate limited per client)",
+                    "description": "A message with an emergency red flag is answered even over the rate limit.",
                     "requestBody": {
                         "required": True,
                         "content": {"application/json": {"schema": chat_request}},

@@ -16,6 +16,7 @@ from adapters.web.state import StateSigner
 from faqbot.engine import Engine
 from faqbot.settings import Settings
 
+JSON_HEADERS = {"content-type": "application/json"}
 CONTRACT_KEYS = {"kind", "text", "answer", "suggestions", "disclaimers", "state", "lead", "emergency_number"}
 
 
@@ -138,6 +139,25 @@ def test_rate_limit_answers_429_with_retry_after(make_client: Callable[..., Test
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) >= 1
     assert refused.json()["retry_after"] == int(refused.headers["retry-after"])
+
+
+@pytest.mark.parametrize("emergency", ["I cant breathe", "my dad has chest pain"])
+def test_an_emergency_over_the_rate_limit_still_gets_the_emergency_reply(
+    make_client: Callable[..., TestClient], signer: StateSigner, emergency: str
+) -> None:
+    client = make_client(rate_limit_per_minute=2)
+    assert [chat(client, "hi").status_code for _ in range(3)] == [200, 200, 429]  # type: ignore[attr-defined]
+    response = client.post("/api/chat", json={"message": emergency, "state": None})
+    assert response.status_code == 200
+    reply = response.json()
+    assert set(reply) == CONTRACT_KEYS
+    assert reply["kind"] == "emergency" and reply["emergency_number"] == "911"
+    assert signer.verify(reply["state"]) is not None
+    # Only the emergency gets through: anything else, or anything unusable, is still refused.
+    unusable = [b"{not json chest pain", json.dumps({"message": emergency + " x" * 5000}).encode()]
+    refused = [client.post("/api/chat", content=body, headers=JSON_HEADERS) for body in unusable]
+    refused.append(chat(client, "What is acupuncture?"))  # type: ignore[arg-type]
+    assert [r.status_code for r in refused] == [429, 429, 429]
 
 
 def test_cors_allows_configured_origins_only(make_client: Callable[..., TestClient]) -> None:

@@ -208,6 +208,42 @@ def test_typing_indicator_then_a_polite_rate_limit_message(page: Any) -> None:
     assert status.inner_text() == ""
     assert page.locator(".msg.bot").count() == 1  # only the greeting: no reply was invented
     assert shadow_focus(page) == "faqbot-input"
+    # The unanswered message says so, and its text is back in the box to send again.
+    assert page.locator(".msg.user .failed").inner_text() == "Not sent"
+    assert page.get_by_label("Your question").input_value() == "What is acupuncture?"
+
+
+def next_request(page: Any, held: list[Any]) -> Any:
+    """The next request held by a route handler, once Playwright has delivered it."""
+    for _ in range(100):
+        if held:
+            return held.pop(0)
+        page.wait_for_timeout(50)
+    raise AssertionError("no request reached the route")
+
+
+def test_a_failed_send_gives_the_text_back_unless_something_new_was_typed(page: Any) -> None:
+    held: list[Any] = []
+    page.route("**/api/chat", lambda route: held.append(route))
+    open_widget(page)
+    box = page.get_by_label("Your question")
+    alert = page.get_by_role("alert")
+    box.fill("Does dry needling hurt?")
+    page.keyboard.press("Enter")
+    next_request(page, held).fulfill(status=429, json={"retry_after": 1}, headers={"Retry-After": "1"})
+    alert.get_by_text("Sorry, too many messages at once. Please wait 1 second and try again.", exact=True).wait_for()
+    assert box.input_value() == "Does dry needling hurt?"
+    page.keyboard.press("Enter")  # resend it as it is
+    request = next_request(page, held)
+    box.fill("How long is a session?")  # typed while waiting: a failure must not overwrite it
+    request.abort()
+    alert.get_by_text("could not be sent").wait_for()
+    assert box.input_value() == "How long is a session?"
+    assert page.locator(".msg.user .failed").count() == 2
+    assert shadow_focus(page) == "faqbot-input"
+    page.reload()  # the transcript remembers which messages were not sent
+    assert page.locator(".msg.user .failed").count() == 2
+    assert page.evaluate("window.__csp") == []
 
 
 def test_widget_script_is_small_and_builds_no_html_from_strings(live_url: str) -> None:

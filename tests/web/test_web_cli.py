@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from adapters.cli import main
 from adapters.web import cli
 from adapters.web.state import SECRET_ENV, StateSigner
-from faqbot.settings import Settings, SettingsError
+from faqbot.settings import Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,6 +54,27 @@ def test_flags_override_web_settings_and_are_validated() -> None:
     for bad in ("*", "https://clinic.example/page", "clinic.example"):
         with pytest.raises(SettingsError, match="allowed origins"):
             cli.settings_with_flags(parse("--allow-origin", bad), Settings())
+
+
+@pytest.mark.parametrize("port", ["-1", "0", "65536", "99999"])
+def test_serve_refuses_a_port_outside_1_to_65535_in_one_line(
+    port: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: None)  # were the port let through, serve returns 0
+    monkeypatch.setenv(SECRET_ENV, "s3cret")
+    assert main(["serve", "--port", port]) == 2
+    assert capsys.readouterr().err == f"faqbot: error: setting web.port has an unusable value {port} " + (
+        "(expected like 8000)\n" if int(port) < 1 else "(expected 1 to 65535)\n"
+    )
+
+
+def test_the_port_range_holds_for_the_settings_file_too(tmp_path: Path) -> None:
+    config = tmp_path / "faqbot.toml"
+    config.write_text("[web]\nport = 70000\n")
+    with pytest.raises(SettingsError, match=r"web\.port has an unusable value 70000 \(expected 1 to 65535\)"):
+        cli.settings_with_flags(parse(), load_settings(config))
+    for port in ("1", "65535"):
+        assert cli.settings_with_flags(parse("--port", port), load_settings(config)).web.port == int(port)
 
 
 def test_secret_comes_from_the_environment_or_is_generated_with_a_warning(capsys: pytest.CaptureFixture[str]) -> None:

@@ -51,6 +51,7 @@
     '.msg{margin:0 0 12px;max-width:92%}',
     '.msg p{margin:0 0 8px}',
     '.msg p:last-child{margin-bottom:0}',
+    '.failed{display:block;margin-top:2px;font-size:13px;font-style:italic}',
     '.user{margin-left:auto;padding:8px 12px;border-radius:12px 12px 2px 12px;background:var(--brand);color:var(--on-brand);white-space:pre-wrap;word-wrap:break-word}',
     '.bot .bubble{padding:8px 12px;border-radius:12px 12px 12px 2px;background:#f4f4f4;border:1px solid #d6d6d6}',
     '.source{margin-top:8px;font-size:13px;color:#444444}',
@@ -215,6 +216,7 @@
     if (entry.who === 'user') {
       var item = el('div', 'msg user');
       item.append(el('span', 'sr', 'You: '), document.createTextNode(entry.text));
+      if (entry.failed) { item.append(el('span', 'failed', 'Not sent')); }
       return item;
     }
     return renderBot(entry.reply);
@@ -239,6 +241,16 @@
     // Show the start of a new reply (long answers are read from the top); keyboard focus never moves.
     var offset = node.getBoundingClientRect().top - log.getBoundingClientRect().top;
     log.scrollTop = entry.who === 'user' ? log.scrollHeight : log.scrollTop + offset - 8;
+    return node;
+  }
+
+  // A message that got no reply is marked as not sent and its text goes back in the box to resend, unless the
+  // person has already typed something new there. Focus stays where it is.
+  function sendFailed(entry, node) {
+    entry.failed = true;
+    save();
+    node.append(el('span', 'failed', 'Not sent'));
+    if (!input.value.trim()) { input.value = entry.text; }
   }
 
   function getJSON(path, options) {
@@ -264,7 +276,8 @@
     if (!text || pending) { return; }
     pending = true;
     error.textContent = '';
-    append({ who: 'user', text: text });
+    var entry = { who: 'user', text: text };
+    var node = append(entry);
     typing.replaceChildren(el('span', 'sr', 'The assistant is typing'));
     var dots = el('span', 'dots');
     dots.setAttribute('aria-hidden', 'true');
@@ -278,6 +291,7 @@
         append({ who: 'bot', reply: slim(r.body) });
       })
       .catch(function (e) {
+        sendFailed(entry, node);
         error.textContent = e && e.message && e.message.indexOf('Sorry') === 0 ? e.message :
           'Sorry, the message could not be sent. Please check your connection and try again.';
       })
@@ -287,8 +301,10 @@
   function errorText(r) {
     var message = r.body && r.body.error && r.body.error.message;
     if (r.res.status === 429) {
-      var wait = r.body.retry_after || r.res.headers.get('Retry-After') || 'a few';
-      return 'Sorry, too many messages at once. Please wait ' + wait + ' seconds and try again.';
+      // Retry-After may also be an HTTP date; anything but a whole number of seconds reads "a few seconds".
+      var wait = parseInt((r.body && r.body.retry_after) || r.res.headers.get('Retry-After'), 10);
+      var seconds = wait > 0 ? wait + (wait === 1 ? ' second' : ' seconds') : 'a few seconds';
+      return 'Sorry, too many messages at once. Please wait ' + seconds + ' and try again.';
     }
     return 'Sorry, ' + (message ? message.charAt(0).toLowerCase() + message.slice(1) : 'something went wrong. Please try again.');
   }
