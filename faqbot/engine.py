@@ -115,7 +115,7 @@ class Engine:
     def _answer(self, question: str, current: ConversationState) -> Reply:
         refers_back = dialogue.has_pronoun(question) or dialogue.what_about(question)
         asks_a_heading = self.index.verbatim(question) is not None
-        if _vacant(question) and not asks_a_heading and not (current.last_id and refers_back):
+        if _vacant(question) and not asks_a_heading and not ((current.last_id or current.topic) and refers_back):
             # "ok", "no", "why?", "🙂": nothing to look up, and no earlier answer for "it" or "and after?" to build on.
             new_state = current.next_turn()
             starters = self.starter_questions(3)
@@ -128,7 +128,9 @@ class Engine:
             offered = [c.pair for c in candidates[:3] if c.confidence >= _SUGGESTION_FLOOR] or self.starter_questions(3)
             # "What about dry needling?" next asks *this* question again for the other topic, so it is remembered
             # even though it was declined; no section was given, so "tell me more" has nothing to continue.
-            new_state = current.after(topic=current.topic, last_id=None, last_query=query.text)
+            # A declined "what about dry needling?" still moves the conversation to dry needling.
+            moved_to = query.topics[0] if len(query.topics) == 1 else current.topic
+            new_state = current.after(topic=moved_to, last_id=None, last_query=query.text)
             return compose.choice_reply(
                 "fallback", compose.FALLBACK_LEAD, offered, self._disclaimers(query=question), new_state
             )

@@ -363,3 +363,13 @@ def test_a_sections_question_asked_about_the_other_treatment_is_not_forced_to_th
     # about dry needling it is about dry needling.
     reply = converse(engine, "What is dry needling?", "Should I still see my doctor?")
     assert reply.answer is not None and "dry needling" in engine.kb.pair(reply.answer.id).topics
+
+
+def test_a_declined_what_about_still_moves_the_conversation_to_that_treatment(engine: Engine) -> None:
+    declined = converse(engine, "what is acupuncture", "is it covered by insurance?", "what about dry needling")
+    assert declined.kind == "fallback" and declined.state["topic"] == "dry needling"
+    reply = converse(
+        engine, "what is acupuncture", "is it covered by insurance?", "what about dry needling", "who does it?"
+    )
+    assert heading(reply) == "Who performs dry needling and acupuncture?"
+    assert reply.state["topic"] == "dry needling"
