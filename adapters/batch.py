@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -22,7 +24,7 @@ def ask(args: argparse.Namespace, settings: Settings, out: TextIO | None = None,
     if args.jsonl:
         if args.turns:
             raise UsageError("give TURNs or --jsonl, not both")
-        return _ask_jsonl(Engine.from_settings(settings.engine), stdin or sys.stdin, out)
+        return _ask_jsonl(Engine.from_settings(settings.engine), stdin or _utf8_stdin(), out)
     turns = [turn for turn in args.turns if turn.strip()]
     if not turns:
         raise UsageError('nothing to ask: give at least one TURN, e.g. faqbot ask "does acupuncture hurt?"')
@@ -38,37 +40,88 @@ def ask(args: argparse.Namespace, settings: Settings, out: TextIO | None = None,
     return 0
 
 
+RequestId = str | int | float
+
+
+class _BadLine(ValueError):
+    """A --jsonl line that cannot be answered, with the request id when the line gave a usable one."""
+
+    def __init__(self, message: str, request_id: RequestId | None = None) -> None:
+        super().__init__(message)
+        self.request_id = request_id
+
+
+def _utf8_stdin() -> TextIO:
+    """Stdin decoded as UTF-8 whatever the locale, keeping bad bytes so their line alone is reported."""
+    stream = sys.stdin
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(encoding="utf-8", errors="surrogateescape")
+    return stream
+
+
 def _ask_jsonl(engine: Engine, stdin: TextIO, out: TextIO) -> int:
     failures = seen = 0
-    for number, line in enumerate(stdin, start=1):
+    for number, raw in enumerate(stdin, start=1):
+        # Windows tools start UTF-8 files with a byte-order mark; it is not part of the JSON.
+        line = raw.removeprefix("\ufeff") if number == 1 else raw
         if not line.strip():
             continue
         seen += 1
         try:
-            turns = _turns_of(line)
-        except ValueError as error:
+            turns, request_id = _parse_line(line)
+        except _BadLine as error:
             failures += 1
-            print(json.dumps({"error": f"line {number}: {error}", "line": number}), file=out, flush=True)
+            failure: dict[str, Any] = {"error": f"line {number}: {error}", "line": number}
+            _emit(failure, error.request_id, out)
             continue
         state: dict[str, Any] | None = None
         for turn in turns:
             reply = engine.respond(turn, state)
             state = reply.state
-        print(json.dumps(reply.to_dict(), ensure_ascii=False), file=out, flush=True)
+        _emit(reply.to_dict(), request_id, out)
     if not seen:
         raise UsageError('no input: --jsonl reads lines like {"turns": ["does it hurt?"]} on stdin')
     return 1 if failures else 0
 
 
-def _turns_of(line: str) -> list[str]:
+def _emit(result: dict[str, Any], request_id: RequestId | None, out: TextIO) -> None:
+    """One output line, carrying the request's id first so scripts can match replies to requests."""
+    tagged = result if request_id is None else {"id": request_id, **result}
+    print(json.dumps(tagged, ensure_ascii=False), file=out, flush=True)
+
+
+def _parse_line(line: str) -> tuple[list[str], RequestId | None]:
+    if _has_surrogate(line):
+        raise _BadLine("not UTF-8 text")
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
-        raise ValueError(f"not JSON ({error.msg})") from None
-    turns = data.get("turns") if isinstance(data, dict) else None
+        raise _BadLine(f"not JSON ({error.msg})") from None
+    if not isinstance(data, dict):
+        raise _BadLine('expected {"turns": ["a question", ...]} with at least one string')
+    request_id = data.get("id")
+    if request_id is not None and not _usable_id(request_id):
+        raise _BadLine("id must be a string or a finite number")
+    turns = data.get("turns")
     if not isinstance(turns, list) or not turns or not all(isinstance(t, str) for t in turns):
-        raise ValueError('expected {"turns": ["a question", ...]} with at least one string')
-    return turns
+        raise _BadLine('expected {"turns": ["a question", ...]} with at least one string', request_id)
+    if any(_has_surrogate(turn) for turn in turns):
+        raise _BadLine("a turn has a lone surrogate escape (like \\ud800), which is not text", request_id)
+    return turns, request_id
+
+
+def _usable_id(value: Any) -> bool:
+    # Echoed back, NaN, Infinity or a lone surrogate would make an output line other tools cannot read.
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        return not _has_surrogate(value)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _has_surrogate(text: str) -> bool:
+    # Undecodable input bytes arrive as surrogates (surrogateescape), and so do JSON escapes like "\\ud800".
+    return any("\ud800" <= char <= "\udfff" for char in text)
 
 
 def kb(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:

@@ -17,7 +17,10 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--corpus", type=Path, help="folder of documents (default: the bundled corpus)")
     common.add_argument("--config", type=Path, help="settings file (TOML with [engine], [slack], [web])")
-    common.add_argument("--emergency-number", help="number emergency replies tell people to call (default 911)")
+    common.add_argument(
+        "--emergency-number",
+        help="phone number emergency replies tell people to call, e.g. 112 or +44 20 7946 0000 (default 911)",
+    )
     parser = argparse.ArgumentParser(prog="faqbot", description="Answers questions from a clinic's documents.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("chat", parents=[common], help="chat in the terminal")

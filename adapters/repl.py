@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
 from faqbot.engine import Engine
-from faqbot.models import Reply
+from faqbot.models import Reply, Suggestion
 from faqbot.settings import Settings
 
 HELP = """Type a question about acupuncture or dry needling and press Enter.
@@ -38,12 +38,20 @@ def render(reply: Reply, style: Style) -> str:
     if reply.answer:
         parts.append(reply.answer.body)
         parts.append(style(_source(reply), "2"))
-    if reply.suggestions and reply.kind != "emergency":
+    listed = _listed(reply)
+    if listed:
         heading = "" if reply.kind in ("clarify", "fallback", "smalltalk") else "Related questions:\n"
-        numbered = "\n".join(f"  {n}. {s.question}" for n, s in enumerate(reply.suggestions, start=1))
+        numbered = "\n".join(f"  {n}. {s.question}" for n, s in enumerate(listed, start=1))
         parts.append(heading + numbered)
     parts.append("\n".join(style(f"\u26a0 {text}", "33") for text in reply.disclaimers))
     return "\n\n".join(part for part in parts if part)
+
+
+def _listed(reply: Reply | None) -> tuple[Suggestion, ...]:
+    # Emergency replies hide their suggestions, so a number typed after one must not pick a hidden one.
+    if reply is None or reply.kind == "emergency":
+        return ()
+    return tuple(reply.suggestions)
 
 
 def _source(reply: Reply) -> str:
@@ -56,32 +64,68 @@ def _source(reply: Reply) -> str:
 
 def chat(engine: Engine, read: Callable[[str], str], out: TextIO, style: Style) -> int:
     """Run the loop until /quit or end of input; returns the exit status."""
-    state: Mapping[str, Any] | None = None
-    last: Reply | None = None
+    session = _Session(engine, out, style)
     print(style("faqbot", "1") + " answers from the clinic's documents. /help for help, /quit to leave.", file=out)
     while True:
         try:
-            line = read(style("you> ", "1;36")).strip()
+            if not session.handle(read(style("you> ", "1;36")).strip()):
+                return 0
         except EOFError:
             print(file=out)
             return 0
-        command = line.lower()
-        if command in ("/quit", "/exit", "/q"):
-            return 0
-        if command == "/help":
-            print(HELP, file=out)
-            continue
-        if command == "/reset":
-            state, last = None, None
-            print("Started a new conversation.", file=out)
-            continue
+        except KeyboardInterrupt:
+            # Like Python's REPL: Ctrl-C drops the line being typed (or the answer being worked out), not the chat.
+            print(file=out)
+
+
+class _Session:
+    """One terminal conversation: the last reply (its state and numbered suggestions) and where to print."""
+
+    def __init__(self, engine: Engine, out: TextIO, style: Style) -> None:
+        self.engine, self.out, self.style = engine, out, style
+        self.last: Reply | None = None
+
+    def handle(self, line: str) -> bool:
+        """Act on one input line; False when the user asked to leave."""
+        if line.startswith("/"):
+            return self._command(line)
         if not line:
-            continue
-        if line.isdigit() and last and 1 <= int(line) <= len(last.suggestions):
-            line = last.suggestions[int(line) - 1].question
-        last = engine.respond(line, state)
-        state = last.state
-        print("\n" + render(last, style) + "\n", file=out)
+            return True
+        if line.isdecimal() and len(line) <= 6:
+            picked = self._pick(int(line))
+            if picked is None:
+                return True
+            line = picked
+        reply = self.engine.respond(line, self.last.state if self.last else None)
+        # Only now: a Ctrl-C while the engine works leaves the conversation as it was.
+        self.last = reply
+        print("\n" + render(reply, self.style) + "\n", file=self.out)
+        return True
+
+    def _command(self, line: str) -> bool:
+        name = line.split()[0]
+        command = name.lower()
+        if command in ("/quit", "/exit", "/q"):
+            return False
+        if command == "/help":
+            print(HELP, file=self.out)
+        elif command == "/reset":
+            self.last = None
+            print("Started a new conversation.", file=self.out)
+        else:
+            print(f"unknown command {name} \u2014 try /help", file=self.out)
+        return True
+
+    def _pick(self, number: int) -> str | None:
+        listed = _listed(self.last)
+        if 1 <= number <= len(listed):
+            return listed[number - 1].question
+        if not listed:
+            hint = "none are listed right now; type a question"
+        else:
+            hint = ("pick 1" if len(listed) == 1 else f"pick 1 to {len(listed)}") + ", or type a question"
+        print(f"There is no suggestion {number} \u2014 {hint}.", file=self.out)
+        return None
 
 
 def run(settings: Settings) -> int:

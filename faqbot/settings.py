@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -100,6 +102,8 @@ def _section(cls: type[T], values: Any, name: str) -> T:
         raise SettingsError(f"unknown setting(s) in [{name}]: {', '.join(unknown)} (known: {', '.join(fields)})")
     defaults = cls()
     converted = {key: _convert(f"{name}.{key}", value, getattr(defaults, key)) for key, value in values.items()}
+    for key, value in converted.items():
+        _check(f"{name}.{key}", value)
     return dataclasses.replace(defaults, **converted)  # type: ignore[type-var]
 
 
@@ -123,3 +127,25 @@ def _convert(key: str, value: Any, default: Any) -> Any:
     elif isinstance(default, str) and isinstance(value, str) and value.strip():
         return value.strip()
     raise SettingsError(f"setting {key} has an unusable value {value!r} (expected like {default!r})")
+
+
+# Digit groups, optionally after a "+", separated by single spaces or hyphens: "911", "+44 20 7946 0000".
+_DIALABLE = re.compile(r"\+?[0-9]+(?:[ -][0-9]+)*")
+
+
+def _is_dialable(number: str) -> bool:
+    """True if `number` looks like a phone number a person can dial (it is shown to patients as "Call ...")."""
+    digits = sum(char.isdigit() for char in number)
+    return 2 <= len(number) <= 20 and digits >= 2 and _DIALABLE.fullmatch(number) is not None
+
+
+# Values of the right type that are still unusable; the hint says what a usable one looks like.
+_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "engine.emergency_number": (_is_dialable, "a phone number to dial, like '911', '112' or '+44 20 7946 0000'"),
+}
+
+
+def _check(key: str, value: Any) -> None:
+    check = _CHECKS.get(key)
+    if check and not check[0](value):
+        raise SettingsError(f"setting {key} has an unusable value {value!r} (expected {check[1]})")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import select
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from adapters.repl import Style, chat
+from faqbot.engine import Engine
 
 SCRIPT = Path(sys.executable).with_name("faqbot")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "adapters.cli"]
@@ -45,6 +53,32 @@ def test_ask_jsonl_answers_each_line_and_reports_bad_lines() -> None:
     assert out[1]["error"].startswith("line 2: not JSON") and "turns" in out[2]["error"]
     assert out[3]["kind"] == "emergency"
     assert "Traceback" not in result.stderr
+
+
+def test_ask_jsonl_echoes_ids_and_accepts_a_byte_order_mark() -> None:
+    lines = [
+        json.dumps({"id": "req-1", "turns": ["does acupuncture hurt?"]}),
+        json.dumps({"id": 2, "turns": []}),
+        json.dumps({"turns": ["what is dry needling"]}),
+        json.dumps({"id": True, "turns": ["hi"]}),
+    ]
+    result = faqbot("ask", "--jsonl", stdin="\ufeff" + "\n".join(lines) + "\n")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 4 and result.returncode == 1
+    assert out[0]["id"] == "req-1" and out[0]["kind"] == "answer"
+    assert out[1]["id"] == 2 and out[1]["error"].startswith("line 2:")
+    assert "id" not in out[2] and out[2]["kind"] == "answer"
+    assert out[3]["error"] == "line 4: id must be a string or a finite number" and "id" not in out[3]
+
+
+def test_ask_jsonl_reports_undecodable_lines_without_a_traceback() -> None:
+    data = b'\xff{"turns": ["hi"]}\n{"id": 5, "turns": ["\\ud800 hurt"]}\n{"id": "\\udc00", "turns": ["hi"]}\n'
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # strict decoding, as under most UTF-8 locales
+    result = subprocess.run([*COMMAND, "ask", "--jsonl"], input=data, capture_output=True, env=env, timeout=60)
+    out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert [o["line"] for o in out] == [1, 2, 3] and result.returncode == 1, result.stderr
+    assert out[0]["error"] == "line 1: not UTF-8 text" and out[1]["id"] == 5
+    assert b"Traceback" not in result.stderr
 
 
 def test_kb_lists_pairs_and_disclaimers() -> None:
@@ -85,6 +119,8 @@ def test_eval_prints_figures_for_engine_and_baselines(tmp_path: Path) -> None:
         (("ask", "--jsonl"), "no input"),
         (("eval", "/nonexistent/cases.jsonl"), "cannot read"),
         (("ask", "--config", "/nonexistent/faqbot.toml", "hi"), "cannot read settings file"),
+        (("ask", "--emergency-number", "abc", "hi"), "setting engine.emergency_number"),
+        (("chat", "--emergency-number", "911; rm"), "setting engine.emergency_number"),
     ],
 )
 def test_errors_are_one_line_and_non_zero(args: tuple[str, ...], message: str) -> None:
@@ -106,3 +142,57 @@ def test_chat_repl_answers_and_quits() -> None:
     assert result.returncode == 0
     assert "You may feel a small prick" in result.stdout and "/reset" in result.stdout
     assert "\033[" not in result.stdout  # no colour codes when the output is not a terminal
+
+
+def test_chat_answers_unknown_commands_and_missing_suggestions_itself() -> None:
+    result = faqbot("chat", stdin="needles\n9\n/foo bar\n/quit\n")
+    assert result.returncode == 0
+    assert "unknown command /foo \u2014 try /help" in result.stdout
+    assert "There is no suggestion 9 \u2014 pick 1 to 2, or type a question." in result.stdout
+    assert "don't cover" not in result.stdout and "don\u2019t cover" not in result.stdout
+
+
+def test_chat_ctrl_c_clears_the_line_and_keeps_the_conversation(engine: Engine) -> None:
+    inputs: list[str | BaseException] = ["needles", KeyboardInterrupt(), "2", EOFError()]
+    prompts: list[str] = []
+    out = io.StringIO()
+
+    def read(prompt: str) -> str:
+        prompts.append(prompt)
+        item = inputs.pop(0)
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    try:
+        status = chat(engine, read, out, Style(False))
+    except KeyboardInterrupt:  # escaping, it would stop the whole test run instead of failing this test
+        pytest.fail("Ctrl-C at the prompt ended the chat")
+    assert status == 0 and len(prompts) == 4 and "You may feel a small prick" in out.getvalue()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and select() on pipes")
+def test_chat_survives_sigint_and_quits_with_status_zero() -> None:
+    child = subprocess.Popen([*COMMAND, "chat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        seen = _read_until(child, b"you> ")
+        time.sleep(0.2)  # let input() block on the read before the signal arrives
+        child.send_signal(signal.SIGINT)
+        stdout, stderr = child.communicate(b"/quit\n", timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, stderr
+    assert b"you> \nyou> " in seen + stdout and b"Traceback" not in stderr  # a newline, then a fresh prompt
+
+
+def _read_until(child: subprocess.Popen[bytes], marker: bytes) -> bytes:
+    assert child.stdout is not None
+    seen, deadline = b"", time.monotonic() + 60
+    while marker not in seen and time.monotonic() < deadline:
+        if select.select([child.stdout], [], [], 1)[0]:
+            chunk = os.read(child.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            seen += chunk
+    return seen
