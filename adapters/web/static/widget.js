@@ -188,9 +188,9 @@
     if (reply.kind === 'emergency') {
       bubble.append(el('strong', 'flag', 'Urgent'));
       paragraphs(bubble, reply.lead || reply.text);
-      if (reply.emergency_number && /^[0-9+ ]{2,15}$/.test(reply.emergency_number)) {
+      if (reply.emergency_number && /^\+?[0-9]+(?:[ -][0-9]+)*$/.test(reply.emergency_number) && reply.emergency_number.length <= 20) {
         var call = el('a', null, 'Call ' + reply.emergency_number);
-        call.href = 'tel:' + reply.emergency_number.replace(/ /g, '');
+        call.href = 'tel:' + reply.emergency_number.replace(/[ -]/g, '');
         var line = el('p');
         line.append(call);
         bubble.append(line);
