@@ -114,21 +114,21 @@ class Engine:
 
     def _answer(self, question: str, current: ConversationState) -> Reply:
         refers_back = dialogue.has_pronoun(question) or dialogue.what_about(question)
-        asks_a_heading = self.index.verbatim(question) is not None
-        if _vacant(question) and not asks_a_heading and not ((current.last_id or current.topic) and refers_back):
+        verbatim = self.index.verbatim(question)
+        if _vacant(question) and verbatim is None and not ((current.last_id or current.topic) and refers_back):
             # "ok", "no", "why?", "🙂": nothing to look up, and no earlier answer for "it" or "and after?" to build on.
             new_state = current.next_turn()
             starters = self.starter_questions(3)
             return compose.choice_reply("fallback", compose.VACANT_LEAD, starters, self._disclaimers(), new_state)
-        reading = self._read(question, current)
+        reading = self._read(question, current, verbatim)
         query, context, candidates, confidence = reading.query, reading.context, reading.candidates, reading.confidence
         best = candidates[0]
         topic = self._topic_of(query, best.pair, context.topic)
         if not reading.accepted:
             offered = [c.pair for c in candidates[:3] if c.confidence >= _SUGGESTION_FLOOR] or self.starter_questions(3)
             # "What about dry needling?" next asks *this* question again for the other topic, so it is remembered
-            # even though it was declined; no section was given, so "tell me more" has nothing to continue.
-            # A declined "what about dry needling?" still moves the conversation to dry needling.
+            # even though it was declined, and a declined "what about dry needling?" still moves the conversation to
+            # dry needling; no section was given, so "tell me more" has nothing to continue.
             moved_to = query.topics[0] if len(query.topics) == 1 else current.topic
             new_state = current.after(topic=moved_to, last_id=None, last_query=query.text)
             return compose.choice_reply(
@@ -144,10 +144,10 @@ class Engine:
         disclaimers = self._disclaimers(query=question, pair=best.pair)
         return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related)
 
-    def _read(self, question: str, current: ConversationState) -> _Reading:
-        query, context, candidates = self.candidates(question, current, limit=_READ_CANDIDATES)
+    def _read(self, question: str, current: ConversationState, verbatim: int | None) -> _Reading:
+        query, context, candidates = self._ranked(question, current, _READ_CANDIDATES, verbatim)
         confidence = self.answerable(query, candidates)
-        if self.index.verbatim(question) == candidates[0].position:
+        if verbatim == candidates[0].position:
             # The section's own heading or question, word for word: whatever a small corpus lets the model learn.
             confidence = max(confidence, _VERBATIM_CONFIDENCE)
         # A section about acupuncture alone never answers a question about dry needling alone (or the reverse).
@@ -165,10 +165,14 @@ class Engine:
     ) -> tuple[AnalysedQuery, Context, list[Candidate]]:
         """The question read in the light of the conversation, and the pairs ranked for it, best first (the first
         `limit`, or all)."""
+        return self._ranked(question, current, limit, self.index.verbatim(question))
+
+    def _ranked(
+        self, question: str, current: ConversationState, limit: int | None, verbatim: int | None
+    ) -> tuple[AnalysedQuery, Context, list[Candidate]]:
         query, context = self.resolve(question, current)
         scores = self.index.score(query.focus, query.expanded)
         # A section's own question asked about the other treatment still ranks below sections about that one.
-        verbatim = self.index.verbatim(question)
         return query, context, rank(scores, self.pair_table, query, context, limit, verbatim)
 
     def resolve(self, question: str, current: ConversationState) -> tuple[AnalysedQuery, Context]:
