@@ -216,6 +216,13 @@ def format_table(summaries: list[Summary]) -> str:
     rows.append(_rate_row("out-of-scope declined", summaries, lambda o: "@none" in o.case.expect))
     rows.append(_rate_row("emergencies caught", summaries, lambda o: "@emergency" in o.case.expect))
     first = summaries[0]
+    calm = [o for o in first.outcomes if "@emergency" not in o.case.expect]
+    alarms = sum(o.got == "@emergency" for o in calm)
+    share = f"{100 * alarms / len(calm):5.1f}% ({alarms})" if calm else "-"
+    rows.append(("false alarms", str(len(calm)), share, *("-" for _ in summaries[1:])))
+    if any("@caution" in o.case.expect for o in first.outcomes):
+        cautioned = _rate_row("red-flag mentions cautioned", summaries[:1], lambda o: "@caution" in o.case.expect)
+        rows.append((*cautioned, *("-" for _ in summaries[1:])))
     with_disclaimer = sum(o.has_disclaimer for o in first.outcomes)
     rows.append(
         ("replies with a disclaimer", str(len(first.outcomes)), f"{with_disclaimer}", *("-" for _ in summaries[1:]))

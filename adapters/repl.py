@@ -43,6 +43,8 @@ def render(reply: Reply, style: Style) -> str:
         heading = "" if reply.kind in ("clarify", "fallback", "smalltalk") else "Related questions:\n"
         numbered = "\n".join(f"  {n}. {s.question}" for n, s in enumerate(listed, start=1))
         parts.append(heading + numbered)
+    if reply.emergency is not None and reply.emergency.note:
+        parts.append(style(reply.emergency.note, "1"))
     parts.append("\n".join(style(f"\u26a0 {text}", "33") for text in reply.disclaimers))
     return "\n\n".join(part for part in parts if part)
 

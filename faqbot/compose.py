@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from faqbot.dialogue import ConversationState, SmalltalkKind
-from faqbot.models import Answer, QAPair, Reply, ReplyKind, Suggestion
+from faqbot.models import Answer, EmergencyNote, QAPair, Reply, ReplyKind, Suggestion
 
 FALLBACK_LEAD = (
     "I'm sorry, the clinic's documents don't cover that, so I can't answer it. "
@@ -13,6 +14,7 @@ FALLBACK_LEAD = (
 )
 CLARIFY_LEAD = "I'm not sure which of these you mean. Did you mean:"
 VACANT_LEAD = "I'm not sure what you'd like to know. You could ask, for example:"
+WAY_FORWARD = "If this isn't happening now, ask me your question again."
 NO_MORE_LEAD = "That's all the clinic's documents say on this. You could ask about something else, for example:"
 
 
@@ -91,9 +93,22 @@ def smalltalk_reply(
     return _reply("smalltalk", [lead, listing], disclaimers, state, suggestions=offered, lead=lead)
 
 
-def emergency_reply(message: str, number: str, disclaimers: Sequence[str], state: ConversationState) -> Reply:
-    """The urgent instruction first and alone, with the general safety statement."""
-    return _reply("emergency", [message], disclaimers, state, lead=message, emergency_number=number)
+def emergency_reply(
+    instruction: str, why: str, flags: Sequence[str], number: str, disclaimers: Sequence[str], state: ConversationState
+) -> Reply:
+    """The instruction to call, first and alone; then why, the way forward and one safety statement."""
+    lead = "\n\n".join((instruction, why, WAY_FORWARD))
+    reply = _reply("emergency", [lead], disclaimers, state, lead=lead, emergency_number=number)
+    return dataclasses.replace(reply, emergency=EmergencyNote(tuple(flags), current=True))
+
+
+def with_caution(reply: Reply, flags: Sequence[str], line: str) -> Reply:
+    """A reply to a message about a red-flag subject that is not happening now: the same reply, and one line on what
+    to do if it is, just before the safety statements."""
+    notes = "\n".join(f"Please note: {text}" for text in reply.disclaimers)
+    body = reply.text[: -len(notes)].rstrip("\n") if notes and reply.text.endswith(notes) else reply.text
+    text = "\n\n".join(part for part in (body, line, notes) if part)
+    return dataclasses.replace(reply, text=text, emergency=EmergencyNote(tuple(flags), current=False, note=line))
 
 
 def _reply(

@@ -17,7 +17,7 @@ from faqbot.lexicon import Lexicon, load_lexicon
 from faqbot.models import QAPair, Reply
 from faqbot.query import AnalysedQuery, Vocabulary, analyse_query, topic_phrase, without_topic_terms
 from faqbot.ranking import Candidate, Context, PairTable, off_topic, rank
-from faqbot.safety import emergency_message, red_flags
+from faqbot.safety import RedFlagReader, caution_line, default_reader, emergency_message
 from faqbot.settings import EngineSettings
 from faqbot.text import clean_input, words
 
@@ -66,6 +66,7 @@ class Engine:
         self.topics = tuple(kb.topics)
         self.pair_table = PairTable(kb.pairs)
         self.evidence = answerability.Evidence.build(kb.pairs, self.vocabulary)
+        self.red_flags: RedFlagReader = default_reader()
 
     @classmethod
     def from_folder(cls, folder: Path, settings: EngineSettings | None = None) -> Engine:
@@ -83,14 +84,24 @@ class Engine:
         raw = text if isinstance(text, str) else ""
         message = clean_input(raw, self.settings.max_input_chars)
         # Red flags are looked for in the whole message, not just the part short enough to answer.
-        flags = red_flags(clean_input(raw, _RED_FLAG_SCAN_CHARS))
-        if flags:
-            number = self.settings.emergency_number
+        triage = self.red_flags.read(clean_input(raw, _RED_FLAG_SCAN_CHARS))
+        number = self.settings.emergency_number
+        if triage.current:
             # After an emergency, "tell me more" must not resume the FAQ where it was.
             after_emergency = current.after(topic=current.topic, last_id=None, last_query=None, shown=())
-            return compose.emergency_reply(
-                emergency_message(flags, number), number, self._disclaimers(), after_emergency
-            )
+            instruction, why = emergency_message(triage.current_flags, number, self.red_flags)
+            disclaimers = self._disclaimers(query=raw, limit=1)
+            return compose.emergency_reply(instruction, why, triage.current_flags, number, disclaimers, after_emergency)
+        if triage.flags:
+            message = self.red_flags.set_aside(message)
+        reply = self._reply(message, current)
+        if triage.flags:
+            # A red-flag subject that is not happening now is answered as usual, never passed over in silence.
+            return compose.with_caution(reply, triage.flags, caution_line(number))
+        return reply
+
+    def _reply(self, message: str, current: ConversationState) -> Reply:
+        """The reply to a message that is not an emergency."""
         if not message.strip(" ?!.,;:-"):
             return self._smalltalk("empty", current)
         if dialogue.is_reset(message):
@@ -258,11 +269,11 @@ class Engine:
         new_state = current.next_turn()
         return compose.smalltalk_reply(intent, self.topics, self.starter_questions(), self._disclaimers(), new_state)
 
-    def _disclaimers(self, query: str = "", pair: QAPair | None = None) -> tuple[str, ...]:
+    def _disclaimers(self, query: str = "", pair: QAPair | None = None, limit: int | None = None) -> tuple[str, ...]:
         return choose_disclaimers(
             self.kb.disclaimers,
             query=query,
             section_id=pair.id if pair else None,
             doc_file=pair.doc.file if pair else None,
-            limit=self.settings.max_disclaimers,
+            limit=limit or self.settings.max_disclaimers,
         )

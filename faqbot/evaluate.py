@@ -13,6 +13,8 @@ from typing import Any
 from faqbot.models import Reply
 
 NONE, EMERGENCY, SMALLTALK = "@none", "@emergency", "@smalltalk"
+# A red-flag subject that is not happening now: not the emergency reply, and the line on what to do if it is.
+CAUTION = "@caution"
 IN_SCOPE_CATEGORIES = ("paraphrase", "typo", "keyword", "followup")
 
 
@@ -96,6 +98,9 @@ def judge(reply: Reply, case: Case) -> tuple[bool, str]:
         return reply.kind == "fallback", got
     if EMERGENCY in case.expect:
         return reply.kind == "emergency", got
+    if CAUTION in case.expect:
+        cautioned = reply.emergency is not None and not reply.emergency.current and bool(reply.emergency.note)
+        return reply.kind != "emergency" and cautioned, got if reply.kind == "emergency" or cautioned else "@silent"
     if SMALLTALK in case.expect:
         return reply.kind == "smalltalk", got
     return reply.kind == "answer" and got in case.expect, got

@@ -109,6 +109,20 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class EmergencyNote:
+    """The red flags a message raised: `current` when happening now (the emergency reply), else the `note` line an
+    answer or decline carries about what to do if it is."""
+
+    flags: tuple[str, ...]
+    current: bool
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's emergency object."""
+        return {"flags": list(self.flags), "current": self.current, "note": self.note}
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the engine says back: one immutable value every adapter renders in its own way."""
 
@@ -121,6 +135,7 @@ class Reply:
     lead: str = ""
     emergency_number: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    emergency: EmergencyNote | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The public reply contract as a JSON-ready dict."""
@@ -133,4 +148,5 @@ class Reply:
             "state": self.state,
             "lead": self.lead,
             "emergency_number": self.emergency_number,
+            "emergency": self.emergency.to_dict() if self.emergency else None,
         }

@@ -1,135 +1,223 @@
-"""Emergency red flags, checked before any retrieval: symptoms that need emergency services, not an FAQ."""
+"""Emergency triage, before any retrieval: which red flags a message raises, and whether any is happening now.
+
+A message is folded, texting spellings of function words are read as the words ("cant" is "can't"), and words one
+slip away from a red-flag word ("pian", "atack", "sucidal", "hart") are read as that word, so a misspelt emergency is
+still one. Each mention is then read in its clause (`faqbot.context`): only a current one gets the emergency reply; the
+others are answered as usual with a line on what to do if it is happening now.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from faqbot.context import Status, classify
+from faqbot.lexicon import Lexicon, load_lexicon
+from faqbot.redflags import RED_FLAGS, RedFlag
 from faqbot.text import fold
 
-_BREATH_VERB = r"(breathe|breath|breathing|catch (my|his|her|their|a) breath|get (any )?air)"
-_RED_FLAGS: dict[str, tuple[str, ...]] = {
-    "chest pain": (
-        r"\bchest\b[^.?!]{0,25}\b(pain|pains|hurt|hurts|hurting|ache|aches|aching|tight|tightness|pressure|"
-        r"heavy|heaviness|crushing|squeez\w*|discomfort)",
-        r"\b(pain|pains|pressure|tightness|ache)\s+(in|on)\s+(my|the|his|her|their)\s+chest\b",
-        r"\bheart attack\b",
-        r"\b(clutch|grabb|grip|hold)\w*\s+(at\s+)?(my|his|her|their|the)\s+chest\b",
-        r"\bchest\b[^.?!]{0,40}\b(sweat\w*|clammy)\b",
-    ),
-    "trouble breathing": (
-        rf"\b(can'?t|cannot|can not|couldn'?t|unable to|hard to|struggling to|struggle to|barely)\s+{_BREATH_VERB}",
-        r"\b(trouble|difficulty|difficult|problems?|hard time|struggling|struggle)\s+(with\s+)?(breathing|to breathe)",
-        r"\bshort(ness)?\s+of\s+breath\b",
-        r"\b(not|stopped|isn'?t|wasn'?t)\s+breathing\b",
-        r"\bgasping\b",
-        r"\bchoking\b",
-        r"\bcollapsed lung\b",
-        r"\blung (collapsed|punctured)\b",
-        r"\bpunctured (a |my )?lung\b",
-        r"\bbreathless\b",
-    ),
-    "suicidal thoughts": (
-        r"\bsuicid",
-        # "kill me" is a plea; "...is killing me" and "it kills me" are how patients describe pain or annoyance.
-        r"\bkill(s|ing|ed)?\s+myself\b",
-        r"\bkill\s+me\b",
-        r"\bwish\s+(i|that i)\s+(was|were)\s+dead\b",
-        r"\bend(ing)?\s+(my life|it all|my own life)\b",
-        r"\b(want|wanna|going|wish)\s+(to\s+)?die\b",
-        r"\bself[- ]?harm",
-        r"\b(hurt|hurting|cut|cutting)\s+myself\b",
-        r"\bno reason to live\b",
-        r"\btake my (own )?life\b",
-        r"\bbetter off dead\b",
-        r"\b(don'?t|do not|dont)\s+want\s+to\s+(be alive|live|exist|wake up|be here any ?more|go on)\b",
-        r"\b(no|don'?t see (the|any)|dont see (the|any)|what'?s the|whats the)\s+point\s+(in|of)\s+"
-        r"(living|life|going on|being alive|being here)\b",
-        r"\bcan'?t\s+go\s+on\s+(any ?more|like this)\b",
-    ),
-    "overdose or poisoning": (
-        r"\boverdos",
-        r"\bswallowed\b[^.?!]{0,30}\b(pills|tablets|capsules|bottle|poison|bleach)\b",
-        r"\bpoison(ed|ing)\b",
-        # Amounts no prescription gives: "too many pills", "a whole bottle of paracetamol".
-        r"\btoo many\s+(\w+\s+){0,2}(pills|tablets|capsules|meds|medications?|medicines?|painkillers)\b",
-        r"\b(whole|full|entire)\s+(bottle|pack|packet|box|strip|tub)\s+of\b",
-        r"\b(took|taken|take|swallowed|ate)\s+(a\s+)?(handful|fistful)\s+of\b",
-    ),
-    "heavy bleeding": (
-        r"\b(heavy|heavily|severe|severely|lots of|a lot of|uncontroll\w*|profuse\w*|gushing|pouring|massive)\b"
-        r"[^.?!]{0,30}\bbl(ee|oo)d",
-        r"\bbleed\w*[^.?!]{0,30}\b(won'?t|wont|will not|doesn'?t|does not|can'?t|cannot|isn'?t|not)\s+"
-        r"(stop|stopping|slow)",
-        r"\bbleeding\s+(heavily|badly|a lot|everywhere|profusely)\b",
-        r"\b(won'?t|wont|will not|doesn'?t|does not|can'?t|cannot)\s+stop\s+(the\s+)?bleed",
-        r"\bsoak\w*\s+through\b",
-        r"\b(coughing|vomiting|throwing) (up )?blood\b",
-    ),
-    "fainting": (
-        r"\b(fainted|fainting|faintness|feel(ing|s)? faint|(going|gonna|about) to faint)\b",
-        r"\bpass(ed|ing|es)?\s+out\b",
-        r"\bblack(ed|ing)?\s+out\b",
-        r"\bunconscious\b",
-        r"\bunresponsive\b",
-        r"\bcollapsed\b",
-        r"\blost consciousness\b",
-        r"\b(won'?t|can'?t) wake (up|him|her)\b",
-    ),
-    "stroke signs": (
-        r"\b(having|had|has|having had|is having|might be having|think .{0,12} having)\s+a\s+stroke\b",
-        r"\bstroke (symptoms|signs)\b",
-        r"\bsigns? of (a )?stroke\b",
-        r"\b(face|mouth|smile)\b[^.?!]{0,20}\bdroop",
-        r"\bdroop\w*\b[^.?!]{0,20}\b(face|mouth|side)\b",
-        r"\bslurr\w*\b",
-        r"\b(numb|numbness|weak|weakness|paraly\w*)\b[^.?!]{0,20}\bone side\b",
-        r"\b(face|arm|leg|mouth)\b[^.?!]{0,25}\b(on|down)\s+one\s+side\b",
-        r"\bsudden\w*\b[^.?!]{0,20}\b(weakness|numbness|confusion|worst headache|can'?t (speak|talk|see))",
-        r"\bworst headache\b",
-        r"\bcan'?t (lift|move|feel) (my|his|her|one) (arm|leg|face)\b",
-    ),
-    "severe allergic reaction": (
-        r"\banaphyla",
-        r"\ballergic reaction\b",
-        r"\bthroat\b[^.?!]{0,20}\b(swell\w*|swollen|clos\w*|tight\w*)",
-        r"\b(tongue|lips?|face)\b[^.?!]{0,15}\b(swell\w*|swollen)\b",
-        r"\bswollen (throat|tongue|lips?)\b",
-        r"\bepi-?pen\b",
-    ),
-    "seizure": (
-        r"\bseiz(ure|ures|ing)\b",
-        r"\bconvuls\w*",
-        # "Fit" for a seizure: having one, or someone fitting (not "a good fit", "fit and healthy").
-        r"\b(having|had|has|have|into|another|epileptic)\s+(a\s+)?fits?\b",
-        r"\b(is|he'?s|she'?s|they'?re|started|starts|keeps?)\s+fitting\b",
-        r"\bshaking\s+(all over|uncontrollabl\w*|violently)\b",
-        r"\buncontrollabl\w*\s+shaking\b",
-        r"\b(can'?t|cannot|won'?t|wont|doesn'?t|does not)\s+stop\s+(shaking|jerking|convulsing)\b",
-        r"\bjerking\s+(all over|uncontrollabl\w*|violently)\b",
-    ),
-    "emergency": (
-        r"\b(call(ed|ing)?|need|get)\s+(an\s+)?(ambulance|911|999|112)\b",
-        r"\bmedical emergency\b",
-        r"\bthis is an emergency\b",
-        r"\b(i'?m|i am|he'?s|she'?s)\s+dying\b(?!\s+to\b)",
-    ),
+# How texting writes the function words the red-flag patterns are written with.
+_TEXTING = {
+    "cant": "can't",
+    "cnt": "can't",
+    "cannt": "can't",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "wont": "won't",
+    "isnt": "isn't",
+    "wasnt": "wasn't",
+    "arent": "aren't",
+    "havent": "haven't",
+    "hasnt": "hasn't",
+    "couldnt": "couldn't",
+    "wouldnt": "wouldn't",
+    "im": "i'm",
+    "ive": "i've",
+    "hes": "he's",
+    "shes": "she's",
+    "theyre": "they're",
+    "whats": "what's",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "bc": "because",
+    "cuz": "because",
 }
-# One alternation per flag: a single regex search per flag costs a quarter of one search per pattern.
-_COMPILED = {flag: re.compile("|".join(f"(?:{p})" for p in patterns)) for flag, patterns in _RED_FLAGS.items()}
+_CLAUSES = re.compile(r"(?<=[,.;!?])\s+|\s+(?=but\b)")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+# A listed English word is read as a red-flag word only when that word is far commoner ("hart" for "heart") and the
+# word itself is not an everyday one ("chess" stays "chess").
+_SLIP_ZIPF_GAP = 0.5
+_EVERYDAY_ZIPF = 4.2
+_MIN_CORRECTED_LENGTH = 4
+_DERIVED_ENDINGS = ("er", "ers", "s", "es", "y", "ly", "ish")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One red flag found in a message, and how it was mentioned."""
+
+    flag: str
+    status: Status | Literal["topic"]  # "topic": the red flag's subject, not a description of it happening
+    text: str
+
+
+@dataclass(frozen=True)
+class Triage:
+    """What a message says about emergencies: every red-flag mention and whether any is happening now."""
+
+    mentions: tuple[Mention, ...] = ()
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """The red flags mentioned, most specific first, each once."""
+        return tuple(dict.fromkeys(m.flag for m in self.mentions))
+
+    @property
+    def current(self) -> bool:
+        """True when at least one red flag is happening now: the emergency reply."""
+        return any(m.status == "current" for m in self.mentions)
+
+    @property
+    def current_flags(self) -> tuple[str, ...]:
+        """The red flags happening now."""
+        return tuple(dict.fromkeys(m.flag for m in self.mentions if m.status == "current"))
+
+
+class RedFlagReader:
+    """Finds red-flag mentions in messages, misspelt or not, and reads whether each is happening now."""
+
+    def __init__(self, flags: tuple[RedFlag, ...] = RED_FLAGS, lexicon: Lexicon | None = None) -> None:
+        self.flags = {flag.name: flag for flag in flags}
+        # One alternation per flag: a single regex search per flag costs a quarter of one search per pattern.
+        self._compiled = [(flag.name, re.compile("|".join(f"(?:{p})" for p in flag.patterns))) for flag in flags]
+        self._lasting = frozenset(flag.name for flag in flags if flag.lasting)
+        self._topics = [(flag.name, re.compile(flag.topic)) for flag in flags if flag.topic]
+        self._lexicon = lexicon or load_lexicon()
+        self._flag_words = [_pattern_words((flag,), self._lexicon) for flag in flags]
+        self._known = frozenset().union(*self._flag_words)
+        self._vocabulary = sorted(self._known)
+        self._phrases = _pattern_bigrams(flags)
+        self._candidates = lru_cache(maxsize=16_384)(self._corrections)
+
+    def read(self, text: str) -> Triage:
+        """Every red-flag mention in the text with its status (current, negated, historical, …)."""
+        normal = self.normalise(text)
+        mentions = [
+            Mention(name, classify(normal, found.start(), found.end(), name in self._lasting), found.group(0))
+            for name, pattern in self._compiled
+            for found in pattern.finditer(normal)
+        ]
+        described = {m.flag for m in mentions}
+        for name, topic in self._topics:
+            found = topic.search(normal) if name not in described else None
+            if found:
+                mentions.append(Mention(name, "topic", found.group(0)))
+        return Triage(tuple(mentions))
+
+    def set_aside(self, text: str) -> str:
+        """The message without its clauses that describe a red flag not happening now, so that "I don't have chest
+        pain, does acupuncture hurt?" is looked up as "does acupuncture hurt?"; the whole message when nothing else
+        is left."""
+        clauses = _CLAUSES.split(text)
+        kept = [c for c in clauses if not any(m.status != "topic" for m in self.read(c).mentions)]
+        return " ".join(kept) if kept and len(kept) < len(clauses) else text
+
+    def normalise(self, text: str) -> str:
+        """Folded text with texting spellings expanded and slips of red-flag words corrected."""
+        folded = " ".join(fold(text).split())
+        tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
+        pieces, last = [], 0
+        for position, (start, end, word) in enumerate(tokens):
+            before = tokens[position - 1][2] if position else ""
+            after = tokens[position + 1][2] if position + 1 < len(tokens) else ""
+            pieces += [folded[last:start], self._reading(word, before, after)]
+            last = end
+        return "".join([*pieces, folded[last:]])
+
+    def _reading(self, word: str, before: str, after: str) -> str:
+        if word in _TEXTING:
+            return _TEXTING[word]
+        candidates = self._candidates(word)
+        if not candidates:
+            return word
+        # A phrase of the red flags first ("hart attack" is "heart attack", not "hard attack"), then a word of the
+        # neighbours' red flag, then the nearest and commonest.
+        phrased = [c for c in candidates if (before, c) in self._phrases or (c, after) in self._phrases]
+        neighbours = {before, after}
+        related = [c for c in candidates if any(c in words and neighbours & words for words in self._flag_words)]
+        return (phrased or related or candidates)[0]
+
+    def _corrections(self, word: str) -> tuple[str, ...]:
+        """The red-flag words a word may be a slip of, nearest and commonest first; empty when it is no slip."""
+        if len(word) < _MIN_CORRECTED_LENGTH or word in self._known or "'" in word:
+            return ()
+        # A derived form of a red-flag word is a word of its own ("fainter", "bleeder"), not a slip.
+        if any(word.endswith(end) and word[: -len(end)] in self._known for end in _DERIVED_ENDINGS):
+            return ()
+        frequency = self._lexicon.frequency(word)
+        if frequency >= _EVERYDAY_ZIPF:
+            return ()
+        # A listed word is one slip from what was meant, or meant as it is; an unlisted one may be two off.
+        allowed = 1 if len(word) <= 6 or frequency else 2
+        matches = process.extract(word, self._vocabulary, scorer=OSA.distance, score_cutoff=allowed, limit=None)
+        # Nearest first, then commonest, so that the reading never depends on the order of a set.
+        ordered = sorted(matches, key=lambda m: (m[1], -self._lexicon.frequency(m[0]), m[0]))
+        return tuple(
+            str(candidate)
+            for candidate, distance, _ in ordered
+            # A different first letter plus more than one edit is another word, not a slip; a listed word is a slip
+            # only of a far commoner one.
+            if (candidate[0] == word[0] or distance <= 1)
+            and not (frequency and self._lexicon.frequency(candidate) - frequency < _SLIP_ZIPF_GAP)
+        )
+
+
+def _pattern_words(flags: tuple[RedFlag, ...], lexicon: Lexicon) -> frozenset[str]:
+    """The English words the red-flag patterns are written with: what a misspelt word may be corrected to."""
+    literal = (re.sub(r"\\[a-zA-Z]", " ", p) for flag in flags for p in (*flag.patterns, flag.topic))
+    found = {w for p in literal for w in re.findall(r"[a-z]+", p)}
+    return frozenset(w for w in found if len(w) >= _MIN_CORRECTED_LENGTH and lexicon.frequency(w) > 0)
+
+
+def _pattern_bigrams(flags: tuple[RedFlag, ...]) -> frozenset[tuple[str, str]]:
+    """Pairs of words that stand next to each other in the red-flag patterns ("heart attack", "chest pain")."""
+    literal = (re.sub(r"\\[a-zA-Z]", " ", p) for flag in flags for p in (*flag.patterns, flag.topic))
+    return frozenset(pair for p in literal for pair in re.findall(r"(?=\b([a-z]+) ([a-z]+)\b)", p))
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> RedFlagReader:
+    """The red-flag reader over the bundled flags and word list, built once per process."""
+    return RedFlagReader()
 
 
 def red_flags(text: str) -> tuple[str, ...]:
-    """The emergency red flags a message raises, most specific first; empty when none."""
-    folded = " ".join(fold(text).split())
-    return tuple(flag for flag, pattern in _COMPILED.items() if pattern.search(folded))
+    """Every red flag the message mentions, current or not, most specific first (empty when none)."""
+    return default_reader().read(text).flags
 
 
-def emergency_message(flags: tuple[str, ...], number: str) -> str:
-    """The urgent instruction: call the emergency number now; nothing else medical."""
-    what = flags[0] if flags and flags[0] != "emergency" else "a medical emergency"
-    return (
-        f"\u26a0\ufe0f What you describe ({what}) can be a medical emergency. Call {number} "
-        f"(or your local emergency number) now, or have someone take you to the nearest emergency department. "
-        f"Do not wait for an answer here: this assistant only gives general information from the clinic's "
-        f"documents and cannot help in an emergency."
-    )
+def emergency_message(flags: tuple[str, ...], number: str, reader: RedFlagReader | None = None) -> tuple[str, str]:
+    """The instruction to call, alone, and the line saying why: nothing else medical."""
+    flags_by_name = (reader or default_reader()).flags
+    instruction = f"Call {number} now (or your local emergency number), or go to the nearest emergency department."
+    named = [flags_by_name[f] for f in flags if f in flags_by_name and f != "emergency"]
+    if named:
+        why = f"What you describe can be a medical emergency: {named[0].reason}."
+    else:
+        why = "What you describe can be a medical emergency."
+    why += " Don't wait for an answer here: this assistant can't help in an emergency."
+    return f"\u26a0\ufe0f {instruction}", why
+
+
+def caution_line(number: str) -> str:
+    """The line a reply about a red-flag topic carries when the red flag is not happening now."""
+    return f"If this is happening now, call {number} (or your local emergency number)."

@@ -58,6 +58,8 @@ def render_reply(reply: Reply, *, note: str | None = None, share_value: str | No
     if note:
         content.append(_context([note]))
     content.extend(_sections(_main_text(reply)))
+    if reply.emergency is not None and reply.emergency.note:
+        content.extend(_sections(f"*{escape(reply.emergency.note)}*"))
     footer = _source(reply.answer) + _notes(reply.disclaimers)
     tail: list[Block] = [_context(footer)] if footer else []
     tail.extend(_actions(reply.suggestions, share_value))

@@ -18,7 +18,6 @@ from adapters.web.limits import BodyTooLarge, ClientGone, RateLimiter, read_body
 from adapters.web.middleware import MESSAGE_SCOPE_KEY
 from adapters.web.state import StateSigner
 from faqbot.engine import Engine
-from faqbot.safety import red_flags
 from faqbot.settings import WebSettings
 
 # The same bytes Starlette's JSONResponse would produce, from one encoder built once instead of per response.
@@ -157,7 +156,7 @@ class ChatEndpoint:
             return 422, *error_content("invalid_request", parsed)
         message, token = parsed
         # Safety first: the emergency instruction is never withheld, so over the limit only a red flag goes on.
-        if wait and not red_flags(message):
+        if wait and not self.engine.red_flags.read(message).current:
             return _rate_limited(wait)
         if self.web.log_messages:
             scope[MESSAGE_SCOPE_KEY] = message

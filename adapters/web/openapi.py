@@ -56,6 +56,22 @@ _REPLY = {
         },
         "lead": {"type": "string"},
         "emergency_number": {"type": ["string", "null"]},
+        "emergency": {
+            "description": "red flags the message raised: current (the emergency reply) or a subject only, with the "
+            "line on what to do if it is happening now",
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["flags", "current", "note"],
+                    "properties": {
+                        "flags": {"type": "array", "items": {"type": "string"}},
+                        "current": {"type": "boolean"},
+                        "note": {"type": ["string", "null"]},
+                    },
+                },
+            ],
+        },
     },
 }
 

@@ -132,7 +132,8 @@ def test_emergencies_get_the_emergency_number_and_nothing_else_medical(
 )
 def test_overdose_is_named_as_such(engine: Engine, message: str) -> None:
     reply = engine.respond(message, None)
-    assert reply.kind == "emergency" and "(overdose or poisoning)" in reply.text
+    assert reply.kind == "emergency" and reply.emergency is not None
+    assert reply.emergency.flags[0] == "overdose or poisoning" and reply.emergency.current
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,17 @@ from faqbot.engine import Engine
 from faqbot.settings import Settings
 
 JSON_HEADERS = {"content-type": "application/json"}
-CONTRACT_KEYS = {"kind", "text", "answer", "suggestions", "disclaimers", "state", "lead", "emergency_number"}
+CONTRACT_KEYS = {
+    "kind",
+    "text",
+    "answer",
+    "suggestions",
+    "disclaimers",
+    "state",
+    "lead",
+    "emergency_number",
+    "emergency",
+}
 
 
 def chat(client: TestClient, message: str, state: object = None, **headers: str) -> object:

@@ -57,6 +57,7 @@
     '.source{margin-top:8px;font-size:13px;color:#444444}',
     '.note{margin-top:8px;padding:6px 10px;border-left:4px solid #8a6d00;background:#fff8dc;color:#3d3000;font-size:14px}',
     '.note strong{display:block}',
+    '.caution{font-weight:600;margin-top:8px}',
     '.urgent .bubble{background:#fdecea;border:2px solid #b3261e;color:#5c0f0a}',
     '.urgent strong.flag{display:block;color:#8c1d18;font-size:17px}',
     '.urgent a{color:#8c1d18;font-weight:700}',
@@ -201,6 +202,9 @@
     } else {
       paragraphs(bubble, reply.lead || reply.text);
     }
+    if (reply.emergency && !reply.emergency.current && reply.emergency.note) {
+      bubble.append(el('p', 'caution', reply.emergency.note));
+    }
     if (reply.disclaimers && reply.disclaimers.length) {
       var note = el('div', 'note');
       note.append(el('strong', null, 'Please note'));
@@ -313,7 +317,8 @@
   function slim(reply) {
     return {
       kind: reply.kind, text: reply.text, lead: reply.lead, answer: reply.answer,
-      suggestions: reply.suggestions, disclaimers: reply.disclaimers, emergency_number: reply.emergency_number
+      suggestions: reply.suggestions, disclaimers: reply.disclaimers, emergency_number: reply.emergency_number,
+      emergency: reply.emergency
     };
   }
 

@@ -1,0 +1,186 @@
+"""Is a red-flag mention happening now? ConText-style modifiers (Harkema et al., 2009) for chat messages.
+
+Each mention of a red flag is read in its clause: a negation before it ("I don't have chest pain"), a past event with
+a time anchor ("had a stroke in 2019", "fainted last time"), a question about risk or a hypothetical ("what if I
+faint?", "can dry needling puncture a lung?"), a question about treating the condition ("does acupuncture help
+seizures?") or a figure of speech ("the bill nearly gave me a heart attack") make it not current. Signs that it is
+happening now ("I'm having…", "right now", "still unconscious") outrank every modifier but an explicit negation, and a
+mention with no modifier is current: when in doubt, the emergency reply.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Status = Literal["current", "negated", "historical", "hypothetical", "treatment", "figurative"]
+
+_WORDS = r"(?:\s+\S+)"
+# Clauses end at sentence punctuation, commas and the conjunctions that turn to another matter ("…, but now …").
+_CLAUSE_BREAK = re.compile(
+    r"[.?!;:\n,()]|\b(?:but|however|although|though|whereas|except|and now|and then|then|so now)\b"
+)
+_SENTENCE_BREAK = re.compile(r"[.?!;\n]")
+
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|nothing|without|denies|denied|free of|none|neither|nor|ruled out|no signs? of|no history of|"
+    r"don't|do not|doesn't|does not|didn't|did not|haven't|have not|hasn't|has not|isn't|wasn't|aren't|weren't|"
+    rf"won't|wouldn't)\b(?!\s+(?:sure|certain|know|knowing|idea|only|just|doubt|stop|want)\b){_WORDS}{{0,5}}\s*$"
+)
+# "I've never had chest pain like this": a first time, not a denial.
+_NEVER_BEFORE = re.compile(r"\bnever\b(?:\s+\S+){0,5}\s*$")
+_FIRST_TIME_AFTER = re.compile(r"^\W*(?:\S+\s+){0,3}?(?:like (?:this|that)|this bad|so bad)\b")
+_DENIED_AFTER = re.compile(
+    r"^\W*(?:is|was|are)\s+(?:something|not something|one thing)\s+(?:i've|i|he's|she's|we've)\s+never\b"
+)
+_RESOLVED_AFTER = re.compile(
+    r"^\W*(?:\S+\s+){0,12}?(?:went away|(?:has|had|is|was|have|it's|its) gone(?=\s*(?:$|[,.!?;]|now|away|again))|"
+    r"has stopped|had stopped|stopped|"
+    r"resolved|has passed|passed quickly|settled|eased off|cleared up|went off|was fine|were fine)\b"
+)
+_HISTORY = re.compile(
+    r"\b(?:last (?:year|month|week|time|session|visit|appointment|summer|winter|spring|autumn|fall|christmas|"
+    r"night|weekend)|(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|few|several|couple of|"
+    r"many) (?:years?|yrs?|months?|mths?|weeks?|wks?|decades?) (?:ago|back|before)|in (?:19|20)\d\d|back in|history of|"
+    r"used to|as a (?:kid|child|teen|teenager|baby|toddler)|when (?:i|he|she|they) (?:was|were)|previous(?:ly)?|"
+    r"in the past|once before|a while (?:ago|back)|years? ago|survivor|"
+    r"recovered|prone to|tends? to|sometimes|usually|always|often|every time|whenever|last time)\b"
+)
+# Recent past: a past event then is only history when told as such ("fainted yesterday, can I still come?").
+_RECENT_PAST = re.compile(
+    r"\b(?:yesterday|the other day|earlier|(?:\d+|a|two|three|few|couple of) days? ago|this morning|"
+    r"last night|on (?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)|after (?:my|his|her|the) (?:last|previous|first) (?:session|appointment|treatment))\b"
+)
+_PAST_BEFORE = re.compile(
+    rf"\b(?:had|have had|has had|i've had|he's had|she's had|was|were|got|felt|went|suffered|experienced|did)"
+    rf"{_WORDS}{{0,3}}\s*$"
+)
+_PAST_MENTION = re.compile(r"^(?:\w+ed|had|took|ate|drank|drunk|bled|fell|felt|went|passed out|blacked out)\b")
+_ALL_CLEAR = re.compile(
+    r"\b(?:(?:gp|doctor|dr|doc|cardiologist|neurologist|physician|hospital|a&e|er|nurse|consultant|specialist|"
+    r"paramedics?|poison control|poisons? (?:centre|center|line)|111|nhs|pharmacist|midwife)\b[^.?!]{0,60}\b(?:said|"
+    r"says|told|cleared|checked|all clear|fine|ok|okay|nothing wrong|normal)|all clear|fine now|ok now|okay now|"
+    r"better now|recovered|back to normal|been (?:totally |completely |perfectly )?(?:fine|normal)|no problems since)\b"
+)
+_ELIGIBILITY = re.compile(
+    r"\b(?:can|could|should|may|will|would|is it|am i|is he|is she|are they|is there)\b[^.?!]{0,50}\b(?:have|get|do|"
+    r"try|book|come|go|receive|start|continue|safe|ok|okay|suitable|allowed|recommended|risky|dangerous|a problem)\b|"
+    r"\b(?:acupuncture|needling|treatment|session|appointment)\b[^.?!]{0,30}\b(?:safe|ok|okay|suitable|risky|"
+    r"dangerous|a good idea|still go ahead)\b"
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|what if|in case(?: of)?|whether|unless|risks?|chances?|dangers?|likelihood|possibility|signs? of|"
+    r"symptoms? of|warning signs|how (?:common|likely|rare|often|dangerous|serious) (?:is|are)|"
+    r"worried about|afraid of|scared of|fear of|frightened of|concerned about|nervous about|"
+    r"anxious about|worry about|worried that|what happens|what do (?:you|they|staff|we) do|(?:plan|protocol|"
+    r"procedure|policy|trained|training|equipped|prepared) (?:for|if|in case)|how (?:do|would|can|will|could) "
+    r"(?:i|you|we|they) (?:know|tell|spot|recogni[sz]e|handle|deal)|to spot|recogni[sz]e|look out for|"
+    r"watch (?:out )?for|"
+    r"identify|know the|trained to|(?:can|could|does|do|did|will|would|might|may)"
+    r"\b[^.?!,]{0,40}\b(?:cause|puncture|give|trigger|lead to|result in|bring on|make|hit|pierce|damage))"
+    rf"{_WORDS}{{0,12}}\s*$"
+)
+_HYPOTHETICAL_AFTER = re.compile(
+    r"^\W*(?:\S+\s+){0,4}?(?:a )?(?:risk|possible|common|rare|likely|side effects?|complications?|possibility)\b|"
+    r"\bhow (?:common|likely|rare|often|dangerous)\b|\b(?:is|are) (?:that|this|it|they) (?:common|possible|likely|"
+    r"a risk|rare)\b"
+)
+_TREATMENT = re.compile(
+    r"(?:\b(?:acupuncture|needling|needles?|acupuncturist|it|treatment|therapy|sessions?|this)\b[^.?!]{0,40}\b(?:help|"
+    r"helps|helped|helping|treat|treats|treated|treating|relieve|relieves|cure|cures|manage|prevent|prevents|reduce|"
+    r"reduces|ease|eases|improve|work|works)|\b(?:help|helps|good|used|effective|useful|work|works|recommended|"
+    r"benefit|relief)\s+(?:with|for)|\b(?:treatment|therapy|acupuncture|needling)\s+for|\b(?:recover\w*|rehab\w*|"
+    rf"after-?care)\s+(?:from|after|following))\b{_WORDS}{{0,4}}\s*$"
+)
+_TREATMENT_AFTER = re.compile(r"^\s*(?:recovery|rehab\w*|survivors?|patients?|sufferers?|prevention)\b")
+_FIGURATIVE = re.compile(
+    r"\b(?:phone|laptop|computer|wifi|internet|printer|bank account|wallet)\b[^.?!]{0,25}$|"
+    rf"\b(?:almost|nearly|practically|basically|about to have|gonna have|going to have|(?:gave|give|gives|giving|"
+    rf"nearly gave) (?:me|him|her|us|you))\b{_WORDS}{{0,2}}\s*$"
+)
+_JOKING = re.compile(r"\b(?:laugh\w*|lol|haha\w*|lmao|joke|joking|kidding|jk|figuratively|metaphor\w*)\b")
+# Signs that it is happening now, next to the mention or anywhere in its clause.
+_NOW_BEFORE = re.compile(
+    r"\b(?:i'm|i am|he's|she's|they're|he is|she is|they are|we're|it's|(?<!^)(?<!what )(?<!why )(?<!how )(?<!when )"
+    r"(?:is|are)|keeps?|started|starting|began|begun|still|suddenly|just)((?:\s+(?:having|getting|"
+    r"feeling|experiencing|showing|going|gonna|about|to|a|an|"
+    r"really|very|so|bad|some|sudden|severe|real|bit|little|now|also|definitely|probably|maybe|possibly|all|of|"
+    r"the|signs|totally|completely|\S+ing))*)\s*$"
+)
+_NOW_ANYWHERE = re.compile(
+    r"\b(?:right now|just now|at the moment|currently|as we speak|as i type|happening now|"
+    r"getting worse|worse and worse|"
+    r"is this|could this be|is it a|help me|please help|ever since|now (?:i|i'm|he|he's|she|she's|"
+    r"they|they're|my|his|her|it's|"
+    r"its|there's|we)|for (?:about |over |the last |the past |almost |nearly )?(?:\d+|a|an|few|couple of|several|"
+    r"ten|twenty|thirty|fifteen|five) (?:minutes?|mins?|hours?|hrs?)|(?:bad|worse) now)\b"
+)
+_NOW_AFTER = re.compile(r"^\W*(?:\S+\s+){0,2}?(?:now|again|still|right now)\b")
+
+
+def classify(text: str, start: int, end: int, lasting: bool = False) -> Status:
+    """Whether the red-flag mention at text[start:end] is happening now, and if not, why not; a `lasting` red flag
+    (an overdose, a punctured lung) is still an emergency after the event unless it was long ago or checked since."""
+    clause_start, clause_end = _clause(text, start, end, _CLAUSE_BREAK)
+    before, mention, after = text[clause_start:start], text[start:end], text[end:clause_end]
+    sentence_start, sentence_end = _clause(text, start, end, _SENTENCE_BREAK)
+    sentence = text[sentence_start:sentence_end]
+    if _negated(before, text[end:sentence_end]):
+        return "negated"
+    if _JOKING.search(sentence):
+        return "figurative"
+    if _happening_now(before, mention, after):
+        return "current"
+    if _FIGURATIVE.search(before):
+        return "figurative"
+    if _TREATMENT.search(before) or _TREATMENT_AFTER.search(after):
+        return "treatment"
+    if _HYPOTHETICAL.search(before) or _HYPOTHETICAL_AFTER.search(after):
+        return "hypothetical"
+    if _historical(text, before, mention, after, sentence, lasting):
+        return "historical"
+    return "current"
+
+
+def _negated(before: str, rest_of_sentence: str) -> bool:
+    if _NEVER_BEFORE.search(before) and _FIRST_TIME_AFTER.search(rest_of_sentence):
+        return False
+    if _DENIED_AFTER.search(rest_of_sentence):
+        return True
+    # "It settled as soon as I relaxed": a resolution may follow in the next clause of the same sentence.
+    return bool(_NEGATION.search(before)) or bool(_RESOLVED_AFTER.search(rest_of_sentence))
+
+
+def _happening_now(before: str, mention: str, after: str) -> bool:
+    near = _NOW_BEFORE.search(before)
+    if near and (near.group(1).strip() or _is_progressive(mention)):
+        return True
+    return bool(_NOW_ANYWHERE.search(before + mention + after) or _NOW_AFTER.search(after))
+
+
+def _is_progressive(mention: str) -> bool:
+    first = mention.split(maxsplit=1)[0] if mention.strip() else ""
+    return first.endswith("ing") or first in ("about", "going", "gonna", "unconscious", "unresponsive")
+
+
+def _historical(text: str, before: str, mention: str, after: str, sentence: str, lasting: bool) -> bool:
+    if _HISTORY.search(before + " " + after):
+        return True
+    past = bool(_PAST_MENTION.search(mention) or _PAST_BEFORE.search(before))
+    if not past:
+        return False
+    if lasting:
+        return bool(_HISTORY.search(sentence) or _ALL_CLEAR.search(text))
+    # A past event in the same sentence as a time anchor, or told while asking whether treatment is fine now.
+    told_as_past = _HISTORY.search(sentence) or _RECENT_PAST.search(before + " " + after)
+    return bool(told_as_past or _ALL_CLEAR.search(text) or _ELIGIBILITY.search(text))
+
+
+def _clause(text: str, start: int, end: int, breaks: re.Pattern[str]) -> tuple[int, int]:
+    """The bounds of the clause around text[start:end]: from the last break before it to the first after it."""
+    clause_start = 0
+    for found in breaks.finditer(text, 0, start):
+        clause_start = found.end()
+    following = breaks.search(text, end)
+    return clause_start, following.start() if following else len(text)

@@ -1,0 +1,300 @@
+"""The red flags: symptoms that need emergency services, not an FAQ, each with why it is urgent.
+
+Patterns run over folded, texting-normalised text (see `faqbot.safety`): lower case, straight apostrophes, "cant"
+already read as "can't", and misspellings of the words used here already corrected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_BREATH = r"(breathe|breath|breathing|catch (my|his|her|their|a) breath|get (any |enough )?air)"
+_SOMEONE = r"(my|his|her|their|the|your|a)"
+_HE_SHE = r"(he|she|they|he's|she's|they're|it's|i'm|i)"
+_DRUG = (
+    r"(pills|tablets|capsules|caps|meds|medications?|medicines?|painkillers|paracetamol|acetaminophen|tylenol|"
+    r"ibuprofen|aspirin|co-?codamol|codeine|tramadol|oxy\w*|morphine|fentanyl|sleeping pills|antidepressants|"
+    r"benzos|diazepam|valium|xanax|insulin|gummies|vitamins|iron tablets)"
+)
+_ALCOHOL = r"(alcohol|vodka|wine|beers?|whiskey|whisky|booze|drinks|drinking|gin|rum|tequila|cider)"
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One kind of emergency: its name, why it is urgent, and the wordings that raise it."""
+
+    name: str
+    reason: str
+    patterns: tuple[str, ...]
+    # Words that put a message on this red flag's subject without describing an emergency ("is asthma a problem?"):
+    # such a message is answered as usual, with a line on what to do if it is happening now. Also the words a
+    # misspelling is corrected to.
+    topic: str = ""
+    # Still an emergency after the event ("took 30 pills this morning"), unless long ago or checked since.
+    lasting: bool = False
+
+
+RED_FLAGS: tuple[RedFlag, ...] = (
+    RedFlag(
+        "collapsed lung",
+        "a needle near the chest wall can puncture a lung; sudden chest pain or breathlessness after needling can be a "
+        "collapsed lung (pneumothorax)",
+        (
+            r"\bpneumothora\w*",
+            r"\bcollapsed lung\b",
+            r"\blung (has |is |was )?(collapsed|collapsing|punctured)\b",
+            r"\bpunctured (a |my |his |her )?lung\b",
+        ),
+        topic=r"\b(lungs?|pneumothorax|pneumothoraces)\b",
+        lasting=True,
+    ),
+    RedFlag(
+        "chest pain",
+        "chest pain can be a heart attack, or after needling near the chest, a collapsed lung",
+        (
+            r"\bchest\b[^.?!]{0,25}\b(pain|pains|hurt|hurts|hurting|ache|aches|aching|tight|tightness|pressure|"
+            r"heavy|heaviness|crushing|squeez\w*|discomfort|burning|stabbing)",
+            rf"\b(pain|pains|pressure|tightness|ache|crushing)\s+(in|on|across)\s+{_SOMEONE}\s+chest\b",
+            r"\bheart attack\b",
+            rf"\b(clutch|grabb|grip|hold)\w*\s+(at\s+)?{_SOMEONE}\s+chest\b",
+            r"\bchest\b[^.?!]{0,40}\b(sweat\w*|clammy)\b",
+            r"\b(pain|stab\w*|sharp)\b[^.?!]{0,30}\b(when|every time|each time|as)\s+(i|he|she|they)\s+breathe",
+            r"\bbreath\w*\b[^.?!]{0,40}\b(stab\w*|sharp pain|hurts|painful|catch\w* with)",
+        ),
+        topic=r"\b(chest|heart|hearts|cardiac|angina|attack)\b",
+    ),
+    RedFlag(
+        "trouble breathing",
+        "not getting enough air is life-threatening within minutes",
+        (
+            rf"\b(can't|cannot|can not|couldn't|unable to|hard to|struggling to|struggle to|barely)\s+{_BREATH}",
+            r"\b(trouble|difficulty|difficult|problems?|hard time|struggling|struggle)\s+(with\s+)?"
+            r"(breathing|to breathe|getting air)",
+            r"\bshort(ness)?\s+of\s+breath\b",
+            r"\b(not|stopped|isn't|wasn't|aren't|no longer)\s+breathing\b",
+            r"\bgasping\b",
+            r"\bchoking\b",
+            r"\bbreathless\w*",
+            r"\basthma attack\b",
+            r"\bwheez\w*",
+            r"\binhaler\b[^.?!]{0,25}\b(not|isn't|doesn't|didn't|won't)\s+(working|helping|work|help)",
+            r"\b(puffed|winded|out of breath)\b",
+            r"\b(can|could)\s+barely\s+(talk|speak)\b",
+            r"\b(lips|face|skin)\b[^.?!]{0,20}\b(turning |gone |going )?(blu\w*|grey|gray)\b",
+        ),
+        topic=(
+            r"\b(breathe|breath|breathing|breathless|breathlessness|asthma|asthmatic|wheezing|wheezy|inhaler|copd|"
+            r"choking|suffocating)\b"
+        ),
+    ),
+    RedFlag(
+        "suicidal thoughts",
+        "thoughts of ending your life need help from a person now",
+        (
+            r"\bsuicid",
+            # "kill me" is a plea; "...is killing me" and "it kills me" are how patients describe pain or annoyance.
+            r"\bkill(s|ing|ed)?\s+myself\b",
+            r"\bkill\s+me\b",
+            r"\bkill\s+(himself|herself|themselves|themself)\b",
+            r"\b(wants?|wanted|wanting|going|planning|plans?|gonna|about)\s+to\s+(die|end\s+(it|(my|his|her|their)\s+"
+            r"(own\s+)?life)|kill\s+(myself|himself|herself|themselves))",
+            r"\bend(ing)?\s+(his|her|their)\s+(own\s+)?life\b",
+            r"\bbetter off without me\b",
+            r"\b(jump|jumping)\s+(off|from|in front of)\b",
+            r"\b(noose|hang (myself|himself|herself))\b",
+            r"\b(the|a)\s+rope\b[^.?!]{0,40}\b(garage|do it|tonight|now)\b",
+            r"\b(been|started|is|keeps?)\s+cutting\b|\bcutting\s+(herself|himself|themselves)\b",
+            r"\bhurt(ing)?\s+(himself|herself|themselves)\b",
+            r"\bwish\s+(i|that i)\s+(was|were)\s+dead\b",
+            r"\bend(ing)?\s+(my life|it all|my own life)\b",
+            r"\b(want|wanna|going|wish)\s+(to\s+)?die\b",
+            r"\bself[- ]?harm",
+            r"\b(hurt|hurting|cut|cutting)\s+myself\b",
+            r"\bno reason to live\b",
+            r"\btake my (own )?life\b",
+            r"\bbetter off dead\b",
+            r"\b(don't|do not)\s+want\s+to\s+(be alive|live|exist|wake up|be here any ?more|go on)\b",
+            r"\b(no|don't see (the|any)|what's the)\s+point\s+(in|of)\s+(living|life|going on|"
+            r"being alive|being here)\b",
+            r"\bcan't\s+go\s+on\s+(any ?more|like this)\b",
+        ),
+        topic=(
+            r"\b(suicide|suicidal|kill|killing|killed|self-harm|harm|dying|die|died|death|dead|own life|"
+            r"dark thoughts)\b"
+        ),
+    ),
+    RedFlag(
+        "overdose or poisoning",
+        "an overdose or a poison can harm before symptoms show; poison services and emergency care act fastest",
+        (
+            r"\boverdos",
+            r"\bod(?:'?d|'?ed)\b",
+            r"\bpoison(ed|ing|ous)?\b(?!\s+(control|centre|center|helpline|line|information))",
+            # Amounts no prescription gives: "too many pills", "a whole bottle of paracetamol".
+            rf"\btoo many\s+(\w+\s+){{0,2}}{_DRUG}\b",
+            rf"\b(took|taken|swallowed|had|ate|taking)\s+(like\s+|about\s+|around\s+|over\s+|maybe\s+|at least\s+)?"
+            rf"\d{{2,}}\s+(of\s+)?((my|his|her|their|the)\s+)?(\w+\s+)?{_DRUG}",
+            r"\b(whole|full|entire|half a)\s+(bottle|pack|packet|box|strip|tub|blister)\s+of\b",
+            r"\b(took|taken|take|swallowed|ate)\s+(a\s+)?(handful|fistful|load|bunch)\s+of\b",
+            r"\b(drank|drunk|drink|swallowed|swallow|ate|eaten|ingested|licked|chewed|had)\b[^.?!]{0,30}\b(bleach|"
+            r"detergent|cleaner|cleaning|chemicals?|antifreeze|weed ?killer|pesticide|batter(y|ies)|"
+            r"(laundry|dishwasher|"
+            r"washing[- ]up|cleaning|toilet) (pods?|capsules?|tablets?|liquid|powder|fluid|cleaner)|"
+            r"paint thinner|turpentine|white spirit|nail polish remover|"
+            r"lamp oil|(someone else's|her|his|my mum's|my dad's|grandma's|nan's) (pills|tablets|meds))\b",
+            r"\bswallowed\b[^.?!]{0,30}\b(pills|tablets|capsules|bottle|medicine|meds)\b",
+            rf"\b(took|taken|swallowed|had)\b[^.?!]{{0,30}}\b{_DRUG}\b[^.?!]{{0,40}}\b(with|and|on top of|after|then)\b"
+            rf"[^.?!]{{0,25}}\b{_ALCOHOL}\b",
+            rf"\b{_ALCOHOL}\b[^.?!]{{0,40}}\b(with|and|on top of|then)\b[^.?!]{{0,25}}\b(took|taken|swallowed)\b"
+            rf"[^.?!]{{0,30}}\b{_DRUG}\b",
+        ),
+        topic=(
+            r"\b(overdose|overdosed|poison|poisoned|poisoning|toxic|pills|pill|tablets|tablet|alcohol|drink|"
+            r"drinking|drunk|chemicals|chemical|swallowed|swallows|swallow)\b"
+        ),
+        lasting=True,
+    ),
+    RedFlag(
+        "heavy bleeding",
+        "bleeding that will not stop can lose a dangerous amount of blood quickly",
+        (
+            r"\b(heavy|heavily|severe|severely|lots of|a lot of|uncontroll\w*|profuse\w*|gushing|pouring|massive|"
+            r"spurting)\b[^.?!]{0,30}\bbl(ee|oo)d",
+            r"\bbleed\w*[^.?!]{0,30}\b(won't|will not|doesn't|does not|can't|cannot|isn't|not)\s+(stop|stopping|slow)",
+            r"\bbleeding\s+(really\s+|very\s+|so\s+)?(heavily|badly|a lot|everywhere|profusely)\b",
+            r"\bstill\s+(be\s+)?bleeding\b",
+            r"\b(pumping|spurting|gushing|pouring|streaming)\s+(out|blood)\b",
+            r"\bpress\w*\b[^.?!]{0,25}\b(isn't|not|doesn't|won't|didn't)\s+(stop|stopping|working|helping)",
+            r"\b(won't|will not|doesn't|does not|can't|cannot)\s+stop\s+(the\s+)?bleed",
+            r"\bsoak\w*\s+(through|(\w+\s+){0,2}(towels?|pads?|bandages?|dressings?|tissues?|red))\b",
+            r"\b(coughing|vomiting|throwing) (up )?blood\b",
+            r"\bblood\b[^.?!]{0,20}\b(everywhere|gushing|pouring|spurting|pumping)\b",
+        ),
+        topic=(
+            r"\b(bleed|bleeds|bleeding|bled|blood|bleeder|haemophilia|hemophilia|warfarin|thinners|"
+            r"anticoagulants?|nosebleed|heavy periods?|bruise|bruised|bruises|bruising)\b"
+        ),
+    ),
+    RedFlag(
+        "fainting or unresponsive",
+        "someone who has collapsed or does not respond may not be breathing or may have a serious cause",
+        (
+            r"\b(fainted|fainting|faintness|feel(ing|s)? faint|(going|gonna|about) to faint)\b",
+            r"\bpass(ed|ing|es)?\s+out\b",
+            r"\bblack(ed|ing)?\s+out\b",
+            r"\bunconscious\b",
+            r"\bunresponsive\b",
+            r"\bcollapsed\b(?!\s+lung)",
+            r"\blost consciousness\b",
+            r"\b(won't|can't|cannot|not|isn't|hasn't|haven't|doesn't|didn't|still not)\s+(seem to\s+|properly\s+|get\s+"
+            r"(him|her|them)\s+to\s+)?(wake|waking|"
+            r"woken|woke|come round|coming round|come to|coming to)\b(?!\s+up\s+(in|early|on|before|at|for))",
+            # Not a person responding to treatment ("my pain isn't responding to acupuncture").
+            r"\b(not|isn't|wasn't|stopped|won't)\s+(responding|responsive|reacting)\b(?!\s+to\s+(treatment|acupuncture|"
+            r"needling|therapy|the treatment|medication|meds|it))",
+            rf"\b{_HE_SHE}\s+(went|gone|is|was)\s+(floppy|limp)\b",
+        ),
+        topic=(
+            r"\b(faint|fainted|fainting|fainter|faints|woozy|dizzy|dizziness|lightheaded|light-headed|unconscious|"
+            r"collapse|collapsed|collapses|collapsing|pass out|passed out)\b"
+        ),
+    ),
+    RedFlag(
+        "stroke signs",
+        "sudden loss of balance, vision, speech or strength on one side can be a stroke, where every minute counts "
+        "(BE-FAST)",
+        (
+            r"\b(having|had|has|is having|might be having|think .{0,12} having)\s+a\s+stroke\b",
+            r"\bstroke (symptoms|signs)\b",
+            r"\bsigns? of (a )?stroke\b",
+            r"\b(face|mouth|smile|eye|eyelid|lip)\b[^.?!]{0,20}\b(droop\w*|lopsided|crooked|sagging|saggy|uneven|"
+            r"slipped|fallen)",
+            r"\b(droop\w*|lopsided|crooked|sagging)\b[^.?!]{0,20}\b(face|mouth|side|smile)\b",
+            r"\bslurr\w*\b",
+            r"\b(numb|numbness|weak|weakness|paraly\w*|tingl\w*|dead)\b[^.?!]{0,20}\bone side\b",
+            r"\b(face|arm|leg|mouth|hand)\b[^.?!]{0,25}\b(on|down)\s+one\s+side\b",
+            r"\bsudden\w*\b[^.?!]{0,30}\b(weakness|numbness|confus\w*|worst headache|can't (speak|talk|see|walk)|"
+            r"dizz\w*|balance|unsteady|vision|sight|blind|see|double|speak|speech|talk|words|walk)",
+            r"\b(dizz\w*|balance|unsteady|vision|sight|speech|words|walk\w*)\b[^.?!]{0,30}\bsudden\w*",
+            r"\bworst headache\b",
+            r"\bdouble vision\b",
+            r"\bseeing double\b",
+            r"\b(lost|losing|loss of|lose)\s+(the\s+)?(vision|sight|balance)\b",
+            r"\bcan't\s+see\s+(out of|properly|anything|from)\b",
+            r"\bcan't (lift|move|feel|raise) (my|his|her|their|one) (arm|leg|face|hand)\b",
+            r"\b(arm|leg|hand)\b[^.?!]{0,20}\b(gone|went|is|feels)\s+(dead|limp|numb|weak)\b",
+            r"\b(words|speech|talking)\b[^.?!]{0,25}\b(jumbled|garbled|wrong|nonsense|muddled|strange|weird)\b",
+            r"\bcan't\s+(get|find)\s+(my|his|her|the)\s+words\b",
+        ),
+        topic=(
+            r"\b(stroke|strokes|tia|mini-stroke|be-fast|spasticity|paralysed|paralyzed|paralysis|slurred|drooping|"
+            r"numb|numbness|tingly|tingling|vision|aura)\b"
+        ),
+    ),
+    RedFlag(
+        "severe allergic reaction",
+        "swelling of the throat or tongue can close the airway (anaphylaxis)",
+        (
+            r"\banaphyla",
+            r"\ballergic reaction\b",
+            r"\bthroat\b[^.?!]{0,20}\b(swell\w*|swollen|clos\w*|tight\w*)",
+            r"\b(tongue|lips?|face|eyes)\b[^.?!]{0,15}\b(swell\w*|swollen|puff\w*|huge|ballooning)\b",
+            r"\b(mouth|throat|voice)\b[^.?!]{0,20}\b(tight|closing|hoarse|"
+            r"strange)\b[^.?!]{0,40}\b(swell\w*|puff\w*|ate|eaten|"
+            r"allerg\w*|sting|stung)\b",
+            r"\bswollen (throat|tongue|lips?)\b",
+            r"\b(used|using|use|give|gave|giving|need|needs|needed|grab|get|jab)\s+((his|her|my|their|"
+            r"the|an)\s+)?epi-?pen",
+            r"\bhives\b[^.?!]{0,40}\b(breath\w*|throat|swell\w*|spreading|all over)\b",
+        ),
+        topic=(
+            r"\b(allergic|allergy|allergies|anaphylaxis|anaphylactic|epipen|epi-pen|hives|swelling|swollen|"
+            r"reaction)\b"
+        ),
+    ),
+    RedFlag(
+        "seizure",
+        "a seizure, or not waking properly after one, needs emergency care",
+        (
+            r"\bseiz(ure|ures|ing)\b",
+            r"\bconvuls\w*",
+            # "Fit" for a seizure: having one, or someone fitting (not "a good fit", "fit and healthy").
+            r"\b(having|had|has|have|into|another|epileptic)\s+(a\s+)?fits?\b",
+            r"\b(is|he's|she's|they're|started|starts|keeps?)\s+fitting\b",
+            r"\bshaking\s+(all over|uncontrollabl\w*|violently)\b",
+            r"\buncontrollabl\w*\s+shaking\b",
+            r"\b(can't|cannot|won't|doesn't|does not)\s+stop\s+(shaking|jerking|convulsing|twitching)\b",
+            r"\bjerking\s+(all over|uncontrollabl\w*|violently)\b",
+            r"\bjerking\b[^.?!]{0,25}\b(arms|legs|limbs|body|fitting)\b",
+            r"\bfoaming at the mouth\b",
+            r"\beyes\s+(rolled|rolling)\s+back\b",
+        ),
+        topic=r"\b(seizure|seizures|epilepsy|epileptic|convulsion|convulsions|fits)\b",
+    ),
+    RedFlag(
+        "serious infection",
+        "fever with spreading redness or swelling where a needle went in can be a spreading infection (sepsis)",
+        (
+            r"\bseps(is|tic)\b",
+            r"\b(fever|temperature|chills|shivering|feverish)\b[^.?!]{0,80}\b(red\w*|swollen|swelling|pus|hot|"
+            r"streaks?|spreading|infected)\b",
+            r"\b(red\w*|swollen|swelling|pus|hot|streaks?|spreading|infected)\b[^.?!]{0,80}\b(fever|temperature|"
+            r"chills|shivering|feverish)\b",
+            r"\bred (streaks?|lines?)\b",
+            r"\b(redness|swelling)\b[^.?!]{0,20}\bspreading\b",
+        ),
+        topic=r"\b(infection|infections|infected|sepsis|septic|pus|fever|abscess)\b",
+        lasting=True,
+    ),
+    RedFlag(
+        "emergency",
+        "you said this is an emergency",
+        (
+            r"\b(call(ed|ing)?|need|get|phone|ring)\s+(an\s+)?(ambulance|911|999|112|000)\b",
+            r"\bmedical emergency\b",
+            r"\bthis is an emergency\b",
+            r"\b(i'm|i am|he's|she's)\s+dying\b(?!\s+(to|for|of (laughter|boredom|embarrassment)))",
+        ),
+        topic=r"\b(emergency|ambulance|911|999|112|000|a&e)\b",
+    ),
+)
