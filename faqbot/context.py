@@ -25,7 +25,7 @@ _SENTENCE_BREAK = re.compile(r"[.?!;\n]")
 _NEGATION = re.compile(
     r"\b(?:no|not|never|nothing|without|denies|denied|free of|none|neither|nor|ruled out|no signs? of|no history of|"
     r"don't|do not|doesn't|does not|didn't|did not|haven't|have not|hasn't|has not|isn't|wasn't|aren't|weren't|"
-    rf"won't|wouldn't)\b(?!\s+(?:sure|certain|know|knowing|idea|only|just|doubt|stop|want)\b){_WORDS}{{0,5}}\s*$"
+    rf"won't|wouldn't)\b(?!\s+(?:sure|certain|know|knowing|idea|only|just|doubt|stop)\b){_WORDS}{{0,5}}\s*$"
 )
 # "I've never had chest pain like this": a first time, not a denial.
 _NEVER_BEFORE = re.compile(r"\bnever\b(?:\s+\S+){0,5}\s*$")
@@ -33,18 +33,33 @@ _FIRST_TIME_AFTER = re.compile(r"^\W*(?:\S+\s+){0,3}?(?:like (?:this|that)|this 
 _DENIED_AFTER = re.compile(
     r"^\W*(?:is|was|are)\s+(?:something|not something|one thing)\s+(?:i've|i|he's|she's|we've)\s+never\b"
 )
+_FREE_OF = re.compile(r"^[- ]free\b")  # "seizure-free for 4 years"
+# "Red around the needle, no fever": a sign named and denied at the end of a mention that spans several.
+_ENDS_DENIED = re.compile(
+    r"(?<=\s)(?:no|without)\s+(?:a\s+|high\s+)?(?:fever|temperature|chills|pus|swelling|redness)$"
+)
 _RESOLVED_AFTER = re.compile(
     r"^\W*(?:\S+\s+){0,12}?(?:went away|(?:has|had|is|was|have|it's|its) gone(?=\s*(?:$|[,.!?;]|now|away|again))|"
     r"has stopped|had stopped|stopped|"
     r"resolved|has passed|passed quickly|settled|eased off|cleared up|went off|was fine|were fine)\b"
 )
+# Before now, but not long ago: history for most red flags, not for one that lasts (an infection from last week).
+_BEFORE_NOW = re.compile(
+    r"\b(?:last (?:week|time|session|visit|appointment|night|weekend)|prone to|tends? to|sometimes|usually|always|"
+    r"often|every time|whenever)\b"
+)
+# A symptom someone has had for years, "as I always have": their normal, not a new event.
+_HABITUAL = re.compile(
+    r"\b(?:always|usually|sometimes|often|whenever|every time|chronic|for (?:some|many|several|a few|\d+) years|"
+    r"on (?:the )?stairs|on exertion|as i always)\b"
+)
 _HISTORY = re.compile(
-    r"\b(?:last (?:year|month|week|time|session|visit|appointment|summer|winter|spring|autumn|fall|christmas|"
-    r"night|weekend)|(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|few|several|couple of|"
+    r"\b(?:last (?:year|month|summer|winter|spring|autumn|fall|christmas)|(?:\d+|a|an|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|twenty|few|several|couple of|"
     r"many) (?:years?|yrs?|months?|mths?|weeks?|wks?|decades?) (?:ago|back|before)|in (?:19|20)\d\d|back in|history of|"
     r"used to|as a (?:kid|child|teen|teenager|baby|toddler)|when (?:i|he|she|they) (?:was|were)|previous(?:ly)?|"
     r"in the past|once before|a while (?:ago|back)|years? ago|survivor|"
-    r"recovered|prone to|tends? to|sometimes|usually|always|often|every time|whenever|last time)\b"
+    r"recovered|scars?|\d+\+? (?:years?|yrs)(?! old))\b"
 )
 # Recent past: a past event then is only history when told as such ("fainted yesterday, can I still come?").
 _RECENT_PAST = re.compile(
@@ -70,7 +85,8 @@ _ELIGIBILITY = re.compile(
     r"dangerous|a good idea|still go ahead)\b"
 )
 _HYPOTHETICAL = re.compile(
-    r"\b(?:if|what if|in case(?: of)?|whether|unless|risks?|chances?|dangers?|likelihood|possibility|signs? of|"
+    r"\b(?:if|what if|what (?:is|are|does|do)(?: a| an| the)?|in case(?: of)?|whether|unless|risks?|"
+    r"chances?|dangers?|likelihood|possibility|signs? of|"
     r"symptoms? of|warning signs|how (?:common|likely|rare|often|dangerous|serious) (?:is|are)|"
     r"worried about|afraid of|scared of|fear of|frightened of|concerned about|nervous about|"
     r"anxious about|worry about|worried that|what happens|what do (?:you|they|staff|we) do|(?:plan|protocol|"
@@ -102,7 +118,8 @@ _FIGURATIVE = re.compile(
 _JOKING = re.compile(r"\b(?:laugh\w*|lol|haha\w*|lmao|joke|joking|kidding|jk|figuratively|metaphor\w*)\b")
 # Signs that it is happening now, next to the mention or anywhere in its clause.
 _NOW_BEFORE = re.compile(
-    r"\b(?:i'm|i am|he's|she's|they're|he is|she is|they are|we're|it's|(?<!^)(?<!what )(?<!why )(?<!how )(?<!when )"
+    r"\b(?<!if )(?<!whether )(?:i'm|i am|he's|she's|they're|he is|she is|they are|we're|it's|"
+    r"(?<!^)(?<!what )(?<!why )(?<!how )(?<!when )"
     r"(?:is|are)|keeps?|started|starting|began|begun|still|suddenly|just)((?:\s+(?:having|getting|"
     r"feeling|experiencing|showing|going|gonna|about|to|a|an|"
     r"really|very|so|bad|some|sudden|severe|real|bit|little|now|also|definitely|probably|maybe|possibly|all|of|"
@@ -126,7 +143,7 @@ def classify(text: str, start: int, end: int, lasting: bool = False) -> Status:
     before, mention, after = text[clause_start:start], text[start:end], text[end:clause_end]
     sentence_start, sentence_end = _clause(text, start, end, _SENTENCE_BREAK)
     sentence = text[sentence_start:sentence_end]
-    if _negated(before, text[end:sentence_end]):
+    if _negated(before, mention, text[end:sentence_end]):
         return "negated"
     if _JOKING.search(sentence):
         return "figurative"
@@ -143,10 +160,10 @@ def classify(text: str, start: int, end: int, lasting: bool = False) -> Status:
     return "current"
 
 
-def _negated(before: str, rest_of_sentence: str) -> bool:
+def _negated(before: str, mention: str, rest_of_sentence: str) -> bool:
     if _NEVER_BEFORE.search(before) and _FIRST_TIME_AFTER.search(rest_of_sentence):
         return False
-    if _DENIED_AFTER.search(rest_of_sentence):
+    if _DENIED_AFTER.search(rest_of_sentence) or _FREE_OF.search(rest_of_sentence) or _ENDS_DENIED.search(mention):
         return True
     # "It settled as soon as I relaxed": a resolution may follow in the next clause of the same sentence.
     return bool(_NEGATION.search(before)) or bool(_RESOLVED_AFTER.search(rest_of_sentence))
@@ -166,6 +183,8 @@ def _is_progressive(mention: str) -> bool:
 
 def _historical(text: str, before: str, mention: str, after: str, sentence: str, lasting: bool) -> bool:
     if _HISTORY.search(before + " " + after):
+        return True
+    if not lasting and (_BEFORE_NOW.search(before + " " + after) or _HABITUAL.search(sentence)):
         return True
     past = bool(_PAST_MENTION.search(mention) or _PAST_BEFORE.search(before))
     if not past:

@@ -84,7 +84,7 @@ class Engine:
         raw = text if isinstance(text, str) else ""
         message = clean_input(raw, self.settings.max_input_chars)
         # Red flags are looked for in the whole message, not just the part short enough to answer.
-        triage = self.red_flags.read(clean_input(raw, _RED_FLAG_SCAN_CHARS))
+        triage = self.red_flags.read(clean_input(raw, _RED_FLAG_SCAN_CHARS), earlier=current.last_query)
         number = self.settings.emergency_number
         if triage.current:
             # After an emergency, "tell me more" must not resume the FAQ where it was.

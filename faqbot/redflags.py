@@ -52,16 +52,16 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "chest pain",
         "chest pain can be a heart attack, or after needling near the chest, a collapsed lung",
         (
-            r"\bchest\b[^.?!]{0,25}\b(pain|pains|hurt|hurts|hurting|ache|aches|aching|tight|tightness|pressure|"
+            r"\bchest\b[^.?!]{0,40}\b(pain|pains|hurt|hurts|hurting|ache|aches|aching|tight|tightness|pressure|"
             r"heavy|heaviness|crushing|squeez\w*|discomfort|burning|stabbing)",
-            rf"\b(pain|pains|pressure|tightness|ache|crushing)\s+(in|on|across)\s+{_SOMEONE}\s+chest\b",
+            r"\b(pain|pains|pressure|tightness|ache|crushing|heaviness)\b[^.?!]{0,30}\bchest\b",
             r"\bheart attack\b",
             rf"\b(clutch|grabb|grip|hold)\w*\s+(at\s+)?{_SOMEONE}\s+chest\b",
             r"\bchest\b[^.?!]{0,40}\b(sweat\w*|clammy)\b",
             r"\b(pain|stab\w*|sharp)\b[^.?!]{0,30}\b(when|every time|each time|as)\s+(i|he|she|they)\s+breathe",
             r"\bbreath\w*\b[^.?!]{0,40}\b(stab\w*|sharp pain|hurts|painful|catch\w* with)",
         ),
-        topic=r"\b(chest|heart|hearts|cardiac|angina|attack)\b",
+        topic=r"\b(bypass|stent|cardiologist|chest|heart|hearts|cardiac|angina|attack)\b",
     ),
     RedFlag(
         "trouble breathing",
@@ -73,7 +73,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bshort(ness)?\s+of\s+breath\b",
             r"\b(not|stopped|isn't|wasn't|aren't|no longer)\s+breathing\b",
             r"\bgasping\b",
-            r"\bchoking\b",
+            r"\bchoking\b(?!\s+on\s+(all\s+)?(these|those|this|the|my)\s+(forms?|paperwork|admin|emails?|bills?|work))",
+            r"\bbreathing\s+(really\s+|very\s+|so\s+)?(fast|quick\w*|hard|heavy|heavily|noisy|noisily|shallow)\b",
+            r"\bgrunting\b",
+            r"\bcan't\s+(fill|expand|get air into)\s+(my|his|her|their)\s+lungs\b",
             r"\bbreathless\w*",
             r"\basthma attack\b",
             r"\bwheez\w*",
@@ -83,7 +86,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\b(lips|face|skin)\b[^.?!]{0,20}\b(turning |gone |going )?(blu\w*|grey|gray)\b",
         ),
         topic=(
-            r"\b(breathe|breath|breathing|breathless|breathlessness|asthma|asthmatic|wheezing|wheezy|inhaler|copd|"
+            r"\b(choked|breathe|breath|breathing|breathless|breathlessness|asthma|asthmatic|wheezing|"
+            r"wheezy|inhaler|copd|"
             r"choking|suffocating)\b"
         ),
     ),
@@ -94,7 +98,15 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bsuicid",
             # "kill me" is a plea; "...is killing me" and "it kills me" are how patients describe pain or annoyance.
             r"\bkill(s|ing|ed)?\s+myself\b",
-            r"\bkill\s+me\b",
+            r"(?<!will )(?<!'ll )(?<!gonna )(?<!going to )(?<!would )\bkill\s+me\b",
+            r"\b(finish|end|ending|take|taking)\s+(my|his|her|their)\s+(own\s+)?life\b",
+            r"\b(end|ending|finish)\s+(it|things|everything)\s+(all\s+)?(tonight|today|now|this evening|soon)\b",
+            r"\bdecided to end\b",
+            r"\bmade my peace\b",
+            r"\bstanding on\s+(the|a)\s+(bridge|ledge|roof|edge)\b",
+            r"\b(has|have|got|bought|found)\s+(a|the)\s+(rope|noose)\b",
+            r"\btake\s+them\s+all\b",
+            r"\bsuicidal ideation\b",
             r"\bkill\s+(himself|herself|themselves|themself)\b",
             r"\b(wants?|wanted|wanting|going|planning|plans?|gonna|about)\s+to\s+(die|end\s+(it|(my|his|her|their)\s+"
             r"(own\s+)?life)|kill\s+(myself|himself|herself|themselves))",
@@ -108,7 +120,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bwish\s+(i|that i)\s+(was|were)\s+dead\b",
             r"\bend(ing)?\s+(my life|it all|my own life)\b",
             r"\b(want|wanna|going|wish)\s+(to\s+)?die\b",
-            r"\bself[- ]?harm",
+            r"\bself[- ]?harm(?!\w*\s+(scars?|history))",
             r"\b(hurt|hurting|cut|cutting)\s+myself\b",
             r"\bno reason to live\b",
             r"\btake my (own )?life\b",
@@ -116,10 +128,11 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\b(don't|do not)\s+want\s+to\s+(be alive|live|exist|wake up|be here any ?more|go on)\b",
             r"\b(no|don't see (the|any)|what's the)\s+point\s+(in|of)\s+(living|life|going on|"
             r"being alive|being here)\b",
-            r"\bcan't\s+go\s+on\s+(any ?more|like this)\b",
+            r"\b(can't|cannot)\s+go\s+on\b",
         ),
         topic=(
-            r"\b(suicide|suicidal|kill|killing|killed|self-harm|harm|dying|die|died|death|dead|own life|"
+            r"\b(murder\w*|depress\w*|low mood|suicide|suicidal|kill|killing|killed|self-harm|harm|"
+            r"dying|die|died|death|dead|own life|"
             r"dark thoughts)\b"
         ),
     ),
@@ -129,9 +142,15 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         (
             r"\boverdos",
             r"\bod(?:'?d|'?ed)\b",
-            r"\bpoison(ed|ing|ous)?\b(?!\s+(control|centre|center|helpline|line|information))",
+            r"\bpoison(ed|ing)\b(?!\s+(control|centre|center|helpline|line|information))",
+            r"\b(drank|drunk|swallowed|ate|eaten|taken|took)\s+(some\s+)?poison\b",
+            rf"\b{_DRUG}\b[^.?!]{{0,25}}\b(and\s+)?(ate|swallowed|eaten|chewed)\s+(some|one|a few|them|"
+            rf"it|loads|lots)\b",
+            rf"\b(took|taken|take|had)\b[^.?!]{{0,30}}\b{_DRUG}\b[^.?!]{{0,20}}\b(twice|three times|"
+            rf"double|by mistake)\b",
+            r"\bdoubled?\s+(up\s+)?(on\s+)?(my|his|her|their)\s+(dose|meds|medication|tablets|pills)\b",
             # Amounts no prescription gives: "too many pills", "a whole bottle of paracetamol".
-            rf"\btoo many\s+(\w+\s+){{0,2}}{_DRUG}\b",
+            rf"\btoo many\s+(\w+\s+){{0,3}}{_DRUG}\b",
             rf"\b(took|taken|swallowed|had|ate|taking)\s+(like\s+|about\s+|around\s+|over\s+|maybe\s+|at least\s+)?"
             rf"\d{{2,}}\s+(of\s+)?((my|his|her|their|the)\s+)?(\w+\s+)?{_DRUG}",
             r"\b(whole|full|entire|half a)\s+(bottle|pack|packet|box|strip|tub|blister)\s+of\b",
@@ -139,7 +158,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\b(drank|drunk|drink|swallowed|swallow|ate|eaten|ingested|licked|chewed|had)\b[^.?!]{0,30}\b(bleach|"
             r"detergent|cleaner|cleaning|chemicals?|antifreeze|weed ?killer|pesticide|batter(y|ies)|"
             r"(laundry|dishwasher|"
-            r"washing[- ]up|cleaning|toilet) (pods?|capsules?|tablets?|liquid|powder|fluid|cleaner)|"
+            r"washing[- ]up|cleaning|toilet) (pods?|capsules?|tablets?|liquid|powder|fluid|cleaner|rinse aid|"
+            r"detergent)|"
             r"paint thinner|turpentine|white spirit|nail polish remover|"
             r"lamp oil|(someone else's|her|his|my mum's|my dad's|grandma's|nan's) (pills|tablets|meds))\b",
             r"\bswallowed\b[^.?!]{0,30}\b(pills|tablets|capsules|bottle|medicine|meds)\b",
@@ -149,7 +169,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             rf"[^.?!]{{0,30}}\b{_DRUG}\b",
         ),
         topic=(
-            r"\b(overdose|overdosed|poison|poisoned|poisoning|toxic|pills|pill|tablets|tablet|alcohol|drink|"
+            r"\b(dose|doses|doubled|addiction|withdrawal|overdose|overdosed|poison|poisoned|poisoning|"
+            r"toxic|pills|pill|tablets|tablet|alcohol|drink|"
             r"drinking|drunk|chemicals|chemical|swallowed|swallows|swallow)\b"
         ),
         lasting=True,
@@ -193,9 +214,21 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\b(not|isn't|wasn't|stopped|won't)\s+(responding|responsive|reacting)\b(?!\s+to\s+(treatment|acupuncture|"
             r"needling|therapy|the treatment|medication|meds|it))",
             rf"\b{_HE_SHE}\s+(went|gone|is|was)\s+(floppy|limp)\b",
+            r"\b(not|won't|will not|doesn't|does not|isn't|can't|cannot)\s+(really\s+)?(answer|"
+            r"answering)\s+(me|us|her|him)\b",
+            r"\bnot\s+(really\s+)?(responding|reacting)\b(?!\s+to\s+(treatment|acupuncture|needling|"
+            r"therapy|medication|it))",
+            r"\b(will not|won't)\s+respond\b",
+            r"\b(went|gone)\s+down\b[^.?!]{0,40}\b(waiting|floor|room|clinic|not)\b",
+            r"\bfound\b[^.?!]{0,30}\bon\s+(the|her|his|their)\s+floor\b",
+            r"\b(fell|fall|fallen|collapsed)\s+(down|over)\b[^.?!]{0,40}\b(can't|cannot|won't|"
+            r"not)\s+(get up|stand|move|"
+            r"respond|answer|wake)",
+            r"\bloss of consciousness\b",
         ),
         topic=(
-            r"\b(faint|fainted|fainting|fainter|faints|woozy|dizzy|dizziness|lightheaded|light-headed|unconscious|"
+            r"\b(vasovagal|faint|fainted|fainting|fainter|faints|woozy|dizzy|dizziness|lightheaded|"
+            r"light-headed|unconscious|"
             r"collapse|collapsed|collapses|collapsing|pass out|passed out)\b"
         ),
     ),
@@ -205,8 +238,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "(BE-FAST)",
         (
             r"\b(having|had|has|is having|might be having|think .{0,12} having)\s+a\s+stroke\b",
-            r"\bstroke (symptoms|signs)\b",
-            r"\bsigns? of (a )?stroke\b",
+            r"\b(has|have|having|showing|shows|got)\s+(all\s+)?(the\s+)?(stroke (symptoms|signs)|"
+            r"signs? of (a )?stroke)\b",
+            r"\bthunderclap\b",
+            r"\b(talking|speaking)\s+(gibberish|nonsense)\b|\bnot making (any )?sense\b",
             r"\b(face|mouth|smile|eye|eyelid|lip)\b[^.?!]{0,20}\b(droop\w*|lopsided|crooked|sagging|saggy|uneven|"
             r"slipped|fallen)",
             r"\b(droop\w*|lopsided|crooked|sagging)\b[^.?!]{0,20}\b(face|mouth|side|smile)\b",
@@ -227,7 +262,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bcan't\s+(get|find)\s+(my|his|her|the)\s+words\b",
         ),
         topic=(
-            r"\b(stroke|strokes|tia|mini-stroke|be-fast|spasticity|paralysed|paralyzed|paralysis|slurred|drooping|"
+            r"\b(face (dropped|drooped)|hemiparesis|stroke|strokes|tia|mini-stroke|be-fast|spasticity|"
+            r"paralysed|paralyzed|paralysis|slurred|drooping|"
             r"numb|numbness|tingly|tingling|vision|aura)\b"
         ),
     ),
@@ -244,11 +280,12 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"allerg\w*|sting|stung)\b",
             r"\bswollen (throat|tongue|lips?)\b",
             r"\b(used|using|use|give|gave|giving|need|needs|needed|grab|get|jab)\s+((his|her|my|their|"
-            r"the|an)\s+)?epi-?pen",
+            r"the|an)\s+)?epi[- ]?pen",
+            r"\bepi[- ]?pen\b[^.?!]{0,20}\b(isn't|not|didn't|doesn't)\s+(working|helping|work)",
             r"\bhives\b[^.?!]{0,40}\b(breath\w*|throat|swell\w*|spreading|all over)\b",
         ),
         topic=(
-            r"\b(allergic|allergy|allergies|anaphylaxis|anaphylactic|epipen|epi-pen|hives|swelling|swollen|"
+            r"\b(sensitivity|allergic|allergy|allergies|anaphylaxis|anaphylactic|epipen|epi-pen|hives|swelling|swollen|"
             r"reaction)\b"
         ),
     ),
@@ -267,9 +304,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bjerking\s+(all over|uncontrollabl\w*|violently)\b",
             r"\bjerking\b[^.?!]{0,25}\b(arms|legs|limbs|body|fitting)\b",
             r"\bfoaming at the mouth\b",
-            r"\beyes\s+(rolled|rolling)\s+back\b",
+            r"\beyes\s+(rolled|rolling|go|going|went|gone)\s+(back|up)\b",
+            r"\bshaking\s+(all|her|his|their|the)\s+(whole\s+)?(body|over)\b",
         ),
-        topic=r"\b(seizure|seizures|epilepsy|epileptic|convulsion|convulsions|fits)\b",
+        topic=r"\b((trigger|cause|causes|have|having|had|has)\s+(a\s+)?fits?|seizure|seizures|epilepsy|epileptic|convulsion|convulsions|fits)\b",
     ),
     RedFlag(
         "serious infection",
@@ -281,6 +319,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\b(red\w*|swollen|swelling|pus|hot|streaks?|spreading|infected)\b[^.?!]{0,80}\b(fever|temperature|"
             r"chills|shivering|feverish)\b",
             r"\bred (streaks?|lines?)\b",
+            r"\bcellulitis\b[^.?!]{0,40}\b(spreading|fever|febrile|rigors|confused)",
             r"\b(redness|swelling)\b[^.?!]{0,20}\bspreading\b",
         ),
         topic=r"\b(infection|infections|infected|sepsis|septic|pus|fever|abscess)\b",

@@ -50,7 +50,29 @@ _TEXTING = {
     "plz": "please",
     "bc": "because",
     "cuz": "because",
+    "rn": "right now",
+    "kms": "kill myself",
+    # Clinical shorthand, as staff write it.
+    "cp": "chest pain",
+    "sob": "short of breath",
+    "ptx": "pneumothorax",
+    "mi": "heart attack",
+    "cva": "stroke",
+    "si": "suicidal ideation",
+    "od": "overdose",
+    "hx": "history of",
+    "loc": "loss of consciousness",
+    "febrile": "fever",
+    "rigors": "chills",
+    "diaphoretic": "sweating",
 }
+# "c/o" is staff's "complaining of"; a decimal point ("39.5") is not the end of a sentence.
+_SHORTHAND = ((re.compile(r"\bc/o\b"), "complaining of"), (re.compile(r"(\d)\.(\d)"), r"\1 point \2"))
+# Something happening now that names no symptom: what "one" or "it" is comes from the question before.
+_ONGOING = re.compile(
+    r"\b(?:is|are|i'm|he's|she's|they're|keeps?) (?:having|doing) (?:one|another|it|an? (?:attack|episode|fit))\b|"
+    r"\b(?:it's|it is) happening\b|\bhappening (?:right )?now\b|\b(?:started|doing) it again\b"
+)
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+|\s+(?=but\b)")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 # A listed English word is read as a red-flag word only when that word is far commoner ("hart" for "heart") and the
@@ -58,6 +80,7 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _SLIP_ZIPF_GAP = 0.5
 _EVERYDAY_ZIPF = 4.2
 _MIN_CORRECTED_LENGTH = 4
+_SPLIT_PART, _SPLIT_WORD = 5, 6
 _DERIVED_ENDINGS = ("er", "ers", "s", "es", "y", "ly", "ish")
 
 
@@ -107,9 +130,19 @@ class RedFlagReader:
         self._vocabulary = sorted(self._known)
         self._phrases = _pattern_bigrams(flags)
         self._candidates = lru_cache(maxsize=16_384)(self._corrections)
+        self._joined_word = lru_cache(maxsize=16_384)(self._joined_reading)
 
-    def read(self, text: str) -> Triage:
-        """Every red-flag mention in the text with its status (current, negated, historical, …)."""
+    def read(self, text: str, earlier: str | None = None) -> Triage:
+        """Every red-flag mention in the text with its status (current, negated, historical, …); `earlier` is the
+        conversation's previous question, for "she's having one right now" after "can people with epilepsy…?"."""
+        triage = self._read(text)
+        if earlier and not triage.current and _ONGOING.search(self.normalise(text)):
+            before = self._read(earlier)
+            now = tuple(Mention(flag, "current", text) for flag in before.flags)
+            return Triage((*now, *triage.mentions)) if now else triage
+        return triage
+
+    def _read(self, text: str) -> Triage:
         normal = self.normalise(text)
         mentions = [
             Mention(name, classify(normal, found.start(), found.end(), name in self._lasting), found.group(0))
@@ -134,14 +167,34 @@ class RedFlagReader:
     def normalise(self, text: str) -> str:
         """Folded text with texting spellings expanded and slips of red-flag words corrected."""
         folded = " ".join(fold(text).split())
+        for pattern, replacement in _SHORTHAND:
+            folded = pattern.sub(replacement, folded)
         tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
-        pieces, last = [], 0
-        for position, (start, end, word) in enumerate(tokens):
+        pieces, last, position = [], 0, 0
+        while position < len(tokens):
+            start, end, word = tokens[position]
+            after = tokens[position + 1] if position + 1 < len(tokens) else None
+            # Dictation splits a long word in two ("a see sure"): read the two as the word they sound like.
+            joined = self._joined(word, after[2]) if after and after[0] == end + 1 else None
+            if after and joined:
+                pieces += [folded[last:start], joined]
+                last, position = after[1], position + 2
+                continue
             before = tokens[position - 1][2] if position else ""
-            after = tokens[position + 1][2] if position + 1 < len(tokens) else ""
-            pieces += [folded[last:start], self._reading(word, before, after)]
-            last = end
+            pieces += [folded[last:start], self._reading(word, before, after[2] if after else "")]
+            last, position = end, position + 1
         return "".join([*pieces, folded[last:]])
+
+    def _joined(self, first: str, second: str) -> str | None:
+        if len(first) > _SPLIT_PART or len(second) > _SPLIT_PART or first in self._known or second in self._known:
+            return None
+        return self._joined_word(first + second)
+
+    def _joined_reading(self, joined: str) -> str | None:
+        if len(joined) < _SPLIT_WORD or self._lexicon.frequency(joined):
+            return None
+        long_words = [c for c in self._candidates(joined) if len(c) >= _SPLIT_WORD + 1]
+        return long_words[0] if long_words else None
 
     def _reading(self, word: str, before: str, after: str) -> str:
         if word in _TEXTING:

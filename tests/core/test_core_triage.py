@@ -153,3 +153,38 @@ def test_every_emergency_reply_names_its_number_in_the_first_line(kb: KnowledgeB
         reply = _last_reply(engine, case.turns)
         if reply.kind == "emergency":
             assert f"Call {number} now" in reply.text.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "pt in rm 3 c/o CP radiating to jaw, onset 10 min ago",
+        "pt SOB at rest post session",
+        "pt post DN to upper traps, sudden pleuritic pain, ?PTX",
+        "my brother is having a see sure on the floor",
+        "the needle site is hot and swollen and I have a fever of 39.5",
+    ],
+)
+def test_staff_shorthand_dictation_and_decimals_are_read(reader: RedFlagReader, message: str) -> None:
+    assert reader.read(message).current
+
+
+def test_it_happening_now_after_a_question_about_a_red_flag_is_an_emergency(engine: Engine) -> None:
+    first = engine.respond("Can people with epilepsy have acupuncture?", None)
+    assert first.kind != "emergency"
+    assert engine.respond("she's having one right now", first.state).kind == "emergency"
+    assert engine.respond("she's having one right now", None).kind != "emergency"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "pt w/ epilepsy, seizure-free 4 yrs, any contraindication?",
+        "I have had emphysema for some years and get short of breath on the stairs, as I always have",
+        "my boss will kill me if I'm late again, can I get a 7am slot?",
+        "the self-harm scars on my arms are old, will the acupuncturist mind?",
+    ],
+)
+def test_chronic_denied_and_figurative_mentions_are_not_emergencies(reader: RedFlagReader, message: str) -> None:
+    triage = reader.read(message)
+    assert triage.mentions and not triage.current
