@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import math
@@ -177,6 +178,9 @@ def evaluate(args: argparse.Namespace, settings: Settings, out: TextIO | None = 
     cases = _read_cases(args.file)
     engine = Engine.from_settings(settings.engine)
     summaries = [run_engine("faqbot", engine.respond, cases)]
+    if not args.no_baselines and engine.semantic is not None:
+        lexical = Engine(engine.kb, dataclasses.replace(settings.engine, semantic=False))
+        summaries.append(run_engine("lexical", lexical.respond, cases))
     if not args.no_baselines:
         summaries.append(run_retriever("tf-idf", tfidf_baseline(engine.kb.pairs), cases))
         bm25 = bm25_baseline(engine.kb.pairs)

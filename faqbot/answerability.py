@@ -20,6 +20,7 @@ from faqbot.lexicon import Lexicon
 from faqbot.models import QAPair
 from faqbot.query import AnalysedQuery, Vocabulary
 from faqbot.text import stem, words
+from faqbot.weights import Logistic
 
 FEATURES = (
     "rank_logit",
@@ -36,25 +37,13 @@ FEATURES = (
     "covered_share",
     "fully_covered",
 )
-# Logistic-regression weights over FEATURES, fitted by bench/fit_answerability.py on questions labelled in scope
-# (the documents answer them) or out of scope, classes balanced: the probability that the documents answer the
-# question, judged from what its words find in the best candidate.
-WEIGHTS = {
-    "rank_logit": 0.348,
-    "margin": -0.076,
-    "unknown_words": -0.660,
-    "unknown_other": 0.008,
-    "uncovered": 0.086,
-    "covered": -0.282,
-    "covered_weight": -0.036,
-    "uncovered_weight": 0.535,
-    "no_content": 2.676,
-    "unknown_complement": -1.105,
-    "unknown_share": -1.020,
-    "covered_share": 2.145,
-    "fully_covered": 1.178,
-}
-INTERCEPT = -0.712
+# With the semantic layer: the best candidate's cosine, the best cosine of any pair, and how far the best
+# candidate's is ahead of the next pair's.
+SEMANTIC_FEATURES = (*FEATURES, "semantic_best", "semantic_max", "semantic_margin")
+FEATURES_BY_KIND = {"lexical": FEATURES, "semantic": SEMANTIC_FEATURES}
+# The weights are fitted by bench/fit.py on questions labelled in scope (the documents answer them) or out of
+# scope, classes balanced, and read from faqbot/data/weights.json: the probability that the documents answer the
+# question, judged from what its words (and, with the semantic layer, its meaning) find in the best candidate.
 _LOGIT_LIMIT = 8.0
 _COUNT_CAP = 4
 # Zipf frequencies between which an unknown word goes from everyday filler (5.5: "thing") to a specific subject
@@ -115,9 +104,27 @@ class Evidence:
 
 
 def features(
+    query: AnalysedQuery,
+    evidence: Evidence,
+    position: int,
+    logit: float,
+    runner_up: float,
+    similarity: NDArray[np.float32] | None = None,
+) -> NDArray[np.float64]:
+    """FEATURES for the candidate at `position` (its ranking logit and the next candidate's), SEMANTIC_FEATURES when
+    the query's similarity to every pair is given."""
+    row = _lexical_features(query, evidence, position, logit, runner_up)
+    if similarity is None:
+        return row
+    others = np.delete(similarity, position)
+    best = float(similarity[position])
+    extra = [best, float(similarity.max()), best - float(others.max()) if len(others) else 0.0]
+    return np.concatenate([row, np.array(extra, dtype=np.float64)])
+
+
+def _lexical_features(
     query: AnalysedQuery, evidence: Evidence, position: int, logit: float, runner_up: float
 ) -> NDArray[np.float64]:
-    """FEATURES for the candidate at `position` (its ranking logit and the next candidate's)."""
     subject = evidence.subject_words(query)
     unknown = [w for w in subject if w in query.unknown]
     known = [w for w in subject if w not in query.unknown]
@@ -162,9 +169,6 @@ def complements(query_words: tuple[str, ...], candidates: list[str]) -> list[str
     return found
 
 
-_WEIGHT_VECTOR = np.array([WEIGHTS[name] for name in FEATURES])
-
-
-def probability(row: NDArray[np.float64]) -> float:
+def probability(row: NDArray[np.float64], model: Logistic) -> float:
     """The fitted logistic: probability that the candidate answers the question."""
-    return 1.0 / (1.0 + math.exp(-(float(row @ _WEIGHT_VECTOR) + INTERCEPT)))
+    return 1.0 / (1.0 + math.exp(-float(model.decision(row))))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from faqbot import answerability, compose, dialogue
+from faqbot import answerability, compose, dialogue, reading
 from faqbot.dialogue import ConversationState
 from faqbot.disclaimers import choose_disclaimers
 from faqbot.everyday import NOT_SUBJECT
@@ -16,10 +17,14 @@ from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import Lexicon, load_lexicon
 from faqbot.models import QAPair, Reply
 from faqbot.query import AnalysedQuery, Vocabulary, analyse_query, topic_phrase, without_topic_terms
-from faqbot.ranking import Candidate, Context, PairTable, off_topic, rank
+from faqbot.ranking import FEATURES_BY_KIND as RANKING_FEATURES
+from faqbot.ranking import Candidate, Context, PairTable
+from faqbot.reading import Reading
 from faqbot.safety import RedFlagReader, caution_line, default_reader, emergency_message
+from faqbot.semantic import Encoder, SemanticIndex, SemanticUnavailable
 from faqbot.settings import EngineSettings
 from faqbot.text import clean_input, words
+from faqbot.weights import FittedWeights, load_weights
 
 # Floors on the ranking's probability (not the answer confidence): a rival worth offering in "Did you mean …?",
 # a related question worth listing under an answer, a suggestion worth offering when declining.
@@ -31,7 +36,22 @@ _RED_FLAG_SCAN_CHARS = 100_000
 # "Tell me more" moves to another section on the same question only when it ranks at least this well for it.
 _MORE_FLOOR = 0.2
 _STARTERS = 4
-_VERBATIM_CONFIDENCE = 0.99
+# The lexical reading is trusted without embedding the question when it is this sure (or the question is a
+# section's own heading): embedding costs ~5 ms, the rest of a reply under 1 ms.
+_SURE_WITHOUT_EMBEDDING = 0.9
+_log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def shared_encoder() -> Encoder:
+    """The sentence encoder, loaded once per process and shared by every engine."""
+    return Encoder()
+
+
+@lru_cache(maxsize=1)
+def bundled_weights() -> FittedWeights:
+    """The fitted weights shipped in faqbot/data/weights.json."""
+    return load_weights(RANKING_FEATURES, answerability.FEATURES_BY_KIND)
 
 
 def _vacant(question: str) -> bool:
@@ -40,22 +60,16 @@ def _vacant(question: str) -> bool:
     return all(word in NOT_SUBJECT or word.isdigit() for word in words(question))
 
 
-@dataclass(frozen=True)
-class _Reading:
-    """One way of reading a message: the analysed query, its ranked candidates and whether to answer."""
-
-    query: AnalysedQuery
-    context: Context
-    candidates: list[Candidate]
-    confidence: float
-    accepted: bool
-
-
 class Engine:
     """Answers one message at a time from a knowledge base; keeps no memory between calls."""
 
     def __init__(
-        self, kb: KnowledgeBase, settings: EngineSettings | None = None, lexicon: Lexicon | None = None
+        self,
+        kb: KnowledgeBase,
+        settings: EngineSettings | None = None,
+        lexicon: Lexicon | None = None,
+        semantic: SemanticIndex | None = None,
+        weights: FittedWeights | None = None,
     ) -> None:
         self.kb = kb
         self.settings = settings or EngineSettings()
@@ -67,6 +81,15 @@ class Engine:
         self.pair_table = PairTable(kb.pairs)
         self.evidence = answerability.Evidence.build(kb.pairs, self.vocabulary)
         self.red_flags: RedFlagReader = default_reader()
+        self.weights = weights or bundled_weights()
+        self.semantic = semantic or (self._semantic_index() if self.settings.semantic else None)
+
+    def _semantic_index(self) -> SemanticIndex | None:
+        try:
+            return SemanticIndex(self.kb.pairs, shared_encoder(), self.settings.cache_dir)
+        except SemanticUnavailable as error:
+            _log.warning("semantic layer off: %s", error)
+            return None
 
     @classmethod
     def from_folder(cls, folder: Path, settings: EngineSettings | None = None) -> Engine:
@@ -99,6 +122,20 @@ class Engine:
             # A red-flag subject that is not happening now is answered as usual, never passed over in silence.
             return compose.with_caution(reply, triage.flags, caution_line(number))
         return reply
+
+    def question_for(self, text: str, current: ConversationState) -> str | None:
+        """What a message asks the documents, as `respond` looks it up; None for an emergency, small talk, a reset
+        or "tell me more" (how the fitting script sees a turn)."""
+        message = clean_input(text, self.settings.max_input_chars)
+        triage = self.red_flags.read(message, earlier=current.last_query)
+        if triage.current:
+            return None
+        if triage.flags:
+            message = self.red_flags.set_aside(message)
+        if not message.strip(" ?!.,;:-") or dialogue.is_reset(message) or dialogue.smalltalk_kind(message):
+            return None
+        question = dialogue.strip_pleasantries(message)
+        return None if dialogue.is_more_request(question) else question
 
     def _reply(self, message: str, current: ConversationState) -> Reply:
         """The reply to a message that is not an emergency."""
@@ -155,21 +192,32 @@ class Engine:
         disclaimers = self._disclaimers(query=question, pair=best.pair)
         return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related)
 
-    def _read(self, question: str, current: ConversationState, verbatim: int | None) -> _Reading:
-        query, context, candidates = self._ranked(question, current, _READ_CANDIDATES, verbatim)
-        confidence = self.answerable(query, candidates)
-        if verbatim == candidates[0].position:
-            # The section's own heading or question, word for word: whatever a small corpus lets the model learn.
-            confidence = max(confidence, _VERBATIM_CONFIDENCE)
-        # A section about acupuncture alone never answers a question about dry needling alone (or the reverse).
-        accepted = confidence >= self.settings.answer_threshold and not off_topic(query, context, candidates[0].pair)
-        return _Reading(query, context, candidates, confidence, accepted)
+    def _read(self, question: str, current: ConversationState, verbatim: int | None) -> Reading:
+        lexical, semantic = self.observe(question, current, verbatim, semantic="when-unsure")
+        judged = self._judge(lexical)
+        return self._judge(semantic) if semantic is not None else judged
 
-    def answerable(self, query: AnalysedQuery, candidates: list[Candidate]) -> float:
-        """Probability that the best candidate answers the query (the reply's confidence)."""
-        best, runner_up = candidates[0], candidates[1] if len(candidates) > 1 else candidates[0]
-        row = answerability.features(query, self.evidence, best.position, best.score, runner_up.score)
-        return answerability.probability(row)
+    def observe(
+        self, question: str, current: ConversationState, verbatim: int | None, semantic: str = "when-unsure"
+    ) -> tuple[reading.Observation, reading.Observation | None]:
+        """The question's lexical observation, and its semantic one: "always", "never", or "when-unsure" (only when
+        the lexical reading is not sure and the question is not a section's own heading)."""
+        query, context = self.resolve(question, current)
+        scores = self.index.score(query.focus, query.expanded)
+        lexical = reading.observe(scores, self.pair_table, query, context, verbatim)
+        if self.semantic is None or semantic == "never":
+            return lexical, None
+        if semantic == "when-unsure" and (
+            verbatim is not None or self._judge(lexical).confidence >= _SURE_WITHOUT_EMBEDDING
+        ):
+            return lexical, None
+        similarity = self.semantic.similarity(reading.semantic_text(query, context))
+        return lexical, reading.observe(scores, self.pair_table, query, context, verbatim, similarity)
+
+    def _judge(self, observation: reading.Observation) -> Reading:
+        return reading.judge(
+            observation, self.pair_table, self.evidence, self.weights, self.settings.answer_threshold, _READ_CANDIDATES
+        )
 
     def candidates(
         self, question: str, current: ConversationState, limit: int | None = None
@@ -181,10 +229,10 @@ class Engine:
     def _ranked(
         self, question: str, current: ConversationState, limit: int | None, verbatim: int | None
     ) -> tuple[AnalysedQuery, Context, list[Candidate]]:
-        query, context = self.resolve(question, current)
-        scores = self.index.score(query.focus, query.expanded)
+        observation, _ = self.observe(question, current, verbatim, semantic="never")
         # A section's own question asked about the other treatment still ranks below sections about that one.
-        return query, context, rank(scores, self.pair_table, query, context, limit, verbatim)
+        candidates = reading.ranked(observation, self.weights.ranking["lexical"], self.pair_table, limit)
+        return observation.query, observation.context, candidates
 
     def resolve(self, question: str, current: ConversationState) -> tuple[AnalysedQuery, Context]:
         """Read the question in the light of the conversation: "what about X?", pronouns, topic carry-over."""

@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 from faqbot.index import FieldScores
 from faqbot.models import QAPair
 from faqbot.query import AnalysedQuery
+from faqbot.weights import Logistic
 
 FEATURES = (
     "question",
@@ -24,24 +25,14 @@ FEATURES = (
     "intro",
     "context_pair",
 )
-_COLUMN = {name: column for column, name in enumerate(FEATURES)}
+# With the semantic layer: the query's best cosine to the pair's questions (sentence embeddings).
+SEMANTIC_FEATURES = (*FEATURES, "semantic")
+FEATURES_BY_KIND = {"lexical": FEATURES, "semantic": SEMANTIC_FEATURES}
+_COLUMN = {name: column for column, name in enumerate(SEMANTIC_FEATURES)}
 _FIELDS = ("question", "body", "sentence", "chars", "fuzzy")  # FieldScores attributes, used as they are
-# Logistic-regression weights over FEATURES, fitted by bench/fit_ranking.py on labelled conversations: the
-# decision value ranks pairs and its logistic is the calibrated probability that a pair answers the question.
-WEIGHTS = {
-    "question": 2.380,
-    "body": 4.614,
-    "sentence": 7.153,
-    "chars": 4.320,
-    "fuzzy": -0.544,
-    "topic_named": 0.001,
-    "topic_exact": 1.001,
-    "topic_other": -3.994,
-    "topic_context": -0.161,
-    "intro": 0.053,
-    "context_pair": 2.371,
-}
-INTERCEPT = -4.798
+# The weights over these features are fitted by bench/fit.py (logistic regression on labelled conversations) and
+# read from faqbot/data/weights.json: the decision value ranks pairs, its logistic is the calibrated probability
+# that a pair answers the question.
 # Asked almost word for word as a pair's question or alternate: that pair, whatever the other fields say (a rule,
 # not fitted: the labelled conversations rarely quote a heading, but a patient who does should get that section).
 EXACT_QUESTION_RATIO = 0.92
@@ -103,9 +94,18 @@ class PairTable:
             self._by_topics[topics] = columns
         return columns
 
-    def features(self, scores: FieldScores, query: AnalysedQuery, context: Context) -> NDArray[np.float64]:
-        """One row per pair, one column per FEATURES entry."""
-        rows = np.zeros((len(self.pairs), len(FEATURES)), dtype=np.float64)
+    def features(
+        self,
+        scores: FieldScores,
+        query: AnalysedQuery,
+        context: Context,
+        similarity: NDArray[np.float32] | None = None,
+    ) -> NDArray[np.float64]:
+        """One row per pair, one column per FEATURES entry (SEMANTIC_FEATURES when a similarity is given)."""
+        width = len(SEMANTIC_FEATURES if similarity is not None else FEATURES)
+        rows = np.zeros((len(self.pairs), width), dtype=np.float64)
+        if similarity is not None:
+            rows[:, _COLUMN["semantic"]] = similarity
         for name in _FIELDS:
             rows[:, _COLUMN[name]] = getattr(scores, name)
         if query.topics:
@@ -121,11 +121,9 @@ class PairTable:
         return rows
 
 
-_WEIGHT_VECTOR = np.array([WEIGHTS[name] for name in FEATURES])
-
-
 def rank(
-    scores: FieldScores,
+    rows: NDArray[np.float64],
+    model: Logistic,
     table: PairTable,
     query: AnalysedQuery,
     context: Context,
@@ -134,8 +132,8 @@ def rank(
 ) -> list[Candidate]:
     """The pairs, best first (the first `limit`, or all), with the probability that each answers the question if
     the documents answer it; `verbatim` is the pair whose own heading or question was asked word for word."""
-    decision = table.features(scores, query, context) @ _WEIGHT_VECTOR + INTERCEPT
-    decision = decision + EXACT_QUESTION_BONUS * (scores.fuzzy >= EXACT_QUESTION_RATIO)
+    decision = model.decision(rows)
+    decision = decision + EXACT_QUESTION_BONUS * (rows[:, _COLUMN["fuzzy"]] >= EXACT_QUESTION_RATIO)
     if verbatim is not None:
         # Asking a section's own heading or question (a suggestion chip, a heading copied from the page) gets
         # that section, however many others share its words ("the difference" vs "other differences").

@@ -27,6 +27,10 @@ class EngineSettings:
     clarify_margin: float = 0.05
     max_input_chars: int = 1000
     max_disclaimers: int = 3
+    # Sentence embeddings rerank and help decide answer or decline; false runs the lexical engine alone.
+    semantic: bool = True
+    # Where a knowledge base's embeddings are kept between starts (keyed by a hash of the model and the texts).
+    cache_dir: Path = Path.home() / ".cache" / "faqbot"
 
 
 @dataclass(frozen=True)

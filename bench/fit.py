@@ -1,0 +1,136 @@
+"""Fit the ranking and answer-or-decline weights, faqbot/data/weights.json, from labelled conversations.
+
+Usage: .venv/bin/python bench/fit.py [--check] [--no-cv] [FILE ...]   (default: the fitting files below)
+
+Both models are logistic regressions over the very rows the engine computes (`Engine.observe`, `faqbot.reading`),
+each fitted twice: over the lexical features alone and with the sentence-embedding features. Prints 5-fold
+cross-validated figures (folds over conversations), then writes the file; with --check it only says whether the
+file matches a re-fit. The engine itself never reads a case file.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+
+from faqbot import answerability, reading
+from faqbot.dialogue import ConversationState
+from faqbot.engine import Engine
+from faqbot.evaluate import Case, parse_cases
+from faqbot.ranking import FEATURES_BY_KIND
+from faqbot.weights import BUNDLED, KINDS, FittedWeights, Logistic, load_weights, save_weights
+
+FIT_FILES = ("eval/dev.jsonl", "eval/check.jsonl", "eval/holdout.jsonl", "eval/real.jsonl")
+THRESHOLD = 0.55
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled question as the engine observes it."""
+
+    observations: dict[str, reading.Observation]
+    answers: np.ndarray  # per pair: is it one of the expected sections?
+    in_scope: bool
+
+
+def collect(engine: Engine, cases: list[Case]) -> list[Example]:
+    """Every case whose last turn is a question to look up (not an emergency, small talk or 'tell me more')."""
+    examples = []
+    for case in cases:
+        state = None
+        for turn in case.turns[:-1]:
+            state = engine.respond(turn, state).state
+        current = ConversationState.from_any(state, engine.topics)
+        question = engine.question_for(case.turns[-1], current)
+        if question is None or (case.expect[0].startswith("@") and case.expect[0] != "@none"):
+            continue
+        lexical, semantic = engine.observe(question, current, engine.index.verbatim(question), semantic="always")
+        observations = {"lexical": lexical, **({"semantic": semantic} if semantic is not None else {})}
+        answers = np.array([p.heading in case.expect for p in engine.kb.pairs])
+        examples.append(Example(observations, answers, case.in_scope))
+    return examples
+
+
+def fit_ranking(examples: list[Example], kind: str) -> Logistic:
+    """Pair-level logistic regression over in-scope questions."""
+    rows = [e.observations[kind].rows for e in examples if e.in_scope]
+    labels = [e.answers for e in examples if e.in_scope]
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(np.vstack(rows), np.concatenate(labels))
+    return Logistic(FEATURES_BY_KIND[kind], model.coef_[0], float(model.intercept_[0]))
+
+
+def answering_rows(engine: Engine, examples: list[Example], kind: str, ranking: Logistic) -> np.ndarray:
+    """The answer-or-decline features of each example's best candidate under a ranking model."""
+    rows = []
+    for e in examples:
+        candidates = reading.ranked(e.observations[kind], ranking, engine.pair_table, 3)
+        rows.append(reading.answer_row(e.observations[kind], engine.evidence, candidates))
+    return np.array(rows)
+
+
+def fit_answering(engine: Engine, examples: list[Example], kind: str, ranking: Logistic) -> Logistic:
+    """In scope against out of scope, classes balanced."""
+    rows = answering_rows(engine, examples, kind, ranking)
+    labels = np.array([e.in_scope for e in examples])
+    model = LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced").fit(rows, labels)
+    return Logistic(answerability.FEATURES_BY_KIND[kind], model.coef_[0], float(model.intercept_[0]))
+
+
+def cross_validate(engine: Engine, examples: list[Example], kind: str) -> str:
+    """5-fold figures: ranking top-1, and in-scope right / out-of-scope declined at the default threshold."""
+    top1, right, declined = [], [], []
+    for train, test in KFold(5, shuffle=True, random_state=0).split(examples):
+        fold = [examples[i] for i in train]
+        ranking = fit_ranking(fold, kind)
+        weights = FittedWeights({kind: ranking}, {kind: fit_answering(engine, fold, kind, ranking)})
+        for i in test:
+            e = examples[i]
+            judged = reading.judge(e.observations[kind], engine.pair_table, engine.evidence, weights, THRESHOLD, 3)
+            best = judged.candidates[0]
+            if e.in_scope:
+                top1.append(e.answers[best.position])
+                right.append(judged.accepted and e.answers[best.position])
+            else:
+                declined.append(not judged.accepted)
+    return (
+        f"{kind:8s} cross-validated ranking top-1 {np.mean(top1):.3f}  in-scope right {np.mean(right):.3f}  "
+        f"out-of-scope declined {np.mean(declined):.3f}  ({len(top1)} in scope, {len(declined)} out)"
+    )
+
+
+def fit(engine: Engine, paths: list[str], cv: bool = True) -> FittedWeights:
+    """Both models of both kinds on every case of the files."""
+    cases = [case for path in paths for case in parse_cases(Path(path).read_text(encoding="utf-8").splitlines())]
+    examples = collect(engine, cases)
+    for kind in KINDS if cv else ():
+        print(cross_validate(engine, examples, kind))
+    ranking = {kind: fit_ranking(examples, kind) for kind in KINDS}
+    answering = {kind: fit_answering(engine, examples, kind, ranking[kind]) for kind in KINDS}
+    return FittedWeights(ranking, answering, tuple(paths))
+
+
+def main(arguments: list[str]) -> int:
+    check, cv = "--check" in arguments, "--no-cv" not in arguments
+    paths = [a for a in arguments if not a.startswith("--")] or list(FIT_FILES)
+    engine = Engine.from_folder(Path("corpus"))
+    if engine.semantic is None:
+        print("fit: the semantic layer is not available, so its weights cannot be fitted", file=sys.stderr)
+        return 1
+    weights = fit(engine, paths, cv)
+    if check:
+        current = load_weights(FEATURES_BY_KIND, answerability.FEATURES_BY_KIND)
+        same = current.to_json() == weights.to_json()
+        print("weights file matches a re-fit" if same else "weights file differs from a re-fit: run bench/fit.py")
+        return 0 if same else 1
+    save_weights(weights)
+    print(f"wrote {BUNDLED}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
