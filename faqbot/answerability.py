@@ -36,6 +36,7 @@ FEATURES = (
     "unknown_share",
     "covered_share",
     "fully_covered",
+    "context_pair",
 )
 # With the semantic layer: the best candidate's cosine, the best cosine of any pair, and how far the best
 # candidate's is ahead of the next pair's.
@@ -110,10 +111,12 @@ def features(
     logit: float,
     runner_up: float,
     similarity: NDArray[np.float32] | None = None,
+    follows_up: bool = False,
 ) -> NDArray[np.float64]:
     """FEATURES for the candidate at `position` (its ranking logit and the next candidate's), SEMANTIC_FEATURES when
     the query's similarity to every pair is given."""
-    row = _lexical_features(query, evidence, position, logit, runner_up)
+    # The section the conversation was on: a follow-up's "it" pulls it up however little it has on the question.
+    row = np.append(_lexical_features(query, evidence, position, logit, runner_up), float(follows_up))
     if similarity is None:
         return row
     others = np.delete(similarity, position)

@@ -23,7 +23,7 @@ from faqbot.reading import Reading
 from faqbot.safety import RedFlagReader, caution_line, default_reader, emergency_message
 from faqbot.semantic import Encoder, SemanticIndex, SemanticUnavailable
 from faqbot.settings import EngineSettings
-from faqbot.text import clean_input, words
+from faqbot.text import STOP_WORDS, clean_input, words
 from faqbot.weights import FittedWeights, load_weights
 
 # Floors on the ranking's probability (not the answer confidence): a rival worth offering in "Did you mean …?",
@@ -54,10 +54,11 @@ def bundled_weights() -> FittedWeights:
     return load_weights(RANKING_FEATURES, answerability.FEATURES_BY_KIND)
 
 
-def _vacant(question: str) -> bool:
-    """True when every word is a function word, an everyday word, a pronoun or a number: nothing the documents could
-    be about."""
-    return all(word in NOT_SUBJECT or word.isdigit() for word in words(question))
+def _vacant(question: str, heading_words: frozenset[str]) -> bool:
+    """True when every word is a function word, an everyday word, a pronoun or a number, and none is a word of a
+    section's own question ("how often should I go?" asks the section "How often should I get treatments?"): nothing
+    the documents could be about."""
+    return all((word in NOT_SUBJECT or word.isdigit()) and word not in heading_words for word in words(question))
 
 
 class Engine:
@@ -81,6 +82,9 @@ class Engine:
         self.pair_table = PairTable(kb.pairs)
         self.evidence = answerability.Evidence.build(kb.pairs, self.vocabulary)
         self.red_flags: RedFlagReader = default_reader()
+        self.heading_words = frozenset(
+            w for p in kb.pairs for text in (p.heading, p.question) for w in words(text) if w not in STOP_WORDS
+        )
         self.weights = weights or bundled_weights()
         self.semantic = semantic or (self._semantic_index() if self.settings.semantic else None)
 
@@ -163,7 +167,11 @@ class Engine:
     def _answer(self, question: str, current: ConversationState) -> Reply:
         refers_back = dialogue.has_pronoun(question) or dialogue.what_about(question)
         verbatim = self.index.verbatim(question)
-        if _vacant(question) and verbatim is None and not ((current.last_id or current.topic) and refers_back):
+        if (
+            _vacant(question, self.heading_words)
+            and verbatim is None
+            and not ((current.last_id or current.topic) and refers_back)
+        ):
             # "ok", "no", "why?", "🙂": nothing to look up, and no earlier answer for "it" or "and after?" to build on.
             new_state = current.next_turn()
             starters = self.starter_questions(3)

@@ -80,7 +80,10 @@ def answer_row(
     """The answer-or-decline features of the best candidate."""
     best, runner_up = candidates[0], candidates[1] if len(candidates) > 1 else candidates[0]
     o = observation
-    return answerability.features(o.query, evidence, best.position, best.score, runner_up.score, o.similarity)
+    follows_up = o.context.last_id == best.pair.id
+    return answerability.features(
+        o.query, evidence, best.position, best.score, runner_up.score, o.similarity, follows_up
+    )
 
 
 def judge(

@@ -374,3 +374,9 @@ def test_a_declined_what_about_still_moves_the_conversation_to_that_treatment(en
     )
     assert heading(reply) == "Who performs dry needling and acupuncture?"
     assert reply.state["topic"] == "dry needling"
+
+
+def test_a_question_in_everyday_words_that_a_section_asks_is_looked_up(engine: Engine) -> None:
+    # "how often should I go?" is all everyday words, but "often" is the section's own question word.
+    reply = converse(engine, "What is acupuncture?", "how often should I go?")
+    assert heading(reply) == "How often should I get treatments?"
