@@ -44,6 +44,10 @@ class Overlay:
     alternates: dict[str, tuple[str, ...]]
 
 
+# About 100,000 sections: what the index holds within a few gigabytes of memory.
+MAX_CORPUS_BYTES = 64 * 2**20
+
+
 def read_corpus(folder: Path) -> tuple[list[SourceFile], Overlay]:
     """Read every .txt/.md document in `folder` with its metadata; raise CorpusError with a clear reason."""
     if not folder.is_dir():
@@ -53,6 +57,12 @@ def read_corpus(folder: Path) -> tuple[list[SourceFile], Overlay]:
     paths = [p for p in paths if p.name.lower() != "readme.md"]
     if not paths:
         raise CorpusError(f"no .txt or .md documents in {folder}")
+    size = sum(p.stat().st_size for p in paths)
+    if size > MAX_CORPUS_BYTES:
+        raise CorpusError(
+            f"corpus too large: {size / 2**20:.0f} MB of documents in {folder} "
+            f"(at most {MAX_CORPUS_BYTES / 2**20:.0f} MB, about 100,000 sections, are indexed in memory)"
+        )
     unknown_files = sorted(set(metadata) - {p.name for p in paths})
     if unknown_files:
         raise CorpusError(f"{METADATA_FILE} describes files that are not in {folder}: {', '.join(unknown_files)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from faqbot.corpus import CorpusError, Overlay, SourceFile, read_corpus
@@ -136,15 +137,17 @@ def _generated_alternates(heading: str, question: str) -> tuple[str, ...]:
 def _topics_of(heading: str, body: str, title: str, topics: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """The topics a section concerns: those its heading names, else those its text names."""
     for text in (heading, body, title):
-        named = tuple(topic for topic, terms in topics.items() if _mentions(text, terms))
+        folded = " " + " ".join(words(text)) + " "  # once per text, not once per topic term
+        named = tuple(topic for topic, terms in topics.items() if any(_spaced(term) in folded for term in terms))
         if named:
             return named
     return tuple(topics)
 
 
-def _mentions(text: str, terms: tuple[str, ...]) -> bool:
-    folded = " " + " ".join(words(text)) + " "
-    return any(f" {' '.join(words(term))} " in folded for term in terms)
+@lru_cache(maxsize=4096)
+def _spaced(term: str) -> str:
+    """A topic term as it stands among a folded text's words: " dry needling "."""
+    return f" {' '.join(words(term))} "
 
 
 def _topics_from_titles(documents: list[DocumentMeta]) -> dict[str, tuple[str, ...]]:

@@ -141,13 +141,22 @@ def rank(
     # Sections about every topic the question is about rank higher than those about some of them: "can both dry
     # needling and acupuncture help?" is not answered by a section about acupuncture alone while one about both fits.
     fit = table.topic_columns(frozenset(required_topics(query, context))).fit
-    order = np.argsort(-(decision + TOPIC_FIT_BONUS * fit), kind="stable")[:limit]
+    order = _best_first(decision + TOPIC_FIT_BONUS * fit, limit)
     chosen = decision[order]
     probability = 1.0 / (1.0 + np.exp(-chosen))
     return [
         Candidate(table.pairs[i], d, p, i)
         for i, d, p in zip(order.tolist(), chosen.tolist(), probability.tolist(), strict=True)
     ]
+
+
+def _best_first(scores: NDArray[np.float64], limit: int | None) -> NDArray[np.intp]:
+    """Positions of the `limit` highest scores (all when None), highest first, ties in pair order; a partial sort
+    when only a few are wanted from a large corpus."""
+    if limit is None or limit >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    chosen = np.argpartition(-scores, limit - 1)[:limit]
+    return chosen[np.lexsort((chosen, -scores[chosen]))]
 
 
 def required_topics(query: AnalysedQuery, context: Context) -> set[str]:

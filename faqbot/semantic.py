@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from faqbot.index import best_per_owner
 from faqbot.models import QAPair
 
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -73,8 +74,13 @@ class Encoder:
 
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """One unit-length row per text."""
-        rows = [self._batch(texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]
-        return np.vstack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
+        # Batches of similar length: a batch is padded to its longest text, so mixing lengths wastes most of it.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.zeros((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(order), _BATCH):
+            chosen = order[start : start + _BATCH]
+            vectors[chosen] = self._batch([texts[i] for i in chosen])
+        return vectors
 
     def _query(self, text: str) -> NDArray[np.float32]:
         vector: NDArray[np.float32] = self._batch([text])[0]
@@ -123,9 +129,7 @@ class SemanticIndex:
     def similarity(self, text: str) -> NDArray[np.float32]:
         """Best cosine of the query to each pair, aligned with the pairs."""
         cosines = self.vectors @ self.encoder.query(text)
-        best = np.full(self._size, -1.0, dtype=np.float32)
-        np.maximum.at(best, self._owner, cosines)
-        return best
+        return best_per_owner(cosines, self._owner, self._size, -1.0).astype(np.float32)
 
 
 def _cached_embeddings(texts: list[str], encoder: Encoder, cache_dir: Path | None) -> NDArray[np.float32]:

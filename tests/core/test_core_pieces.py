@@ -94,3 +94,12 @@ def test_past_tense_question_finds_the_present_tense_section(engine: Engine) -> 
     reply = engine.respond("during acupuncture I felt a heaviness, normal?", None)
     assert reply.kind == "answer"
     assert reply.answer is not None and reply.answer.heading == "Does acupuncture hurt?"
+
+
+def test_a_corpus_too_large_to_index_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from faqbot import corpus
+
+    (tmp_path / "big.md").write_text("# Big\n\n" + "word " * 5000)
+    monkeypatch.setattr(corpus, "MAX_CORPUS_BYTES", 10_000)
+    with pytest.raises(corpus.CorpusError, match=r"^corpus too large: 0 MB of documents in .* \(at most 0 MB"):
+        corpus.read_corpus(tmp_path)
