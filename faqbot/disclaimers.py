@@ -85,7 +85,8 @@ def _in_paragraph(paragraph: str, doc: DocumentMeta, section_id: str) -> list[Di
     found: list[Disclaimer] = []
     previous: CueRule | None = None
     for sentence in split_sentences(paragraph):
-        rule = next((r for r in CUE_RULES if r.cue.search(fold(sentence))), None)
+        folded = fold(sentence)
+        rule = next((r for r in CUE_RULES if r.cue.search(folded)), None)
         if rule and previous is rule and found:
             found[-1] = Disclaimer(f"{found[-1].text} {sentence}", rule.category, doc, section_id)
         elif rule:

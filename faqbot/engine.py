@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from faqbot import answerability, compose, dialogue, reading
+from faqbot.cache import ArrayCache
 from faqbot.dialogue import ConversationState
 from faqbot.disclaimers import choose_disclaimers
 from faqbot.everyday import NOT_SUBJECT
@@ -77,7 +78,8 @@ class Engine:
         texts = [t for p in kb.pairs for t in p.texts()]
         self.vocabulary = Vocabulary.build(texts, kb.synonyms, kb.topics, lexicon or load_lexicon())
         topic_terms = self.vocabulary.topics
-        self.index = RetrievalIndex(kb.pairs, lambda text: without_topic_terms(text, topic_terms))
+        self.cache = ArrayCache(self.settings.cache_dir)
+        self.index = RetrievalIndex(kb.pairs, lambda text: without_topic_terms(text, topic_terms), self.cache)
         self.topics = tuple(kb.topics)
         self.pair_table = PairTable(kb.pairs)
         self.evidence = answerability.Evidence.build(kb.pairs, self.vocabulary)
@@ -90,7 +92,7 @@ class Engine:
 
     def _semantic_index(self) -> SemanticIndex | None:
         try:
-            return SemanticIndex(self.kb.pairs, shared_encoder(), self.settings.cache_dir)
+            return SemanticIndex(self.kb.pairs, shared_encoder(), self.cache)
         except SemanticUnavailable as error:
             _log.warning("semantic layer off: %s", error)
             return None

@@ -136,18 +136,29 @@ def _generated_alternates(heading: str, question: str) -> tuple[str, ...]:
 
 def _topics_of(heading: str, body: str, title: str, topics: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """The topics a section concerns: those its heading names, else those its text names."""
+    topic_of_term, longest = _topics_by_term(tuple(topics.items()))
     for text in (heading, body, title):
-        folded = " " + " ".join(words(text)) + " "  # once per text, not once per topic term
-        named = tuple(topic for topic, terms in topics.items() if any(_spaced(term) in folded for term in terms))
+        tokens = tuple(words(text))
+        # Each run of words up to the longest term is looked up once: a corpus of many documents has hundreds of
+        # topics, too many to search every section's text for each.
+        runs = {tokens[i : i + n] for n in range(1, longest + 1) for i in range(len(tokens) - n + 1)}
+        named = {topic for run in runs for topic in topic_of_term.get(run, ())}
         if named:
-            return named
+            return tuple(topic for topic in topics if topic in named)
     return tuple(topics)
 
 
-@lru_cache(maxsize=4096)
-def _spaced(term: str) -> str:
-    """A topic term as it stands among a folded text's words: " dry needling "."""
-    return f" {' '.join(words(term))} "
+@lru_cache(maxsize=8)
+def _topics_by_term(
+    topics: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[dict[tuple[str, ...], list[str]], int]:
+    """Each topic term as words, with the topics it names, and the most words a term has."""
+    topic_of_term: dict[tuple[str, ...], list[str]] = {}
+    for topic, terms in topics:
+        for term in terms:
+            if term_words := tuple(words(term)):
+                topic_of_term.setdefault(term_words, []).append(topic)
+    return topic_of_term, max(map(len, topic_of_term), default=0)
 
 
 def _topics_from_titles(documents: list[DocumentMeta]) -> dict[str, tuple[str, ...]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -154,16 +155,34 @@ def without_topic_terms(text: str, topics: Mapping[str, tuple[tuple[str, ...], .
 def _term_spans(tokens: list[str], terms: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
     """Where the terms occur in the tokens, compared by stem (so misspelt "needleing" is "needling"), longest terms
     first and never overlapping: (start, end) token positions."""
+    by_first_stem = _terms_by_first_stem(tuple(terms))
     stemmed = [stem(w) for w in tokens]
+    # Every occurrence, ordered as if each term (longest first) were searched for left to right in turn.
+    found = sorted(
+        (-len(term), order, start)
+        for start, first in enumerate(stemmed)
+        for order, term in by_first_stem.get(first, ())
+        if tuple(stemmed[start : start + len(term)]) == term
+    )
     taken = [False] * len(tokens)
     spans = []
-    for term in sorted((tuple(stem(w) for w in t) for t in terms), key=len, reverse=True):
-        for start in range(len(tokens) - len(term) + 1):
-            end = start + len(term)
-            if not any(taken[start:end]) and tuple(stemmed[start:end]) == term:
-                taken[start:end] = [True] * len(term)
-                spans.append((start, end))
+    for negative_length, _, start in found:
+        end = start - negative_length
+        if not any(taken[start:end]):
+            taken[start:end] = [True] * (end - start)
+            spans.append((start, end))
     return spans
+
+
+@lru_cache(maxsize=64)
+def _terms_by_first_stem(terms: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+    """Stemmed terms keyed by their first stem, each with its place in the longest-first order: a text is scanned
+    once rather than once per term (a corpus of many documents has hundreds of topic terms)."""
+    stemmed = sorted((tuple(stem(w) for w in t) for t in terms if t), key=len, reverse=True)
+    by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for order, term in enumerate(stemmed):
+        by_first.setdefault(term[0], []).append((order, term))
+    return by_first
 
 
 def _correct(word: str, vocabulary: Vocabulary) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from faqbot.cache import ArrayCache, content_key
 from faqbot.index import best_per_owner
 from faqbot.models import QAPair
 
@@ -26,8 +26,12 @@ VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3
 BUNDLED_VOCAB = Path(__file__).resolve().parent / "data" / "minilm-vocab.txt.gz"
 _MAX_TOKENS = 128  # a question is far shorter; a pasted wall of text costs no more than this
 _BATCH = 32
+# The int8 model quantises each batch's activations with one scale, so a text's vector depends slightly on its
+# batch-mates: how batches are made is part of what the cached vectors (and the fitted weights) were made with.
+_BATCHING = f"length-sorted batches of {_BATCH}"
 _QUERY_CACHE = 4096
 _log = logging.getLogger(__name__)
+_DIMENSIONS = 384  # all-MiniLM-L6-v2's sentence vectors
 
 
 class SemanticUnavailable(Exception):
@@ -76,7 +80,7 @@ class Encoder:
         """One unit-length row per text."""
         # Batches of similar length: a batch is padded to its longest text, so mixing lengths wastes most of it.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        vectors = np.zeros((len(texts), 384), dtype=np.float32)
+        vectors = np.zeros((len(texts), _DIMENSIONS), dtype=np.float32)
         for start in range(0, len(order), _BATCH):
             chosen = order[start : start + _BATCH]
             vectors[chosen] = self._batch([texts[i] for i in chosen])
@@ -119,12 +123,12 @@ def pair_texts(pair: QAPair) -> tuple[str, ...]:
 class SemanticIndex:
     """Every pair's texts embedded once; a query's similarity to a pair is its best cosine over them."""
 
-    def __init__(self, pairs: Sequence[QAPair], encoder: Encoder, cache_dir: Path | None = None) -> None:
+    def __init__(self, pairs: Sequence[QAPair], encoder: Encoder, cache: ArrayCache | None = None) -> None:
         self.encoder = encoder
         rows = [(position, text) for position, pair in enumerate(pairs) for text in pair_texts(pair)]
         self._owner = np.array([p for p, _ in rows], dtype=np.int64)
         self._size = len(pairs)
-        self.vectors = _cached_embeddings([t for _, t in rows], encoder, cache_dir)
+        self.vectors = _cached_embeddings([t for _, t in rows], encoder, cache or ArrayCache(None))
 
     def similarity(self, text: str) -> NDArray[np.float32]:
         """Best cosine of the query to each pair, aligned with the pairs."""
@@ -132,29 +136,11 @@ class SemanticIndex:
         return best_per_owner(cosines, self._owner, self._size, -1.0).astype(np.float32)
 
 
-def _cached_embeddings(texts: list[str], encoder: Encoder, cache_dir: Path | None) -> NDArray[np.float32]:
-    key = _digest("\0".join([encoder.model_digest, *texts]).encode("utf-8"))[:32]
-    path = cache_dir / f"embeddings-{key}.npy" if cache_dir else None
-    if path is not None and path.exists():
-        try:
-            cached = np.load(path, allow_pickle=False)
-            if cached.shape == (len(texts), 384):
-                return np.asarray(cached, dtype=np.float32)
-        except (OSError, ValueError):
-            _log.warning("ignoring an unreadable embedding cache file")
+def _cached_embeddings(texts: list[str], encoder: Encoder, cache: ArrayCache) -> NDArray[np.float32]:
+    key = content_key([encoder.model_digest, _BATCHING, *texts])
+    saved = cache.load("embeddings", key)
+    if saved is not None and saved.get("vectors", np.zeros(0)).shape == (len(texts), _DIMENSIONS):
+        return np.asarray(saved["vectors"], dtype=np.float32)
     vectors = encoder.encode(texts)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp.npy")
-            np.save(partial, vectors, allow_pickle=False)
-            partial.replace(path)  # atomic: another worker never reads half a file
-        except OSError:
-            _log.warning("could not write the embedding cache; embeddings are recomputed at each start")
+    cache.save("embeddings", key, {"vectors": vectors})
     return vectors
-
-
-def default_cache_dir() -> Path:
-    """Where embeddings are cached: $XDG_CACHE_HOME/faqbot, else ~/.cache/faqbot."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "faqbot"

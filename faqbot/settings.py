@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from faqbot.cache import default_cache_dir
+
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
@@ -29,8 +31,9 @@ class EngineSettings:
     max_disclaimers: int = 3
     # Sentence embeddings rerank and help decide answer or decline; false runs the lexical engine alone.
     semantic: bool = True
-    # Where a knowledge base's embeddings are kept between starts (keyed by a hash of the model and the texts).
-    cache_dir: Path = Path.home() / ".cache" / "faqbot"
+    # Where a knowledge base's fitted index and embeddings are kept between starts (keyed by a hash of what they
+    # were computed from).
+    cache_dir: Path = field(default_factory=default_cache_dir)
 
 
 @dataclass(frozen=True)

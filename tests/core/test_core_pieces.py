@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from faqbot import index as index_module
 from faqbot.engine import Engine
+from faqbot.index import RetrievalIndex
 from faqbot.settings import SettingsError, load_settings, settings_from_mapping
 from faqbot.text import analyse, char_form, stem
 
@@ -56,12 +58,12 @@ def test_unreadable_settings_file_is_one_line(tmp_path: Path) -> None:
 
 
 def test_query_vectors_equal_scikit_learns_transform(engine: Engine) -> None:
-    index = engine.index
+    rows = index_module._Rows.of(engine.kb.pairs, lambda text: text)
+    words = index_module._word_vectoriser().fit([analyse(text) for text in rows.sections])
+    chars = index_module._char_vectoriser().fit([char_form(t) for t in (*(t for _, t in rows.questions), *rows.bodies)])
+    built = RetrievalIndex(engine.kb.pairs)
     for text in ("does acupuncture hurt", "dry needling insurance twitch", "zzz", "acupunture needls"):
-        for fitted, query, form in (
-            (index._words, index._word_query, analyse),
-            (index._chars, index._char_query, char_form),
-        ):
+        for fitted, query, form in ((words, built._word_query, analyse), (chars, built._char_query, char_form)):
             expected = fitted.transform([form(text)]).toarray().ravel()
             got = np.zeros_like(expected)
             positions, weights = query.vector(form(text))

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from faqbot.cache import ArrayCache
 from faqbot.engine import Engine, shared_encoder
 from faqbot.knowledge import KnowledgeBase
 from faqbot.semantic import Encoder, SemanticIndex, SemanticUnavailable, default_model_path
@@ -39,23 +40,23 @@ def test_knowledge_base_embeddings_are_cached_on_disk(
     kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     encoder = shared_encoder()
-    first = SemanticIndex(kb.pairs, encoder, tmp_path)
-    assert len(list(tmp_path.glob("embeddings-*.npy"))) == 1
+    first = SemanticIndex(kb.pairs, encoder, ArrayCache(tmp_path))
+    assert len(list(tmp_path.glob("embeddings-*.npz"))) == 1
 
     def no_encoding(texts: list[str]) -> None:
         raise AssertionError("re-embedded although the cache was there")
 
     monkeypatch.setattr(encoder, "encode", no_encoding)
-    second = SemanticIndex(kb.pairs, encoder, tmp_path)
+    second = SemanticIndex(kb.pairs, encoder, ArrayCache(tmp_path))
     assert np.array_equal(first.vectors, second.vectors)
 
 
 def test_an_unreadable_cache_file_is_recomputed(kb: KnowledgeBase, tmp_path: Path) -> None:
-    SemanticIndex(kb.pairs, shared_encoder(), tmp_path)
-    [cached] = tmp_path.glob("embeddings-*.npy")
+    SemanticIndex(kb.pairs, shared_encoder(), ArrayCache(tmp_path))
+    [cached] = tmp_path.glob("embeddings-*.npz")
     cached.write_bytes(b"not numpy")
-    again = SemanticIndex(kb.pairs, shared_encoder(), tmp_path)
-    assert again.vectors.shape[1] == 384 and np.load(cached).shape == again.vectors.shape
+    again = SemanticIndex(kb.pairs, shared_encoder(), ArrayCache(tmp_path))
+    assert again.vectors.shape[1] == 384 and np.load(cached)["vectors"].shape == again.vectors.shape
 
 
 def test_semantic_false_runs_the_lexical_engine_alone(kb: KnowledgeBase) -> None:
