@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -88,9 +88,9 @@ class RetrievalIndex:
             fuzzy=self._best_per_pair(fuzzy_rows, self._whole_owner),
         )
 
-    def verbatim(self, text: str) -> int | None:
-        """The pair one of whose headings or questions the text is, word for word (case and punctuation aside)."""
-        return self._verbatim.get(char_form(text))
+    def verbatim(self, words: Sequence[str]) -> int | None:
+        """The pair one of whose headings or questions these words are, word for word (case and punctuation aside)."""
+        return self._verbatim.get(" ".join(words))
 
     def _best_per_pair(self, row_scores: NDArray[np.float64], owners: NDArray[np.int64]) -> NDArray[np.float64]:
         return best_per_owner(row_scores, owners, len(self.pairs), 0.0)

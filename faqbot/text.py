@@ -213,7 +213,12 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens with possessive/contraction tails removed ("acupuncture's" -> "acupuncture")."""
-    return [token.split("'", 1)[0] for token in _TOKEN.findall(fold(text))]
+    return tokens(fold(text))
+
+
+def tokens(folded: str) -> list[str]:
+    """The word tokens of text already folded (`words` without the fold)."""
+    return [token.split("'", 1)[0] for token in _TOKEN.findall(folded)]
 
 
 @lru_cache(maxsize=65536)
