@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from faqbot import answerability, compose, reading
+from faqbot import answerability, compose, followup, reading
 from faqbot.dialogue import ConversationState
 from faqbot.disclaimers import choose_disclaimers
 from faqbot.everyday import NOT_SUBJECT
@@ -17,7 +17,7 @@ from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import Lexicon, load_lexicon
 from faqbot.message import Message, Question, read_message
 from faqbot.models import QAPair, Reply
-from faqbot.query import AnalysedQuery, Vocabulary, analyse_query, topic_phrase, without_topic_terms
+from faqbot.query import AnalysedQuery, Vocabulary, without_topic_terms
 from faqbot.ranking import FEATURES_BY_KIND as RANKING_FEATURES
 from faqbot.ranking import Candidate, Context, PairTable
 from faqbot.reading import Reading
@@ -33,8 +33,6 @@ _CLARIFY_FLOOR = 0.2
 _RELATED_FLOOR = 0.1
 _SUGGESTION_FLOOR = 0.05
 _READ_CANDIDATES = 3  # the best answer, its rivals for "Did you mean …?" and the related questions
-# "Tell me more" moves to another section on the same question only when it ranks at least this well for it.
-_MORE_FLOOR = 0.2
 _STARTERS = 4
 # The lexical reading is trusted without embedding the question when it is this sure (or the question is a
 # section's own heading): embedding costs ~5 ms, the rest of a reply under 1 ms.
@@ -197,7 +195,7 @@ class Engine:
     ) -> tuple[reading.Observation, reading.Observation | None]:
         """The question's lexical observation, and its semantic one: "always", "never", or "when-unsure" (only when
         the lexical reading is not sure and the question is not a section's own heading)."""
-        query, context = self.resolve(question, current)
+        query, context = followup.resolve(question, current, self.vocabulary, self.evidence.topic_words)
         scores = self.index.score(query.focus, query.expanded)
         lexical = reading.observe(scores, self.pair_table, query, context, verbatim)
         if self.semantic is None or semantic == "never":
@@ -230,62 +228,18 @@ class Engine:
         candidates = reading.ranked(observation, self.weights.ranking["lexical"], self.pair_table, limit)
         return observation.query, observation.context, candidates
 
-    def resolve(self, question: Question, current: ConversationState) -> tuple[AnalysedQuery, Context]:
-        """Read the question in the light of the conversation: "what about X?", pronouns, topic carry-over."""
-        subject = question.subject
-        if subject and current.last_query:
-            swapped = analyse_query(subject, self.vocabulary)
-            if swapped.topics and len(swapped.content) <= len(" ".join(swapped.topics).split()) + 1:
-                base = analyse_query(current.last_query, self.vocabulary)
-                kept = (w for w in base.words if w not in self.evidence.topic_words)
-                text = " ".join(kept) + " " + " ".join(swapped.topics)
-                return analyse_query(text, self.vocabulary), Context(topic=swapped.topics[0])
-        if subject and current.topic and current.last_id:
-            # "And afterwards?", "what about the cost?": something else about the same treatment, so the last
-            # section itself is not what is asked for.
-            about = topic_phrase(current.last_query or "", current.topic, self.vocabulary.topics) or current.topic
-            return analyse_query(f"{subject} {about}", self.vocabulary), Context(topic=current.topic)
-        asked = Question.read(subject) if subject else question
-        query = analyse_query(asked.text, self.vocabulary, asked.words)
-        refers_back = asked.pronoun or len(query.content) <= 3
-        last_id = current.last_id if refers_back and not query.topics else None
-        if query.topics or not current.topic:
-            return query, Context(last_id=last_id)
-        if refers_back:
-            # The last question's words only when it was answered: "it" never means what was declined ("can it cure
-            # my insomnia?" declined, then "is it safe?" is about the treatment, not insomnia).
-            answered = current.last_query if current.last_id else None
-            subject = topic_phrase(answered or "", current.topic, self.vocabulary.topics) or current.topic
-            return analyse_query(f"{asked.text} {subject}", self.vocabulary), Context(current.topic, last_id)
-        return query, Context(topic=current.topic)
-
     def _continue(self, current: ConversationState) -> Reply:
-        """ "Tell me more": the closest section to the last question not shown yet, else the next in the document;
-        always one about the conversation's topic."""
+        """ "Tell me more": the next section about the conversation's topic (`followup.tell_more`)."""
         last = self.kb.pair(current.last_id) if current.last_id else None
         if last is None:
             return self._smalltalk("help", current)
-        shown = current.shown or (last.id,)
-        fresh = [
-            c
-            for c in self.candidates(current.last_query or last.question, ConversationState(topic=current.topic))[2]
-            if c.pair.id not in shown and (current.topic is None or current.topic in c.pair.topics)
-        ]
-        closest = fresh[0] if current.last_query and fresh and fresh[0].confidence >= _MORE_FLOOR else None
-        following = (c for c in sorted(fresh, key=lambda c: c.pair.order) if c.pair.doc.file == last.doc.file)
-        chosen = closest or next((c for c in following if c.pair.order > last.order), None) or next(iter(fresh), None)
-        if chosen is None:
-            new_state = current.after(topic=current.topic, last_id=last.id, last_query=current.last_query)
-            return compose.choice_reply(
-                "fallback", compose.NO_MORE_LEAD, self.starter_questions(3), self._disclaimers(), new_state
-            )
-        new_state = current.after(
-            topic=current.topic, last_id=chosen.pair.id, last_query=current.last_query, shown=(*shown, chosen.pair.id)
-        )
-        related = [c.pair for c in fresh if c is not chosen][:2]
-        return compose.answer_reply(
-            chosen.pair, chosen.confidence, self._disclaimers(pair=chosen.pair), new_state, related
-        )
+        more = followup.tell_more(current, last, lambda text, state: self.candidates(text, state)[2])
+        if more.chosen is None:
+            starters = self.starter_questions(3)
+            return compose.choice_reply("fallback", compose.NO_MORE_LEAD, starters, self._disclaimers(), more.state)
+        chosen = more.chosen
+        disclaimers = self._disclaimers(pair=chosen.pair)
+        return compose.answer_reply(chosen.pair, chosen.confidence, disclaimers, more.state, more.related)
 
     def _too_close(self, candidates: list[Candidate], query: AnalysedQuery) -> list[QAPair]:
         """Top answers about different topics with nearly equal scores, for a question naming no topic."""
