@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import snowballstemmer
@@ -240,6 +241,11 @@ def stems(text: str) -> list[str]:
 def analyse(text: str) -> str:
     """One space-joined string of stems, the form fed to the word-level TF-IDF vectoriser."""
     return " ".join(stems(text))
+
+
+def analysed_words(words_read: Iterable[str]) -> str:
+    """`analyse` over words already read from a text."""
+    return " ".join(stem(w) for w in words_read if w not in STOP_WORDS)
 
 
 def char_form(text: str) -> str:
