@@ -49,7 +49,7 @@ def collect(engine: Engine, cases: list[Case]) -> list[Example]:
         question = engine.question_for(case.turns[-1], current)
         if question is None or (case.expect[0].startswith("@") and case.expect[0] != "@none"):
             continue
-        lexical, semantic = engine.observe(question, current, engine.index.verbatim(question), semantic="always")
+        lexical, semantic = engine.observe(question, current, engine.index.verbatim(question.words), semantic="always")
         observations = {"lexical": lexical, **({"semantic": semantic} if semantic is not None else {})}
         answers = np.array([p.heading in case.expect for p in engine.kb.pairs])
         examples.append(Example(observations, answers, case.in_scope))

@@ -151,50 +151,54 @@ class ConversationState:
         return ConversationState(topic, last_id, (last_query or "")[:_MAX_STATE_QUERY] or None, self.turns + 1, kept)
 
 
-def smalltalk_kind(text: str) -> SmalltalkKind | None:
-    """Which small-talk intent the whole message is, if it is only small talk ("hi! who are you?" is identity)."""
-    kinds = [_segment_kind(segment) for segment in re.split(r"[,.!?;:]+", fold(text)) if _bare(segment)]
+def flatten(folded: str) -> str:
+    """Folded text with its punctuation flattened and spaces collapsed: the form the intent patterns match."""
+    return " ".join(re.sub(r"[^\w' ]+", " ", folded).split())
+
+
+def smalltalk_kind(folded: str, bare: str) -> SmalltalkKind | None:
+    """Which small-talk intent the whole message (`folded`, and `bare` flattened) is, if it is only small talk
+    ("hi! who are you?" is identity)."""
+    # Each piece is folded as itself, as it always was: fold is not quite idempotent (NFKD leaves primes of a triple
+    # prime, which a second fold makes apostrophes).
+    pieces = (flatten(fold(piece)) for piece in re.split(r"[,.!?;:]+", folded))
+    kinds = [_segment_kind(piece) for piece in pieces if piece]
     if not kinds or None in kinds:
-        return _segment_kind(text)
+        return _segment_kind(bare)
     # A greeting opens the message; what follows it says what the person wants.
     return next((kind for kind in reversed(kinds) if kind != "greeting"), kinds[0])
 
 
-def _segment_kind(text: str) -> SmalltalkKind | None:
-    folded = _bare(text)
-    return next((kind for kind, pattern in _SMALLTALK if pattern.match(folded)), None)
+def _segment_kind(bare: str) -> SmalltalkKind | None:
+    return next((kind for kind, pattern in _SMALLTALK if pattern.match(bare)), None)
 
 
-def strip_pleasantries(text: str) -> str:
+def strip_pleasantries(folded: str) -> str:
     """Remove a leading greeting and trailing thanks so "hi, does it hurt? thanks" is the question alone."""
-    stripped = _POLITE_SUFFIX.sub("", _GREETING_PREFIX.sub("", fold(text).strip()))
+    stripped = _POLITE_SUFFIX.sub("", _GREETING_PREFIX.sub("", folded.strip()))
     stripped = _RELAY_CLOSING.sub("", _RELAY_OPENING.sub("", stripped))
-    return stripped if stripped.strip(" ?!.,") else fold(text).strip()
+    return stripped if stripped.strip(" ?!.,") else folded.strip()
 
 
-def is_more_request(text: str) -> bool:
+def is_more_request(bare: str) -> bool:
     """ "tell me more", "go on", "what else": continue from the last answer."""
-    return bool(_MORE.match(_bare(text)))
+    return bool(_MORE.match(bare))
 
 
-def is_reset(text: str) -> bool:
+def is_reset(bare: str) -> bool:
     """ "reset", "start over": forget the conversation."""
-    return bool(_RESET.match(_bare(text)))
+    return bool(_RESET.match(bare))
 
 
-def what_about(text: str) -> str | None:
+def what_about(bare: str) -> str | None:
     """The subject of "what about X?" / "and X?" (to be re-asked with the last question), else None."""
-    match = _WHAT_ABOUT.match(_bare(text))
+    match = _WHAT_ABOUT.match(bare)
     if not match:
         return None
     rest = match["rest"] or match["rest2"] or ""
     return rest.strip() or None
 
 
-def has_pronoun(text: str) -> bool:
+def has_pronoun(folded: str) -> bool:
     """True when the message refers back ("does it hurt?", "who performs them?")."""
-    return bool(_PRONOUN.search(fold(text)))
-
-
-def _bare(text: str) -> str:
-    return " ".join(re.sub(r"[^\w' ]+", " ", fold(text)).split())
+    return bool(_PRONOUN.search(folded))

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from faqbot.models import Disclaimer, DocumentMeta, Section
-from faqbot.text import fold, split_sentences, stem, words
+from faqbot.text import fold, split_sentences, stem
 
 
 @dataclass(frozen=True)
@@ -98,17 +98,18 @@ def _in_paragraph(paragraph: str, doc: DocumentMeta, section_id: str) -> list[Di
 def choose_disclaimers(
     all_found: Sequence[Disclaimer],
     *,
-    query: str = "",
+    query: Sequence[str] = (),
     section_id: str | None = None,
     doc_file: str | None = None,
     limit: int = 3,
 ) -> tuple[str, ...]:
-    """The general statement (from the answer's document when it has one) plus those the answer or question concerns."""
+    """The general statement (from the answer's document when it has one) plus those the answer or the question (its
+    words, `query`) concerns."""
     rules = {rule.category: rule for rule in CUE_RULES}
     # A corpus with no general statement still quotes one of its own in every reply.
     general = [d for d in all_found if rules[d.category].general] or list(all_found[:1])
     general.sort(key=lambda d: (d.doc.file != doc_file, [r.category for r in CUE_RULES].index(d.category)))
-    query_stems = {stem(w) for w in words(query)}
+    query_stems = {stem(w) for w in query}
     relevant = [d for d in all_found if d.section_id is not None and d.section_id == section_id]
     relevant += [d for d in all_found if query_stems & rules[d.category].concerns]
     relevant.sort(key=lambda d: d.doc.file != doc_file)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from faqbot import answerability, compose, dialogue, reading
+from faqbot import answerability, compose, followup, reading
 from faqbot.cache import ArrayCache
 from faqbot.dialogue import ConversationState
 from faqbot.disclaimers import choose_disclaimers
@@ -16,15 +16,16 @@ from faqbot.everyday import NOT_SUBJECT
 from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import Lexicon, load_lexicon
+from faqbot.message import Message, Question, read_message
 from faqbot.models import QAPair, Reply
-from faqbot.query import AnalysedQuery, Vocabulary, analyse_query, topic_phrase, without_topic_terms
+from faqbot.query import AnalysedQuery, Vocabulary, without_topic_terms
 from faqbot.ranking import FEATURES_BY_KIND as RANKING_FEATURES
 from faqbot.ranking import Candidate, Context, PairTable
 from faqbot.reading import Reading
 from faqbot.safety import RedFlagReader, caution_line, default_reader, emergency_message
 from faqbot.semantic import Encoder, SemanticIndex, SemanticUnavailable
 from faqbot.settings import EngineSettings
-from faqbot.text import STOP_WORDS, clean_input, words
+from faqbot.text import STOP_WORDS, words
 from faqbot.weights import FittedWeights, load_weights
 
 # Floors on the ranking's probability (not the answer confidence): a rival worth offering in "Did you mean …?",
@@ -33,9 +34,6 @@ _CLARIFY_FLOOR = 0.2
 _RELATED_FLOOR = 0.1
 _SUGGESTION_FLOOR = 0.05
 _READ_CANDIDATES = 3  # the best answer, its rivals for "Did you mean …?" and the related questions
-_RED_FLAG_SCAN_CHARS = 100_000
-# "Tell me more" moves to another section on the same question only when it ranks at least this well for it.
-_MORE_FLOOR = 0.2
 _STARTERS = 4
 # The lexical reading is trusted without embedding the question when it is this sure (or the question is a
 # section's own heading): embedding costs ~5 ms, the rest of a reply under 1 ms.
@@ -55,11 +53,11 @@ def bundled_weights() -> FittedWeights:
     return load_weights(RANKING_FEATURES, answerability.FEATURES_BY_KIND)
 
 
-def _vacant(question: str, heading_words: frozenset[str]) -> bool:
+def _vacant(question: Question, heading_words: frozenset[str]) -> bool:
     """True when every word is a function word, an everyday word, a pronoun or a number, and none is a word of a
     section's own question ("how often should I go?" asks the section "How often should I get treatments?"): nothing
     the documents could be about."""
-    return all((word in NOT_SUBJECT or word.isdigit()) and word not in heading_words for word in words(question))
+    return all((word in NOT_SUBJECT or word.isdigit()) and word not in heading_words for word in question.words)
 
 
 class Engine:
@@ -110,52 +108,39 @@ class Engine:
     def respond(self, text: str, state: Mapping[str, Any] | None = None) -> Reply:
         """One turn: the reply to `text` given the conversation `state` (None or {} for a new conversation)."""
         current = ConversationState.from_any(state, self.topics)
-        raw = text if isinstance(text, str) else ""
-        message = clean_input(raw, self.settings.max_input_chars)
-        # Red flags are looked for in the whole message, not just the part short enough to answer.
-        triage = self.red_flags.read(clean_input(raw, _RED_FLAG_SCAN_CHARS), earlier=current.last_query)
+        message = self._message(text, current)
+        triage = message.triage
         number = self.settings.emergency_number
         if triage.current:
             # After an emergency, "tell me more" must not resume the FAQ where it was.
             after_emergency = current.after(topic=current.topic, last_id=None, last_query=None, shown=())
             instruction, why = emergency_message(triage.current_flags, number, self.red_flags)
-            disclaimers = self._disclaimers(query=raw, limit=1)
+            disclaimers = self._disclaimers(query=words(message.raw), limit=1)
             return compose.emergency_reply(instruction, why, triage.current_flags, number, disclaimers, after_emergency)
-        if triage.flags:
-            message = self.red_flags.set_aside(message)
         reply = self._reply(message, current)
         if triage.flags:
             # A red-flag subject that is not happening now is answered as usual, never passed over in silence.
             return compose.with_caution(reply, triage.flags, caution_line(number))
         return reply
 
-    def question_for(self, text: str, current: ConversationState) -> str | None:
+    def question_for(self, text: str, current: ConversationState) -> Question | None:
         """What a message asks the documents, as `respond` looks it up; None for an emergency, small talk, a reset
         or "tell me more" (how the fitting script sees a turn)."""
-        message = clean_input(text, self.settings.max_input_chars)
-        triage = self.red_flags.read(message, earlier=current.last_query)
-        if triage.current:
-            return None
-        if triage.flags:
-            message = self.red_flags.set_aside(message)
-        if not message.strip(" ?!.,;:-") or dialogue.is_reset(message) or dialogue.smalltalk_kind(message):
-            return None
-        question = dialogue.strip_pleasantries(message)
-        return None if dialogue.is_more_request(question) else question
+        return self._message(text, current).question
 
-    def _reply(self, message: str, current: ConversationState) -> Reply:
+    def _message(self, text: str, current: ConversationState) -> Message:
+        raw = text if isinstance(text, str) else ""
+        return read_message(raw, self.settings.max_input_chars, self.red_flags, current.last_query)
+
+    def _reply(self, message: Message, current: ConversationState) -> Reply:
         """The reply to a message that is not an emergency."""
-        if not message.strip(" ?!.,;:-"):
-            return self._smalltalk("empty", current)
-        if dialogue.is_reset(message):
-            return self._smalltalk("reset", ConversationState(turns=current.turns))
-        intent = dialogue.smalltalk_kind(message)
-        if intent:
-            return self._smalltalk(intent, current)
-        question = dialogue.strip_pleasantries(message)
-        if dialogue.is_more_request(question):
+        if message.question is not None:
+            return self._answer(message.question, current)
+        if message.intent == "more":
             return self._continue(current)
-        return self._answer(question, current)
+        if message.intent == "reset":
+            return self._smalltalk("reset", ConversationState(turns=current.turns))
+        return self._smalltalk(message.intent, current)
 
     def starter_questions(self, count: int = _STARTERS) -> tuple[QAPair, ...]:
         """Questions to offer before anything is asked: the first question of each document, then the next ones."""
@@ -166,9 +151,9 @@ class Engine:
         interleaved = [pair for row in zip(*by_doc.values(), strict=False) for pair in row]
         return tuple(interleaved[:count])
 
-    def _answer(self, question: str, current: ConversationState) -> Reply:
-        refers_back = dialogue.has_pronoun(question) or dialogue.what_about(question)
-        verbatim = self.index.verbatim(question)
+    def _answer(self, question: Question, current: ConversationState) -> Reply:
+        refers_back = question.pronoun or question.subject is not None
+        verbatim = self.index.verbatim(question.words)
         if (
             _vacant(question, self.heading_words)
             and verbatim is None
@@ -190,29 +175,29 @@ class Engine:
             moved_to = query.topics[0] if len(query.topics) == 1 else current.topic
             new_state = current.after(topic=moved_to, last_id=None, last_query=query.text)
             return compose.choice_reply(
-                "fallback", compose.FALLBACK_LEAD, offered, self._disclaimers(query=question), new_state
+                "fallback", compose.FALLBACK_LEAD, offered, self._disclaimers(query=question.words), new_state
             )
         close = self._too_close(candidates, query)
         new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text, shown=(best.pair.id,))
         if close:
             return compose.choice_reply(
-                "clarify", compose.CLARIFY_LEAD, close, self._disclaimers(query=question), new_state
+                "clarify", compose.CLARIFY_LEAD, close, self._disclaimers(query=question.words), new_state
             )
         related = [c.pair for c in candidates[1:3] if c.confidence >= _RELATED_FLOOR]
-        disclaimers = self._disclaimers(query=question, pair=best.pair)
+        disclaimers = self._disclaimers(query=question.words, pair=best.pair)
         return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related)
 
-    def _read(self, question: str, current: ConversationState, verbatim: int | None) -> Reading:
+    def _read(self, question: Question, current: ConversationState, verbatim: int | None) -> Reading:
         lexical, semantic = self.observe(question, current, verbatim, semantic="when-unsure")
         judged = self._judge(lexical)
         return self._judge(semantic) if semantic is not None else judged
 
     def observe(
-        self, question: str, current: ConversationState, verbatim: int | None, semantic: str = "when-unsure"
+        self, question: Question, current: ConversationState, verbatim: int | None, semantic: str = "when-unsure"
     ) -> tuple[reading.Observation, reading.Observation | None]:
         """The question's lexical observation, and its semantic one: "always", "never", or "when-unsure" (only when
         the lexical reading is not sure and the question is not a section's own heading)."""
-        query, context = self.resolve(question, current)
+        query, context = followup.resolve(question, current, self.vocabulary, self.evidence.topic_words)
         scores = self.index.score(query.focus, query.expanded)
         lexical = reading.observe(scores, self.pair_table, query, context, verbatim)
         if self.semantic is None or semantic == "never":
@@ -234,73 +219,29 @@ class Engine:
     ) -> tuple[AnalysedQuery, Context, list[Candidate]]:
         """The question read in the light of the conversation, and the pairs ranked for it, best first (the first
         `limit`, or all)."""
-        return self._ranked(question, current, limit, self.index.verbatim(question))
+        asked = Question.read(question)
+        return self._ranked(asked, current, limit, self.index.verbatim(asked.words))
 
     def _ranked(
-        self, question: str, current: ConversationState, limit: int | None, verbatim: int | None
+        self, question: Question, current: ConversationState, limit: int | None, verbatim: int | None
     ) -> tuple[AnalysedQuery, Context, list[Candidate]]:
         observation, _ = self.observe(question, current, verbatim, semantic="never")
         # A section's own question asked about the other treatment still ranks below sections about that one.
         candidates = reading.ranked(observation, self.weights.ranking["lexical"], self.pair_table, limit)
         return observation.query, observation.context, candidates
 
-    def resolve(self, question: str, current: ConversationState) -> tuple[AnalysedQuery, Context]:
-        """Read the question in the light of the conversation: "what about X?", pronouns, topic carry-over."""
-        subject = dialogue.what_about(question)
-        if subject and current.last_query:
-            swapped = analyse_query(subject, self.vocabulary)
-            if swapped.topics and len(swapped.content) <= len(" ".join(swapped.topics).split()) + 1:
-                base = analyse_query(current.last_query, self.vocabulary)
-                kept = (w for w in base.words if w not in self.evidence.topic_words)
-                text = " ".join(kept) + " " + " ".join(swapped.topics)
-                return analyse_query(text, self.vocabulary), Context(topic=swapped.topics[0])
-        if subject and current.topic and current.last_id:
-            # "And afterwards?", "what about the cost?": something else about the same treatment, so the last
-            # section itself is not what is asked for.
-            about = topic_phrase(current.last_query or "", current.topic, self.vocabulary.topics) or current.topic
-            return analyse_query(f"{subject} {about}", self.vocabulary), Context(topic=current.topic)
-        if subject:
-            question = subject
-        query = analyse_query(question, self.vocabulary)
-        refers_back = dialogue.has_pronoun(question) or len(query.content) <= 3
-        last_id = current.last_id if refers_back and not query.topics else None
-        if query.topics or not current.topic:
-            return query, Context(last_id=last_id)
-        if refers_back:
-            # The last question's words only when it was answered: "it" never means what was declined ("can it cure
-            # my insomnia?" declined, then "is it safe?" is about the treatment, not insomnia).
-            answered = current.last_query if current.last_id else None
-            subject = topic_phrase(answered or "", current.topic, self.vocabulary.topics) or current.topic
-            return analyse_query(f"{question} {subject}", self.vocabulary), Context(current.topic, last_id)
-        return query, Context(topic=current.topic)
-
     def _continue(self, current: ConversationState) -> Reply:
-        """ "Tell me more": the closest section to the last question not shown yet, else the next in the document;
-        always one about the conversation's topic."""
+        """ "Tell me more": the next section about the conversation's topic (`followup.tell_more`)."""
         last = self.kb.pair(current.last_id) if current.last_id else None
         if last is None:
             return self._smalltalk("help", current)
-        shown = current.shown or (last.id,)
-        fresh = [
-            c
-            for c in self.candidates(current.last_query or last.question, ConversationState(topic=current.topic))[2]
-            if c.pair.id not in shown and (current.topic is None or current.topic in c.pair.topics)
-        ]
-        closest = fresh[0] if current.last_query and fresh and fresh[0].confidence >= _MORE_FLOOR else None
-        following = (c for c in sorted(fresh, key=lambda c: c.pair.order) if c.pair.doc.file == last.doc.file)
-        chosen = closest or next((c for c in following if c.pair.order > last.order), None) or next(iter(fresh), None)
-        if chosen is None:
-            new_state = current.after(topic=current.topic, last_id=last.id, last_query=current.last_query)
-            return compose.choice_reply(
-                "fallback", compose.NO_MORE_LEAD, self.starter_questions(3), self._disclaimers(), new_state
-            )
-        new_state = current.after(
-            topic=current.topic, last_id=chosen.pair.id, last_query=current.last_query, shown=(*shown, chosen.pair.id)
-        )
-        related = [c.pair for c in fresh if c is not chosen][:2]
-        return compose.answer_reply(
-            chosen.pair, chosen.confidence, self._disclaimers(pair=chosen.pair), new_state, related
-        )
+        more = followup.tell_more(current, last, lambda text, state: self.candidates(text, state)[2])
+        if more.chosen is None:
+            starters = self.starter_questions(3)
+            return compose.choice_reply("fallback", compose.NO_MORE_LEAD, starters, self._disclaimers(), more.state)
+        chosen = more.chosen
+        disclaimers = self._disclaimers(pair=chosen.pair)
+        return compose.answer_reply(chosen.pair, chosen.confidence, disclaimers, more.state, more.related)
 
     def _too_close(self, candidates: list[Candidate], query: AnalysedQuery) -> list[QAPair]:
         """Top answers about different topics with nearly equal scores, for a question naming no topic."""
@@ -327,7 +268,9 @@ class Engine:
         new_state = current.next_turn()
         return compose.smalltalk_reply(intent, self.topics, self.starter_questions(), self._disclaimers(), new_state)
 
-    def _disclaimers(self, query: str = "", pair: QAPair | None = None, limit: int | None = None) -> tuple[str, ...]:
+    def _disclaimers(
+        self, query: Sequence[str] = (), pair: QAPair | None = None, limit: int | None = None
+    ) -> tuple[str, ...]:
         return choose_disclaimers(
             self.kb.disclaimers,
             query=query,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from faqbot.cache import ArrayCache, content_key, pack_strings, unpack_strings
 from faqbot.models import QAPair
-from faqbot.text import analyse, char_form, split_sentences
+from faqbot.text import analyse, analysed_words, char_form, split_sentences, words
 
 
 @dataclass(frozen=True)
@@ -68,24 +68,23 @@ class RetrievalIndex:
     def score(self, focus: str, whole: str | None = None) -> FieldScores:
         """Similarity of the query to every pair, field by field: `focus` is the corrected, synonym-expanded query
         (topic words set aside when it names a topic), `whole` the query as asked, for whole-question matching."""
-        analysed = analyse(focus)
-        words = self._word_query.vector(analysed)
-        chars = self._char_query.vector(char_form(focus))
-        fuzzy_rows = (
-            process.cdist([analyse(whole or focus)], self._whole_analysed, scorer=fuzz.ratio, dtype=np.float64)[0]
-            / 100.0
-        )
+        focus_words = words(focus)  # read once for both vectorisers
+        analysed = analysed_words(focus_words)
+        word_vector = self._word_query.vector(analysed)
+        chars = self._char_query.vector(" ".join(focus_words))
+        fuzzy_query = analyse(whole) if whole else analysed
+        fuzzy_rows = process.cdist([fuzzy_query], self._whole_analysed, scorer=fuzz.ratio, dtype=np.float64)[0] / 100.0
         return FieldScores(
-            question=self._best_per_pair(_cosine(self._question_words, words), self._question_owner),
-            body=_cosine(self._bodies, words),
-            sentence=self._best_per_pair(_cosine(self._sentences, words), self._sentence_owner),
+            question=self._best_per_pair(_cosine(self._question_words, word_vector), self._question_owner),
+            body=_cosine(self._bodies, word_vector),
+            sentence=self._best_per_pair(_cosine(self._sentences, word_vector), self._sentence_owner),
             chars=self._best_per_pair(_cosine(self._question_chars, chars), self._question_owner),
             fuzzy=self._best_per_pair(fuzzy_rows, self._whole_owner),
         )
 
-    def verbatim(self, text: str) -> int | None:
-        """The pair one of whose headings or questions the text is, word for word (case and punctuation aside)."""
-        return self._verbatim.get(char_form(text))
+    def verbatim(self, words: Sequence[str]) -> int | None:
+        """The pair one of whose headings or questions these words are, word for word (case and punctuation aside)."""
+        return self._verbatim.get(" ".join(words))
 
     def _best_per_pair(self, row_scores: NDArray[np.float64], owners: NDArray[np.int64]) -> NDArray[np.float64]:
         return best_per_owner(row_scores, owners, len(self.pairs), 0.0)

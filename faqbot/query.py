@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,9 +83,10 @@ class AnalysedQuery:
     topics: tuple[str, ...]
 
 
-def analyse_query(text: str, vocabulary: Vocabulary) -> AnalysedQuery:
-    """Correct misspellings, add synonyms' corpus words and name the topics a query mentions."""
-    corrected = tuple(_correct(word, vocabulary) for word in words(text))
+def analyse_query(text: str, vocabulary: Vocabulary, tokens: Sequence[str] | None = None) -> AnalysedQuery:
+    """Correct misspellings, add synonyms' corpus words and name the topics a query mentions (`tokens`: the text's
+    words, when already read)."""
+    corrected = tuple(_correct(word, vocabulary) for word in (words(text) if tokens is None else tokens))
     unknown = tuple(w for w in corrected if not vocabulary.knows(w))
     phrases = _synonym_phrases(corrected, vocabulary.synonyms)
     expansions = _synonym_expansions(corrected, vocabulary.synonyms, phrases)

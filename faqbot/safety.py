@@ -135,15 +135,15 @@ class RedFlagReader:
     def read(self, text: str, earlier: str | None = None) -> Triage:
         """Every red-flag mention in the text with its status (current, negated, historical, …); `earlier` is the
         conversation's previous question, for "she's having one right now" after "can people with epilepsy…?"."""
-        triage = self._read(text)
-        if earlier and not triage.current and _ONGOING.search(self.normalise(text)):
-            before = self._read(earlier)
+        normal = self.normalise(text)
+        triage = self._mentions(normal)
+        if earlier and not triage.current and _ONGOING.search(normal):
+            before = self._mentions(self.normalise(earlier))
             now = tuple(Mention(flag, "current", text) for flag in before.flags)
             return Triage((*now, *triage.mentions)) if now else triage
         return triage
 
-    def _read(self, text: str) -> Triage:
-        normal = self.normalise(text)
+    def _mentions(self, normal: str) -> Triage:
         mentions = [
             Mention(name, classify(normal, found.start(), found.end(), name in self._lasting), found.group(0))
             for name, pattern in self._compiled

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import snowballstemmer
@@ -213,7 +214,12 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens with possessive/contraction tails removed ("acupuncture's" -> "acupuncture")."""
-    return [token.split("'", 1)[0] for token in _TOKEN.findall(fold(text))]
+    return tokens(fold(text))
+
+
+def tokens(folded: str) -> list[str]:
+    """The word tokens of text already folded (`words` without the fold)."""
+    return [token.split("'", 1)[0] for token in _TOKEN.findall(folded)]
 
 
 @lru_cache(maxsize=65536)
@@ -235,6 +241,11 @@ def stems(text: str) -> list[str]:
 def analyse(text: str) -> str:
     """One space-joined string of stems, the form fed to the word-level TF-IDF vectoriser."""
     return " ".join(stems(text))
+
+
+def analysed_words(words_read: Iterable[str]) -> str:
+    """`analyse` over words already read from a text."""
+    return " ".join(stem(w) for w in words_read if w not in STOP_WORDS)
 
 
 def char_form(text: str) -> str:
