@@ -23,12 +23,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check faqbot adapters tests bench
 	$(BIN)/mypy
 
+# Every case file but the blind ones (real_blind.jsonl, safety_blind.jsonl), which are run only for reported runs.
 eval: $(STAMP)
 	$(BIN)/faqbot eval eval/dev.jsonl
 	$(BIN)/faqbot eval eval/check.jsonl
 	$(BIN)/faqbot eval eval/holdout.jsonl
 	$(BIN)/faqbot eval eval/blind2.jsonl
 	$(BIN)/faqbot eval eval/blind3.jsonl
+	$(BIN)/faqbot eval eval/real.jsonl
+	$(BIN)/faqbot eval eval/safety.jsonl
+	$(BIN)/faqbot eval eval/safety2.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py

@@ -108,12 +108,13 @@ def choose_disclaimers(
     rules = {rule.category: rule for rule in CUE_RULES}
     # A corpus with no general statement still quotes one of its own in every reply.
     general = [d for d in all_found if rules[d.category].general] or list(all_found[:1])
-    general.sort(key=lambda d: (d.doc.file != doc_file, [r.category for r in CUE_RULES].index(d.category)))
+    rank = {rule.category: position for position, rule in enumerate(CUE_RULES)}
+    first = min(general, key=lambda d: (d.doc.file != doc_file, rank[d.category]), default=None)
     query_stems = {stem(w) for w in query}
     relevant = [d for d in all_found if d.section_id is not None and d.section_id == section_id]
     relevant += [d for d in all_found if query_stems & rules[d.category].concerns]
     relevant.sort(key=lambda d: d.doc.file != doc_file)
-    chosen = _unique(d.text for d in [*general[:1], *relevant])
+    chosen = _unique(d.text for d in [*([first] if first else []), *relevant])
     return tuple(chosen[:limit])
 
 

@@ -118,14 +118,25 @@ def analyse_query(text: str, vocabulary: Vocabulary, tokens: Sequence[str] | Non
 
 
 def named_topics(query_words: tuple[str, ...], topics: Mapping[str, tuple[tuple[str, ...], ...]]) -> tuple[str, ...]:
-    """The topics whose terms appear in the words, in the order the topics are declared."""
-    joined = f" {' '.join(query_words)} "
-    stemmed = f" {' '.join(stem(w) for w in query_words)} "
-    return tuple(
-        topic
-        for topic, terms in topics.items()
-        if any(f" {' '.join(t)} " in joined or f" {' '.join(stem(w) for w in t)} " in stemmed for t in terms)
-    )
+    """The topics whose terms appear in the words (compared by stem), in the order the topics are declared."""
+    topics_of_run, longest = _topics_by_stemmed_term(tuple(topics.items()))
+    stemmed = tuple(stem(w) for w in query_words)
+    # Each run of words up to the longest term is looked up once: a corpus of many documents has hundreds of topics.
+    runs = {stemmed[i : i + n] for n in range(1, longest + 1) for i in range(len(stemmed) - n + 1)}
+    named = {topic for run in runs for topic in topics_of_run.get(run, ())}
+    return tuple(topic for topic in topics if topic in named)
+
+
+@lru_cache(maxsize=16)
+def _topics_by_stemmed_term(
+    topics: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...],
+) -> tuple[dict[tuple[str, ...], set[str]], int]:
+    topics_of_run: dict[tuple[str, ...], set[str]] = {}
+    for topic, terms in topics:
+        for term in terms:
+            if term:
+                topics_of_run.setdefault(tuple(stem(w) for w in term), set()).add(topic)
+    return topics_of_run, max(map(len, topics_of_run), default=0)
 
 
 def topic_phrase(text: str, topic: str, topics: Mapping[str, tuple[tuple[str, ...], ...]]) -> str | None:
