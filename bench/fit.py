@@ -27,6 +27,7 @@ from faqbot.weights import BUNDLED, KINDS, FittedWeights, Logistic, load_weights
 
 FIT_FILES = ("eval/dev.jsonl", "eval/check.jsonl", "eval/holdout.jsonl", "eval/real.jsonl")
 THRESHOLD = 0.55
+ANSWERING_FOLDS = 5
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,19 @@ def answering_rows(engine: Engine, examples: list[Example], kind: str, ranking: 
     return np.array(rows)
 
 
-def fit_answering(engine: Engine, examples: list[Example], kind: str, ranking: Logistic) -> Logistic:
-    """In scope against out of scope, classes balanced."""
-    rows = answering_rows(engine, examples, kind, ranking)
+def out_of_fold_answering_rows(engine: Engine, examples: list[Example], kind: str) -> np.ndarray:
+    """The answer-or-decline rows of each example under a ranking model fitted without it: a ranking fitted on a
+    question is surer of it than of a new one, and an answering model fitted on such rows over-trusts the ranking."""
+    rows = np.zeros((len(examples), len(answerability.FEATURES_BY_KIND[kind])))
+    for train, held_out in KFold(ANSWERING_FOLDS, shuffle=True, random_state=1).split(examples):
+        ranking = fit_ranking([examples[i] for i in train], kind)
+        rows[held_out] = answering_rows(engine, [examples[i] for i in held_out], kind, ranking)
+    return rows
+
+
+def fit_answering(engine: Engine, examples: list[Example], kind: str) -> Logistic:
+    """In scope against out of scope, classes balanced, on rows ranked out of fold."""
+    rows = out_of_fold_answering_rows(engine, examples, kind)
     labels = np.array([e.in_scope for e in examples])
     model = LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced").fit(rows, labels)
     return Logistic(answerability.FEATURES_BY_KIND[kind], model.coef_[0], float(model.intercept_[0]))
@@ -87,7 +98,7 @@ def cross_validate(engine: Engine, examples: list[Example], kind: str) -> str:
     for train, test in KFold(5, shuffle=True, random_state=0).split(examples):
         fold = [examples[i] for i in train]
         ranking = fit_ranking(fold, kind)
-        weights = FittedWeights({kind: ranking}, {kind: fit_answering(engine, fold, kind, ranking)})
+        weights = FittedWeights({kind: ranking}, {kind: fit_answering(engine, fold, kind)})
         for i in test:
             e = examples[i]
             judged = reading.judge(e.observations[kind], engine.pair_table, engine.evidence, weights, THRESHOLD, 3)
@@ -110,7 +121,7 @@ def fit(engine: Engine, paths: list[str], cv: bool = True) -> FittedWeights:
     for kind in KINDS if cv else ():
         print(cross_validate(engine, examples, kind))
     ranking = {kind: fit_ranking(examples, kind) for kind in KINDS}
-    answering = {kind: fit_answering(engine, examples, kind, ranking[kind]) for kind in KINDS}
+    answering = {kind: fit_answering(engine, examples, kind) for kind in KINDS}
     return FittedWeights(ranking, answering, tuple(paths))
 
 

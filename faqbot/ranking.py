@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 from faqbot.index import FieldScores
 from faqbot.models import QAPair
 from faqbot.query import AnalysedQuery
+from faqbot.semantic import Similarity
 from faqbot.weights import Logistic
 
 FEATURES = (
@@ -25,8 +26,9 @@ FEATURES = (
     "intro",
     "context_pair",
 )
-# With the semantic layer: the query's best cosine to the pair's questions (sentence embeddings).
-SEMANTIC_FEATURES = (*FEATURES, "semantic")
+# With the semantic layer (sentence embeddings): the query's best cosine to the pair's questions, how far that is
+# behind the best pair's, and its best cosine to a sentence of the pair's body.
+SEMANTIC_FEATURES = (*FEATURES, "semantic", "semantic_gap", "semantic_body")
 FEATURES_BY_KIND = {"lexical": FEATURES, "semantic": SEMANTIC_FEATURES}
 _COLUMN = {name: column for column, name in enumerate(SEMANTIC_FEATURES)}
 _FIELDS = ("question", "body", "sentence", "chars", "fuzzy")  # FieldScores attributes, used as they are
@@ -99,13 +101,15 @@ class PairTable:
         scores: FieldScores,
         query: AnalysedQuery,
         context: Context,
-        similarity: NDArray[np.float32] | None = None,
+        similarity: Similarity | None = None,
     ) -> NDArray[np.float64]:
         """One row per pair, one column per FEATURES entry (SEMANTIC_FEATURES when a similarity is given)."""
         width = len(SEMANTIC_FEATURES if similarity is not None else FEATURES)
         rows = np.zeros((len(self.pairs), width), dtype=np.float64)
         if similarity is not None:
-            rows[:, _COLUMN["semantic"]] = similarity
+            rows[:, _COLUMN["semantic"]] = similarity.questions
+            rows[:, _COLUMN["semantic_gap"]] = similarity.questions - similarity.questions.max()
+            rows[:, _COLUMN["semantic_body"]] = similarity.body
         for name in _FIELDS:
             rows[:, _COLUMN[name]] = getattr(scores, name)
         if query.topics:

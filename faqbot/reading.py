@@ -14,6 +14,7 @@ from faqbot import answerability
 from faqbot.index import FieldScores
 from faqbot.query import AnalysedQuery
 from faqbot.ranking import Candidate, Context, PairTable, off_topic, rank
+from faqbot.semantic import Similarity
 from faqbot.weights import FittedWeights, Logistic
 
 # A section's own heading or question asked word for word gets it whatever a small corpus lets the models learn.
@@ -28,7 +29,7 @@ class Observation:
     context: Context
     rows: NDArray[np.float64]
     verbatim: int | None
-    similarity: NDArray[np.float32] | None
+    similarity: Similarity | None
 
     @property
     def kind(self) -> str:
@@ -62,7 +63,7 @@ def observe(
     query: AnalysedQuery,
     context: Context,
     verbatim: int | None,
-    similarity: NDArray[np.float32] | None = None,
+    similarity: Similarity | None = None,
 ) -> Observation:
     """The feature rows of one question (with the semantic column when a similarity is given)."""
     return Observation(query, context, table.features(scores, query, context, similarity), verbatim, similarity)
@@ -81,9 +82,8 @@ def answer_row(
     best, runner_up = candidates[0], candidates[1] if len(candidates) > 1 else candidates[0]
     o = observation
     follows_up = o.context.last_id == best.pair.id
-    return answerability.features(
-        o.query, evidence, best.position, best.score, runner_up.score, o.similarity, follows_up
-    )
+    questions = o.similarity.questions if o.similarity is not None else None
+    return answerability.features(o.query, evidence, best.position, best.score, runner_up.score, questions, follows_up)
 
 
 def judge(

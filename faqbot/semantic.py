@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from numpy.typing import NDArray
 from faqbot.cache import ArrayCache, content_key
 from faqbot.index import best_per_owner
 from faqbot.models import QAPair
+from faqbot.text import split_sentences
 
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"
@@ -116,31 +118,61 @@ def _checked(path: Path, sha256: str | None) -> bytes:
 
 
 def pair_texts(pair: QAPair) -> tuple[str, ...]:
-    """What a pair is embedded as: its question, heading and the editors' alternates (bodies embed poorly)."""
+    """What a pair is asked as: its question, heading and the editors' alternates."""
     return tuple(dict.fromkeys((pair.question, pair.heading, *pair.alternates)))
 
 
+def body_sentences(pair: QAPair) -> tuple[str, ...]:
+    """What a pair says, sentence by sentence (a whole body embeds poorly, its sentences one by one do not); the
+    question for a pair without a body."""
+    found = [s for paragraph in pair.body.split("\n") for s in split_sentences(paragraph)]
+    return tuple(found) or (pair.question,)
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """A query's best cosine to each pair's questions and to each pair's body sentences, aligned with the pairs."""
+
+    questions: NDArray[np.float32]
+    body: NDArray[np.float32]
+
+
 class SemanticIndex:
-    """Every pair's texts embedded once; a query's similarity to a pair is its best cosine over them."""
+    """Every pair's questions and body sentences embedded once; a query's similarity to a pair is its best cosine
+    over each."""
 
     def __init__(self, pairs: Sequence[QAPair], encoder: Encoder, cache: ArrayCache | None = None) -> None:
         self.encoder = encoder
         rows = [(position, text) for position, pair in enumerate(pairs) for text in pair_texts(pair)]
+        sentences = [(position, text) for position, pair in enumerate(pairs) for text in body_sentences(pair)]
         self._owner = np.array([p for p, _ in rows], dtype=np.int64)
+        self._sentence_owner = np.array([p for p, _ in sentences], dtype=np.int64)
         self._size = len(pairs)
-        self.vectors = _cached_embeddings([t for _, t in rows], encoder, cache or ArrayCache(None))
+        self.vectors, self.sentence_vectors = _cached_embeddings(
+            [t for _, t in rows], [t for _, t in sentences], encoder, cache or ArrayCache(None)
+        )
 
-    def similarity(self, text: str) -> NDArray[np.float32]:
-        """Best cosine of the query to each pair, aligned with the pairs."""
-        cosines = self.vectors @ self.encoder.query(text)
-        return best_per_owner(cosines, self._owner, self._size, -1.0).astype(np.float32)
+    def similarity(self, text: str) -> Similarity:
+        """The query's best cosine to each pair's questions and body sentences."""
+        query = self.encoder.query(text)
+        questions = best_per_owner(self.vectors @ query, self._owner, self._size, -1.0)
+        body = best_per_owner(self.sentence_vectors @ query, self._sentence_owner, self._size, -1.0)
+        return Similarity(questions.astype(np.float32), body.astype(np.float32))
 
 
-def _cached_embeddings(texts: list[str], encoder: Encoder, cache: ArrayCache) -> NDArray[np.float32]:
-    key = content_key([encoder.model_digest, _BATCHING, *texts])
+def _cached_embeddings(
+    questions: list[str], sentences: list[str], encoder: Encoder, cache: ArrayCache
+) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Both kinds of text embedded, each kind on its own (the int8 model's vectors depend on their batch-mates),
+    kept in one cache file."""
+    key = content_key([encoder.model_digest, _BATCHING, str(len(questions)), *questions, *sentences])
     saved = cache.load("embeddings", key)
-    if saved is not None and saved.get("vectors", np.zeros(0)).shape == (len(texts), _DIMENSIONS):
-        return np.asarray(saved["vectors"], dtype=np.float32)
-    vectors = encoder.encode(texts)
-    cache.save("embeddings", key, {"vectors": vectors})
-    return vectors
+    if (
+        saved is not None
+        and saved.get("vectors", np.zeros(0)).shape == (len(questions), _DIMENSIONS)
+        and saved.get("sentence_vectors", np.zeros(0)).shape == (len(sentences), _DIMENSIONS)
+    ):
+        return np.asarray(saved["vectors"], dtype=np.float32), np.asarray(saved["sentence_vectors"], dtype=np.float32)
+    vectors, sentence_vectors = encoder.encode(questions), encoder.encode(sentences)
+    cache.save("embeddings", key, {"vectors": vectors, "sentence_vectors": sentence_vectors})
+    return vectors, sentence_vectors
