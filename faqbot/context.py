@@ -87,7 +87,7 @@ _ELIGIBILITY = re.compile(
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|what if|what (?:is|are|does|do)(?: a| an| the)?|in case(?: of)?|whether|unless|risks?|"
     r"chances?|dangers?|likelihood|possibility|signs? of|"
-    r"symptoms? of|warning signs|how (?:common|likely|rare|often|dangerous|serious) (?:is|are)|"
+    r"symptoms? of|warning signs|how \w+ (?:is|are)|"
     r"worried about|afraid of|scared of|fear of|frightened of|concerned about|nervous about|"
     r"anxious about|worry about|worried that|what happens|what do (?:you|they|staff|we) do|(?:plan|protocol|"
     r"procedure|policy|trained|training|equipped|prepared) (?:for|if|in case)|how (?:do|would|can|will|could) "
@@ -134,6 +134,8 @@ _NOW_ANYWHERE = re.compile(
     r"ten|twenty|thirty|fifteen|five) (?:minutes?|mins?|hours?|hrs?)|(?:bad|worse) now)\b"
 )
 _NOW_AFTER = re.compile(r"^\W*(?:\S+\s+){0,2}?(?:now|again|still|right now)\b")
+# "How common is a…", "how rare are…": the verb of a question about a kind of event, not of one happening.
+_ASKS_HOW = re.compile(r"\bhow\s+\w+\s*$")
 
 
 def classify(text: str, start: int, end: int, lasting: bool = False) -> Status:
@@ -154,7 +156,8 @@ def classify(text: str, start: int, end: int, lasting: bool = False) -> Status:
     if _TREATMENT.search(before) or _TREATMENT_AFTER.search(after):
         return "treatment"
     if _HYPOTHETICAL.search(before) or _HYPOTHETICAL_AFTER.search(after):
-        return "hypothetical"
+        # "How bad is a seizure, he's been shaking for 5 minutes": a question asked about something going on.
+        return "current" if _NOW_ANYWHERE.search(sentence) else "hypothetical"
     if _historical(text, before, mention, after, sentence, lasting):
         return "historical"
     return "current"
@@ -171,7 +174,10 @@ def _negated(before: str, mention: str, rest_of_sentence: str) -> bool:
 
 def _happening_now(before: str, mention: str, after: str) -> bool:
     near = _NOW_BEFORE.search(before)
-    if near and (near.group(1).strip() or _is_progressive(mention)):
+    asks_how = (
+        near is not None and near.group(0).split()[0] in ("is", "are") and _ASKS_HOW.search(before[: near.start()])
+    )
+    if near and not asks_how and (near.group(1).strip() or _is_progressive(mention)):
         return True
     return bool(_NOW_ANYWHERE.search(before + mention + after) or _NOW_AFTER.search(after))
 

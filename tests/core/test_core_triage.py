@@ -56,6 +56,8 @@ def test_misspelt_and_texted_red_flags_are_current_emergencies(reader: RedFlagRe
         ("what do you do if a patient has a seizure on the table?", "hypothetical"),
         ("what happens if someone faints during their session?", "topic"),
         ("can dry needling cause a collapsed lung?", "hypothetical"),
+        ("how likely is a collapsed lung after needling near the chest?", "hypothetical"),
+        ("how rare is a seizure after needling", "hypothetical"),
         ("does acupuncture help with seizures?", "treatment"),
         ("can acupuncture help chest pain?", "treatment"),
         ("is acupuncture good for stroke recovery?", "topic"),
@@ -86,6 +88,8 @@ def test_mentions_that_are_not_happening_now_are_read_as_such(reader: RedFlagRea
         "she had a seizure and she's not waking up properly",
         "my toddler drank some bleach",
         "Hi, can I move my Thursday appointment to Friday? Also I've had crushing chest pain for 20 minutes.",
+        "how bad is a seizure, he's been shaking for 5 minutes",
+        "I think it's a heart attack",
     ],
 )
 def test_current_emergencies_whatever_the_wording(reader: RedFlagReader, message: str) -> None:
