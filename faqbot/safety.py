@@ -202,12 +202,22 @@ class RedFlagReader:
         candidates = self._candidates(word)
         if not candidates:
             return word
-        # A phrase of the red flags first ("hart attack" is "heart attack", not "hard attack"), then a word of the
-        # neighbours' red flag, then the nearest and commonest.
-        phrased = [c for c in candidates if (before, c) in self._phrases or (c, after) in self._phrases]
+        # A phrase of the red flags first ("hart attack" is "heart attack", not "hard attack"), the neighbour read
+        # as it is or as its own slip ("hart atack"), then a word of the neighbours' red flag, then the nearest and
+        # commonest.
+        befores, afters = self._forms(before), self._forms(after)
+        phrased = [
+            c
+            for c in candidates
+            if any((b, c) in self._phrases for b in befores) or any((c, a) in self._phrases for a in afters)
+        ]
         neighbours = {before, after}
         related = [c for c in candidates if any(c in words and neighbours & words for words in self._flag_words)]
         return (phrased or related or candidates)[0]
+
+    def _forms(self, word: str) -> tuple[str, ...]:
+        """A neighbouring word as written and as each red-flag word it may be a slip of."""
+        return (word, *self._candidates(word)) if word else ()
 
     def _corrections(self, word: str) -> tuple[str, ...]:
         """The red-flag words a word may be a slip of, nearest and commonest first; empty when it is no slip."""

@@ -28,6 +28,7 @@ def reader() -> RedFlagReader:
         ("heart atack", "chest pain"),
         ("im having a heart attak", "chest pain"),
         ("i think im having a hart attack", "chest pain"),
+        ("hart atack rn", "chest pain"),
         ("cant breath", "trouble breathing"),
         ("chest pian since this morning", "chest pain"),
         ("feeling sucidal tonight", "suicidal thoughts"),
