@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 from adapters.serving import DeadlineProtocol
 from adapters.web import cli
 from adapters.web.app import create_app
+from adapters.web.limits import RateLimiter
 from adapters.web.middleware import escape_field
 from adapters.web.state import SECRET_ENV, StateSigner
 from faqbot.engine import Engine
@@ -197,3 +198,14 @@ def test_a_body_that_trickles_past_the_deadline_gets_408(
         answer = conn.recv(65536)
     assert answer.startswith(b"HTTP/1.1 408 ")
     assert json.loads(answer.partition(b"\r\n\r\n")[2])["error"]["code"] == "timeout"
+
+
+def test_a_full_rate_limit_table_forgets_the_least_recent_client_not_everyone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("adapters.web.limits._MAX_CLIENTS", 3)
+    limiter = RateLimiter(2, clock=lambda: 0.0)
+    assert [limiter.check("abuser"), limiter.check("abuser")] == [0.0, 0.0]
+    assert limiter.check("abuser") > 0
+    for other in ("a", "b", "abuser", "c", "abuser", "d"):  # new addresses fill the table; the abuser stays recent
+        limiter.check(other)
+    assert limiter.check("abuser") > 0  # still limited, not forgotten
+    assert limiter.check("a") == 0.0  # "a" was forgotten and starts afresh
