@@ -16,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 from adapters.serving import BODY_SECONDS
 from adapters.web.limits import BodyTooLarge, ClientGone, RateLimiter, read_body
 from adapters.web.middleware import MESSAGE_SCOPE_KEY
-from adapters.web.pool import Busy, EnginePool
+from adapters.web.pool import Busy, Lanes
 from adapters.web.state import StateSigner
 from faqbot.engine import Engine
 from faqbot.models import Reply
@@ -82,7 +82,7 @@ class ChatEndpoint:
         self.web = web
         self.signer = StateSigner(secret, web.state_ttl_seconds)
         self.limiter = RateLimiter(web.rate_limit_per_minute)
-        self.pool = EnginePool()
+        self.lanes = Lanes()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -123,7 +123,7 @@ class ChatEndpoint:
         # A forged, expired or missing state simply starts a fresh conversation.
         state = self.signer.verify(token)
         try:
-            reply = await self.pool.run(lambda: self.engine.respond(message, state))
+            reply = await self.lanes.for_message(message).run(lambda: self.engine.respond(message, state))
         except Busy as busy:
             urgent = self._urgent(message, state)
             if urgent is None:

@@ -17,6 +17,11 @@ ENGINE_THREADS = 2
 MAX_PENDING = 128
 # Seconds a request may wait for and run in the engine before it is answered 503.
 BUDGET_SECONDS = 2.0
+# A message this long can cost 10-40x a typical question (every unknown word is looked up for spelling), so long
+# messages queue on a lane of their own, one thread and at most HEAVY_PENDING calls: a few clients sending
+# worst-case messages slow each other, not everyone's everyday questions.
+HEAVY_CHARS = 300
+HEAVY_PENDING = 8
 
 
 class Busy(Exception):
@@ -25,6 +30,18 @@ class Busy(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"busy; retry after {retry_after} s")
         self.retry_after = retry_after
+
+
+class Lanes:
+    """Two pools: one for everyday questions, one for long messages."""
+
+    def __init__(self) -> None:
+        self.light = EnginePool()
+        self.heavy = EnginePool(threads=1, max_pending=HEAVY_PENDING)
+
+    def for_message(self, message: str) -> EnginePool:
+        """The pool a message of this length runs on."""
+        return self.heavy if len(message) > HEAVY_CHARS else self.light
 
 
 class EnginePool:

@@ -14,7 +14,7 @@ from starlette.types import Message
 
 from adapters.web.app import create_app
 from adapters.web.chat import ChatEndpoint
-from adapters.web.pool import Busy, EnginePool
+from adapters.web.pool import HEAVY_CHARS, HEAVY_PENDING, Busy, EnginePool, Lanes
 from faqbot.engine import Engine
 from faqbot.settings import Settings
 
@@ -122,7 +122,7 @@ def test_when_saturated_questions_get_503_and_emergencies_are_still_answered(
     async def saturated(call: Callable[[], object]) -> object:
         raise Busy(1)
 
-    monkeypatch.setattr(endpoint.pool, "run", saturated)
+    monkeypatch.setattr(endpoint.lanes.light, "run", saturated)
 
     async def both() -> list[tuple[int, dict[str, Any]]]:
         return list(await asyncio.gather(_post(app, "What is acupuncture?"), _post(app, "I cant breathe")))
@@ -130,3 +130,27 @@ def test_when_saturated_questions_get_503_and_emergencies_are_still_answered(
     (status, body), (urgent_status, urgent) = run_async(both())
     assert (status, body["error"]["code"], body["retry_after"]) == (503, "busy", 1)
     assert urgent_status == 200 and urgent["kind"] == "emergency"
+
+
+def test_long_messages_queue_on_their_own_lane(run_async: RunAsync) -> None:
+    lanes = Lanes()
+    assert lanes.for_message("x" * HEAVY_CHARS) is lanes.light
+    assert lanes.for_message("x" * (HEAVY_CHARS + 1)) is lanes.heavy
+    release = threading.Event()
+
+    async def scenario() -> tuple[object, float]:
+        # The heavy lane's thread is busy with a slow call and its queue is full ...
+        held = [asyncio.create_task(lanes.heavy.run(lambda: release.wait(5))) for _ in range(HEAVY_PENDING)]
+        await asyncio.sleep(0.05)
+        with pytest.raises(Busy):
+            await lanes.heavy.run(lambda: "refused")
+        # ... and an everyday question is still answered at once.
+        started = time.monotonic()
+        answer = await lanes.light.run(lambda: "answered")
+        waited = time.monotonic() - started
+        release.set()
+        await asyncio.gather(*held)
+        return answer, waited
+
+    answer, waited = run_async(scenario())
+    assert answer == "answered" and waited < 0.5
