@@ -57,7 +57,7 @@ class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
         return response is not None and 500 <= response.status_code <= 599
 
 
-def web_client(token: str, api_url: str) -> WebClient:
+def web_client(token: str, api_url: str, timeout: float = WEB_API_TIMEOUT_SECONDS) -> WebClient:
     """A WebClient that retries rate limits (429 + Retry-After), Slack's 5xx, timeouts and dropped connections."""
     # A timed-out post may have reached Slack, so a retry can post twice; a lost reply is worse than a repeated one.
     connection_errors: list[type[Exception]] = [URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]
@@ -66,7 +66,7 @@ def web_client(token: str, api_url: str) -> WebClient:
         AnyServerErrorRetryHandler(max_retry_count=3, interval_calculator=RETRY_BACKOFF),
         RateLimitErrorRetryHandler(max_retry_count=3),
     ]
-    return WebClient(token=token, base_url=api_url, retry_handlers=handlers, timeout=WEB_API_TIMEOUT_SECONDS)
+    return WebClient(token=token, base_url=api_url, retry_handlers=handlers, timeout=timeout)  # type: ignore[arg-type]
 
 
 class SlackBot:

@@ -7,16 +7,21 @@ import logging
 import socket
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import BOT_TOKEN
 from fakeslack import FakeSlack
 from slack_bolt import App, BoltRequest
-from slackhttp import HTTPMode, signature_headers
+from slackhttp import SECRET, HTTPMode, signature_headers
 
 from adapters.slack import guard
+from adapters.slack.bot import SlackBot, build_app, web_client
 from adapters.slack.logs import REDACTED, NoPayloads
+from faqbot.engine import Engine
+from faqbot.settings import SlackSettings
 
 Payload = Callable[[str], dict[str, Any]]
 QUESTION = "does acupuncture hurt?"  # the recorded payloads' question: it must never reach a log line
@@ -209,3 +214,24 @@ def test_the_filter_cuts_payloads_and_keeps_plain_lines() -> None:
 
     assert message("Unhandled request (%s)", {"value": QUESTION}) == f"Unhandled request {REDACTED}"
     assert message("answered app_mention (answer:x) in C1") == "answered app_mention (answer:x) in C1"
+
+
+def test_a_web_api_timeout_is_retried(
+    engine: Engine,
+    fake_slack: FakeSlack,
+    payload: Payload,
+    executors: list[ThreadPoolExecutor],
+    drain: Callable[[], None],
+) -> None:
+    executors.append(ThreadPoolExecutor(max_workers=2))
+    client = web_client(BOT_TOKEN, fake_slack.url, timeout=0.5)
+    app = build_app(SlackBot(engine, SlackSettings()), client, signing_secret=SECRET, executor=executors[-1])
+    fake_slack.delay_next("chat.postMessage", 2.0)  # Slack answers after the client has given up
+    server = HTTPMode(app).start()
+    try:
+        assert server.event(payload("app_mention")).status_code == 200
+        first, retried = fake_slack.wait_for("chat.postMessage", 2, timeout=15)
+        drain()
+    finally:
+        server.stop()
+    assert first.body == retried.body and "Please note:" in retried.body["text"]
