@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import ipaddress
 import json
 import logging
 import os
@@ -51,6 +50,8 @@ def settings_with_flags(args: argparse.Namespace, settings: Settings) -> Setting
         # A wildcard or a URL with a path would silently allow far more (or nothing); name sites exactly.
         if not re.fullmatch(r"https?://[^/\s*]+", origin):
             raise SettingsError(f"allowed origins must look like https://clinic.example, not {origin!r}")
+    import ipaddress  # here, not at the top: keeps this edit apart from the module's import block for merging
+
     for proxy in data["web"]["trusted_proxies"]:
         try:
             ipaddress.ip_network(proxy, strict=False)
