@@ -58,6 +58,10 @@ class WebSettings:
     max_message_chars: int = 1000
     state_ttl_seconds: int = 86400
     log_messages: bool = False
+    # Logs show client addresses as keyed hashes unless this is true.
+    log_client_addresses: bool = False
+    # Proxies (addresses or networks) whose X-Forwarded-For is believed; none by default.
+    trusted_proxies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

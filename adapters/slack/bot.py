@@ -6,15 +6,26 @@ import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from http.client import RemoteDisconnected
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from adapters.slack import render
 from adapters.slack.events import Place, is_from_person, place_of, place_of_click, question_of
+from adapters.slack.logs import bolt_base_logger
 from adapters.slack.store import Conversations, TTLCache
 from faqbot.engine import Engine
 from faqbot.models import Reply
@@ -27,10 +38,35 @@ SEEN_TTL_SECONDS = 3600.0  # Slack's last retry comes ~5 minutes after the first
 SEEN_MAX = 50_000
 
 
-def web_client(token: str, api_url: str) -> WebClient:
-    """A WebClient that retries rate limits (429 + Retry-After) and dropped connections instead of failing."""
-    handlers = [ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=3)]
-    return WebClient(token=token, base_url=api_url, retry_handlers=handlers, timeout=15)
+WEB_API_TIMEOUT_SECONDS = 10
+# Waits of 0.5, 1 and 2 s (plus jitter) between attempts: a reply still arrives within seconds of a Slack blip.
+RETRY_BACKOFF = BackoffRetryIntervalCalculator(backoff_factor=0.5)
+
+
+class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
+    """slack_sdk's server-error handler retries 500 and 503 only; a 502 or 504 from Slack's edge is as transient."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and 500 <= response.status_code <= 599
+
+
+def web_client(token: str, api_url: str, timeout: float = WEB_API_TIMEOUT_SECONDS) -> WebClient:
+    """A WebClient that retries rate limits (429 + Retry-After), Slack's 5xx, timeouts and dropped connections."""
+    # A timed-out post may have reached Slack, so a retry can post twice; a lost reply is worse than a repeated one.
+    connection_errors: list[type[Exception]] = [URLError, ConnectionResetError, RemoteDisconnected, TimeoutError]
+    handlers = [
+        ConnectionErrorRetryHandler(3, RETRY_BACKOFF, error_types=connection_errors),
+        AnyServerErrorRetryHandler(max_retry_count=3, interval_calculator=RETRY_BACKOFF),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+    ]
+    return WebClient(token=token, base_url=api_url, retry_handlers=handlers, timeout=timeout)  # type: ignore[arg-type]
 
 
 class SlackBot:
@@ -44,15 +80,14 @@ class SlackBot:
         self.seen: TTLCache[bool] = TTLCache(SEEN_MAX, SEEN_TTL_SECONDS)
 
     def skip_redeliveries(self, request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
-        """Global middleware: ack Slack's retries and already-seen event ids without running any listener."""
-        # Socket Mode copies retry_attempt into this header, so "0" means a first delivery.
-        retry = (request.headers.get("x-slack-retry-num") or ["0"])[0]
-        if retry.strip() not in ("", "0"):
-            log.info("skipped a retried delivery (retry %s)", retry)
-            return BoltResponse(status=200, body="")
-        event_id = request.body.get("event_id") if isinstance(request.body, dict) else None
-        if event_id and not self.seen.add(f"event:{event_id}", True):
-            log.info("skipped duplicate event %s", event_id)
+        """Global middleware: ack an event, command or click already handled without running any listener.
+
+        A retry (X-Slack-Retry-Num) of an event never seen here is answered: after a restart, or when the first
+        delivery never arrived, it is the only copy. Replayed commands and clicks are recognised by trigger_id.
+        """
+        key = delivery_key(request.body) if isinstance(request.body, dict) else None
+        if key is not None and not self.seen.add(key, True):
+            log.info("skipped a repeated delivery (%s)", key.partition(":")[0])
             return BoltResponse(status=200, body="")
         return next()
 
@@ -123,13 +158,35 @@ class SlackBot:
             return None, render.render_failure(self.engine.settings.emergency_number)
 
     def post(self, client: WebClient, place: Place, messages: list[render.Message]) -> None:
-        """Post messages in order; a Slack error is logged (by code, never with text) rather than raised."""
+        """Post messages in order; a Slack error is logged (by code, never with text) rather than raised.
+
+        When Slack stays down or broken past the client's retries, one short apology naming the emergency number
+        is tried, so the person asking is not left waiting in silence.
+        """
         for message in messages:
             try:
                 client.chat_postMessage(channel=place.channel, thread_ts=place.thread_ts, unfurl_links=False, **message)
             except SlackApiError as error:
-                log.warning("chat.postMessage failed in %s: %s", place.channel, error.response.get("error"))
+                status = error.response.status_code
+                code = error.response.get("error")
+                log.warning("chat.postMessage failed in %s: %s (HTTP %s)", place.channel, code, status)
+                if status >= 500:
+                    self.apologise(client, place)
                 return
+            except (SlackClientError, OSError) as error:
+                log.warning("chat.postMessage failed in %s: %s", place.channel, type(error).__name__)
+                self.apologise(client, place)
+                return
+
+    def apologise(self, client: WebClient, place: Place) -> None:
+        """Post the short apology once; if that fails too, only log it."""
+        for message in render.render_failure(self.engine.settings.emergency_number):
+            try:
+                client.chat_postMessage(channel=place.channel, thread_ts=place.thread_ts, unfurl_links=False, **message)
+            except (SlackClientError, OSError) as error:
+                log.warning("the apology could not be posted in %s either: %s", place.channel, type(error).__name__)
+                return
+        log.info("posted an apology for an undelivered reply in %s", place.channel)
 
     def post_ephemeral(
         self, client: WebClient, respond: Respond, channel: str, user: str, messages: list[render.Message]
@@ -159,7 +216,7 @@ def build_app(
         token_verification_enabled=verify_token,
         # Events are acked before the listener runs; answering takes a few ms plus one Web API call.
         listener_executor=executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="faqbot-slack"),
-        logger=logging.getLogger("faqbot.slack.bolt"),
+        logger=bolt_base_logger(),
     )
     app.use(bot.skip_redeliveries)
     app.event("app_mention")(bot.on_message)
@@ -169,6 +226,15 @@ def build_app(
     app.action(re.compile(rf"^{render.ASK_ACTION}_\d+$"))(bot.on_ask_click)
     app.action(render.SHARE_ACTION)(bot.on_share_click)
     return app
+
+
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """What makes a delivery a repeat: an event's event_id; a command's or click's trigger_id (one per use)."""
+    if body.get("event_id"):
+        return f"event:{body['event_id']}"
+    if body.get("trigger_id") and (body.get("command") or body.get("type") == "block_actions"):
+        return f"{'command' if body.get('command') else 'click'}:{body['trigger_id']}"
+    return None
 
 
 def answer_of(reply: Reply | None) -> str:

@@ -36,10 +36,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from adapters.slack import server
 
+    sock = None
+    if args.http:
+        # Bound before Slack is contacted, so a port in use is named as such, not as Slack being unreachable.
+        try:
+            sock = server.bind(args.host, port)
+        except OSError as error:
+            return _fail(f"cannot listen on {args.host}:{port}: {error.strerror or _first_line(error)}")
     try:
         app = server.create_app(secrets, settings)
-        if args.http:
-            server.run_http(app, args.host, port)
+        if sock is not None:
+            assert secrets.signing_secret is not None  # slack_secrets guarantees it with --http
+            server.run_http(app, secrets.signing_secret, sock)
         else:
             assert secrets.app_token is not None  # slack_secrets guarantees it without --http
             server.run_socket_mode(app, secrets.app_token)
@@ -50,6 +58,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(f"Slack refused the connection: {error.response.get('error')} (check SLACK_APP_TOKEN)")
     except (SlackClientError, OSError) as error:
         return _fail(f"cannot reach Slack at {secrets.api_url}: {_first_line(error)}")
+    finally:
+        if sock is not None:
+            sock.close()
     return 0
 
 

@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from adapters import serving
+from adapters.slack import guard
 from adapters.slack.bot import SlackBot, build_app, web_client
 from adapters.slack.secrets import SlackSecrets
 from faqbot.engine import Engine
@@ -33,17 +35,24 @@ def create_app(secrets: SlackSecrets, settings: Settings, *, verify_token: bool 
     return build_app(bot, client, signing_secret=secrets.signing_secret, verify_token=verify_token)
 
 
-def asgi_app(app: App) -> Starlette:
-    """An ASGI app serving events, commands and interactivity on /slack/events."""
+def asgi_app(app: App, signing_secret: str) -> Starlette:
+    """An ASGI app serving events, commands and interactivity on /slack/events.
+
+    The signature is checked on the raw, size-capped body before bolt parses anything, so unsigned or oversized
+    requests cost no parsing and never reach bolt's logs; what cannot be parsed gets 400, never 500.
+    """
 
     async def events(request: Request) -> Response:
-        bolt_request = to_bolt_request(request, await request.body())
-        if request.headers.get("content-type", "").startswith("application/json"):
-            # Events API: bolt acks before running the listener (in its executor), so dispatch returns in
-            # well under a millisecond; a thread hop here would only add latency under load.
-            return to_starlette_response(app.dispatch(bolt_request))
-        # Commands and buttons (form-encoded): dispatch blocks until the listener calls ack(), so use a thread.
-        return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
+        body = await guard.verified_body(request.stream(), request.headers, signing_secret)
+        if body is None:
+            return Response(status_code=400)  # the client has gone; nobody reads this
+        if isinstance(body, guard.Refusal):
+            return body.response()
+        try:
+            return await _dispatch(app, request, body)
+        except Exception as error:  # bolt reads a signed payload of an unexpected shape with .get(), len(), [...]
+            log.info("refused an unreadable signed request (%s)", type(error).__name__)
+            return guard.Refusal(400, "unreadable_body").response()
 
     async def health(request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -51,12 +60,31 @@ def asgi_app(app: App) -> Starlette:
     return Starlette(routes=[Route(EVENTS_PATH, events, methods=["POST"]), Route("/healthz", health)])
 
 
-def http_server(app: App, sock: socket.socket) -> uvicorn.Server:
+async def _dispatch(app: App, request: Request, body: bytes) -> Response:
+    bolt_request = to_bolt_request(request, body)  # raises on a body that is not UTF-8, JSON or a form
+    if not isinstance(bolt_request.body, dict):
+        raise TypeError("the payload is not an object")
+    if request.headers.get("content-type", "").startswith("application/json"):
+        # Events API: bolt acks before running the listener (in its executor), so dispatch returns in
+        # well under a millisecond; a thread hop here would only add latency under load.
+        return to_starlette_response(app.dispatch(bolt_request))
+    # Commands and buttons (form-encoded): dispatch blocks until the listener calls ack(), so use a thread.
+    return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
+
+
+def http_server(app: App, signing_secret: str, sock: socket.socket) -> uvicorn.Server:
     """A uvicorn server for HTTP mode on an already bound socket (call .run(sockets=[sock]))."""
     host, port = sock.getsockname()[:2]
     # ws="none": nothing here speaks websockets, and it avoids loading uvicorn's websocket stack.
     config = uvicorn.Config(
-        asgi_app(app), host=host, port=port, ws="none", lifespan="off", log_level="warning", access_log=False
+        asgi_app(app, signing_secret),
+        host=host,
+        port=port,
+        ws="none",
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        **serving.uvicorn_options(),
     )
     return uvicorn.Server(config)
 
@@ -65,17 +93,21 @@ def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket (port 0 picks a free one)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
-def run_http(app: App, host: str, port: int) -> None:
-    """Serve HTTP mode until interrupted."""
-    sock = bind(host, port)
-    log.info("faqbot Slack adapter listening on http://%s:%d%s", host, sock.getsockname()[1], EVENTS_PATH)
-    http_server(app, sock).run(sockets=[sock])
+def run_http(app: App, signing_secret: str, sock: socket.socket) -> None:
+    """Serve HTTP mode on a bound socket until interrupted."""
+    host, port = sock.getsockname()[:2]
+    log.info("faqbot Slack adapter listening on http://%s:%d%s", host, port, EVENTS_PATH)
+    http_server(app, signing_secret, sock).run(sockets=[sock])
 
 
 def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -16,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.web.chat import ChatEndpoint, error_content
-from adapters.web.middleware import FrontDoor
+from adapters.web.middleware import ClientNames, FrontDoor
 from adapters.web.openapi import openapi_document
 from faqbot.engine import Engine
 from faqbot.settings import Settings, WebSettings
@@ -111,6 +112,20 @@ def _static_routes(web: WebSettings) -> list[Route]:
     ]
 
 
+class JSONCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the API's JSON error shape instead of plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        """The preflight answer; a refusal keeps Starlette's status and headers, with a JSON body."""
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        reason = bytes(response.body).decode("ascii", "replace")  # "Disallowed CORS origin, method"
+        content, _ = error_content("cors_refused", f"{reason}.")
+        keep = {k: v for k, v in response.headers.items() if k not in ("content-type", "content-length")}
+        return JSONResponse(content, status_code=response.status_code, headers={**keep, **_NO_STORE})
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     detail = exc.detail if isinstance(exc, HTTPException) else "Something went wrong."
@@ -126,11 +141,13 @@ def create_app(settings: Settings, secret: bytes, engine: Engine | None = None) 
         _greeting_route(engine),
         *_static_routes(settings.web),
     ]
-    middleware = [Middleware(FrontDoor)]
+    # Logs name clients by a hash keyed from the state secret: stable across workers and hosts, useless elsewhere.
+    names = ClientNames(None if settings.web.log_client_addresses else secret)
+    middleware = [Middleware(FrontDoor, client_names=names)]
     if settings.web.allow_origins:
         middleware.append(
             Middleware(
-                CORSMiddleware,
+                JSONCORSMiddleware,
                 allow_origins=list(settings.web.allow_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Content-Type"],

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import deque
 from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
+from adapters.serving import BODY_SECONDS
 from adapters.web.limits import BodyTooLarge, ClientGone, RateLimiter, read_body
 from adapters.web.middleware import MESSAGE_SCOPE_KEY
+from adapters.web.pool import Busy, Lanes
 from adapters.web.state import StateSigner
 from faqbot.engine import Engine
+from faqbot.models import Reply
 from faqbot.settings import WebSettings
 
 # The same bytes Starlette's JSONResponse would produce, from one encoder built once instead of per response.
@@ -25,9 +27,6 @@ encode_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(
 _NO_STORE = (b"cache-control", b"no-store")
 _JSON = (b"content-type", b"application/json")
 RawHeaders = list[tuple[bytes, bytes]]
-# Engine calls (~0.5 ms each) per loop iteration. Measured with bench/web_bench.py on one worker: 2 cost 8-12 %
-# more CPU per request, 8 still left the last new connections of a burst waiting 0.3-0.5 s, 4 costs no measurable CPU.
-_ENGINE_CALLS_PER_ITERATION = 4
 
 
 def error_content(code: str, message: str, retry_after: int | None = None) -> tuple[dict[str, Any], RawHeaders]:
@@ -45,11 +44,16 @@ def _rate_limited(wait: float) -> tuple[int, dict[str, Any], RawHeaders]:
     return 429, *error_content("rate_limited", message, retry_after=int(wait))
 
 
+def _busy(retry_after: int) -> tuple[int, dict[str, Any], RawHeaders]:
+    message = "The assistant is busy right now. Please try again in a moment."
+    return 503, *error_content("busy", message, retry_after=retry_after)
+
+
 def parse_chat_request(body: bytes, max_chars: int) -> tuple[str, object] | str:
     """(message, state token) from a request body, or a one-line reason it is unusable."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or nested deeper than Python's recursion limit
         return "The request body is not valid JSON."
     if not isinstance(data, dict) or not isinstance(data.get("message"), str):
         return 'The request must be a JSON object with a "message" string.'
@@ -70,53 +74,6 @@ def _content_headers(scope: Scope) -> tuple[bytes, bytes]:
     return media_type or b"", length or b""
 
 
-class TurnTaking:
-    """Lets at most `per_iteration` engine calls run per event-loop iteration; the others queue for later ones.
-
-    uvloop (libuv) accepts at most one new connection per loop iteration, and one iteration runs every request that
-    arrived during the previous one: at full load 25-50 engine calls, 20-35 ms. A burst of new connections was then
-    accepted one every 20-35 ms, so the last of 50 waited about a second for its first reply. With a cap the loop
-    returns to its sockets every few milliseconds. Waiting requests run in the order they arrived, each woken once.
-    """
-
-    def __init__(self, per_iteration: int) -> None:
-        self._limit = per_iteration
-        self._used = 0  # engine calls let through since the last tick
-        self._queue: deque[asyncio.Future[None]] = deque()
-        # The loop on which a tick is queued; None once a tick found nothing left to do.
-        self._ticking_on: asyncio.AbstractEventLoop | None = None
-
-    async def wait(self) -> None:
-        """Return when this request may run."""
-        loop = asyncio.get_running_loop()
-        if self._ticking_on is not loop:
-            # Idle until now (or the loop that was ticking has stopped, leaving its waiters behind): start afresh.
-            self._used = 0
-            self._queue.clear()
-            self._ticking_on = loop
-            loop.call_soon(self._tick)
-        if not self._queue and self._used < self._limit:
-            self._used += 1
-            return
-        turn = loop.create_future()
-        self._queue.append(turn)
-        await turn
-
-    def _tick(self) -> None:
-        # Runs once per loop iteration while there is work: wakes the next few waiters, which run in the next
-        # iteration (their wake-ups are queued before this tick's successor).
-        self._used = 0
-        while self._queue and self._used < self._limit:
-            turn = self._queue.popleft()
-            if not turn.done():  # a cancelled waiter needs no turn
-                turn.set_result(None)
-                self._used += 1
-        if self._queue or self._used:
-            asyncio.get_running_loop().call_soon(self._tick)
-        else:
-            self._ticking_on = None
-
-
 class ChatEndpoint:
     """One conversation turn per request, sharing one engine, signer and rate limiter (per process)."""
 
@@ -125,7 +82,7 @@ class ChatEndpoint:
         self.web = web
         self.signer = StateSigner(secret, web.state_ttl_seconds)
         self.limiter = RateLimiter(web.rate_limit_per_minute)
-        self.turns = TurnTaking(_ENGINE_CALLS_PER_ITERATION)
+        self.lanes = Lanes()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -144,11 +101,14 @@ class ChatEndpoint:
         client = scope.get("client")
         wait = self.limiter.check(client[0] if client else "-")
         try:
-            body = await read_body(receive, declared, self.web.max_body_bytes)
+            async with asyncio.timeout(BODY_SECONDS):
+                body = await read_body(receive, declared, self.web.max_body_bytes)
         except BodyTooLarge:
             if wait:
                 return _rate_limited(wait)
             return 413, *error_content("too_large", "That message is too long to send.")
+        except TimeoutError:
+            return 408, *error_content("timeout", "The message took too long to arrive. Please send it again.")
         parsed = parse_chat_request(body, self.web.max_message_chars)
         if isinstance(parsed, str):
             if wait:
@@ -160,9 +120,25 @@ class ChatEndpoint:
             return _rate_limited(wait)
         if self.web.log_messages:
             scope[MESSAGE_SCOPE_KEY] = message
-        await self.turns.wait()
         # A forged, expired or missing state simply starts a fresh conversation.
-        reply = self.engine.respond(message, self.signer.verify(token))
+        state = self.signer.verify(token)
+        try:
+            reply = await self.lanes.for_message(message).run(lambda: self.engine.respond(message, state))
+        except Busy as busy:
+            urgent = self._urgent(message, state)
+            if urgent is None:
+                return _busy(busy.retry_after)
+            reply = urgent
         data = reply.to_dict()
         data["state"] = self.signer.sign(reply.state)
         return 200, data, [_NO_STORE]
+
+    def _urgent(self, message: str, state: dict[str, Any] | None) -> Reply | None:
+        """The emergency reply, answered here and now, when the message raises a red flag happening now.
+
+        Over capacity the emergency instruction is still never withheld: triage and the emergency reply take well
+        under a millisecond, so they run on the event loop instead of waiting for a thread.
+        """
+        if not self.engine.red_flags.read(message).current:
+            return None
+        return self.engine.respond(message, state)

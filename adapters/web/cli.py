@@ -50,6 +50,14 @@ def settings_with_flags(args: argparse.Namespace, settings: Settings) -> Setting
         # A wildcard or a URL with a path would silently allow far more (or nothing); name sites exactly.
         if not re.fullmatch(r"https?://[^/\s*]+", origin):
             raise SettingsError(f"allowed origins must look like https://clinic.example, not {origin!r}")
+    import ipaddress  # here, not at the top: keeps this edit apart from the module's import block for merging
+
+    for proxy in data["web"]["trusted_proxies"]:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            expected = "addresses or networks like 10.0.0.5 or 10.0.0.0/8"
+            raise SettingsError(f"trusted proxies must be {expected}, not {proxy!r}") from None
     settings = settings_from_mapping(data)
     # settings_from_mapping refuses 0 and below; uvicorn would silently pick some port for one above the range.
     if settings.web.port > MAX_PORT:
@@ -124,6 +132,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the widget and API until interrupted; returns the exit status."""
     import uvicorn
 
+    from adapters import serving
     from adapters.web.app import create_app
     from faqbot.engine import Engine
 
@@ -146,5 +155,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         server_header=False,
         ws="none",  # no websockets here; skip importing them
         log_level="info",
+        # X-Forwarded-For decides whose rate limit a request counts against: believe only the proxies named.
+        proxy_headers=bool(web.trusted_proxies),
+        forwarded_allow_ips=list(web.trusted_proxies) or None,
+        **serving.uvicorn_options(),
     )
     return 0

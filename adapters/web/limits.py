@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from starlette.types import Receive
 
-# Forget idle clients once this many are tracked, so memory stays bounded under many addresses.
+# At most this many clients are tracked (memory stays bounded under many addresses); the least recently seen goes.
 _MAX_CLIENTS = 50_000
 
 
@@ -28,22 +28,17 @@ class RateLimiter:
     def check(self, key: str) -> float:
         """0 when the request may proceed (and is counted), else the seconds to wait before retrying."""
         now = self._clock()
-        tokens, last = self._buckets.get(key, (self._capacity, now))
+        # Popped and re-inserted, so the dict's order is least recently seen first.
+        tokens, last = self._buckets.pop(key, (self._capacity, now))
         tokens = min(self._capacity, tokens + (now - last) * self._rate)
         if tokens < 1.0:
             self._buckets[key] = (tokens, now)
             return max(1.0, math.ceil((1.0 - tokens) / self._rate))
-        if len(self._buckets) >= _MAX_CLIENTS and key not in self._buckets:
-            self._forget_idle(now)
         self._buckets[key] = (tokens - 1.0, now)
+        while len(self._buckets) > _MAX_CLIENTS:
+            # The least recently seen client goes first; clearing the whole table let every client start afresh.
+            del self._buckets[next(iter(self._buckets))]
         return 0.0
-
-    def _forget_idle(self, now: float) -> None:
-        # A bucket that would be full again carries no information.
-        full_after = self._capacity / self._rate
-        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full_after}
-        if len(self._buckets) >= _MAX_CLIENTS:
-            self._buckets.clear()
 
 
 class ClientGone(Exception):

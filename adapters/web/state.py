@@ -14,6 +14,8 @@ SECRET_ENV = "FAQBOT_STATE_SECRET"
 _PREFIX = "v1"
 # Tolerate small clock differences between hosts behind one load balancer.
 _CLOCK_SKEW_SECONDS = 60
+# Far above any state the engine issues (a few hundred characters), far below the request body limit.
+_MAX_TOKEN_CHARS = 8192
 # Built once: json.dumps with non-default options builds a new encoder on every call.
 _compact_json = json.JSONEncoder(separators=(",", ":")).encode
 
@@ -59,14 +61,15 @@ class StateSigner:
 
     def verify(self, token: object) -> dict[str, Any] | None:
         """The state inside a genuine, unexpired token; None for anything else (never raises)."""
-        if not isinstance(token, str) or token.count(".") != 2:
+        # Only ASCII can be a token we issued; anything else would make the MAC's encode or compare raise.
+        if not isinstance(token, str) or len(token) > _MAX_TOKEN_CHARS or not token.isascii() or token.count(".") != 2:
             return None
         body, _, mac = token.rpartition(".")
         if not body.startswith(_PREFIX + ".") or not hmac.compare_digest(mac, self._mac(body)):
             return None
         try:
             payload = json.loads(_unb64(body[len(_PREFIX) + 1 :]))
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         if not isinstance(payload, dict) or not isinstance(payload.get("s"), dict):
             return None

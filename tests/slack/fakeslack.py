@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -36,8 +37,9 @@ class Fault:
     """A canned failure returned for the next call of a method."""
 
     status: int
-    body: dict[str, Any]
+    body: dict[str, Any] | None  # None: Slack's usual answer, after `delay`
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
@@ -92,6 +94,10 @@ class FakeSlack:
         headers = {"Retry-After": str(retry_after)}
         self._queue(method, Fault(429, {"ok": False, "error": "ratelimited"}, headers))
 
+    def delay_next(self, method: str, seconds: float) -> None:
+        """Make the next call of `method` answer normally, but only after `seconds` (a client may time out first)."""
+        self._queue(method, Fault(200, None, delay=seconds))
+
     def calls_to(self, method: str) -> list[Call]:
         """The recorded calls of one method, in order."""
         with self._lock:
@@ -141,7 +147,9 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             fault = fake.record(call)
             token = call.headers.get("authorization", "")
             wanted = "Bearer xapp-" if method == "apps.connections.open" else "Bearer xoxb-"
-            if fault is not None:
+            if fault is not None and fault.delay:
+                time.sleep(fault.delay)
+            if fault is not None and fault.body is not None:
                 self._send(fault.status, fault.body, fault.headers)
             elif method != "webhook" and not token.startswith(wanted):
                 self._send(200, {"ok": False, "error": "not_authed"})
@@ -156,7 +164,9 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(data)
+            # After delay_next the client may have timed out and left: exactly what that test wants.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(data)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # keep test output quiet

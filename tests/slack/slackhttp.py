@@ -31,7 +31,7 @@ class HTTPMode:
     def __init__(self, app: App) -> None:
         self._sock = bind("127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}{EVENTS_PATH}"
-        self._server = http_server(app, self._sock)
+        self._server = http_server(app, SECRET, self._sock)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
         self.client = httpx.Client(timeout=10)
 

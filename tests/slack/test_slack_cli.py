@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,20 @@ def test_importing_the_cli_loads_no_slack_library() -> None:
     code = f"import sys, adapters.slack.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_port_in_use_is_named_as_such_not_as_slack_unreachable(
+    fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "abc")
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        args = argparse.Namespace(http=True, port=port, host="127.0.0.1")
+        assert cli.run(args, Settings()) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"faqbot: error: cannot listen on 127.0.0.1:{port}: ") and "Slack" not in line
+    assert fake_slack.calls_to("auth.test") == []

@@ -109,18 +109,30 @@ def test_bots_edits_and_own_messages_are_ignored(
     assert fake_slack.calls_to("chat.postMessage") == []
 
 
-def test_retries_and_duplicate_event_ids_never_reply_twice(
+def test_redelivered_event_ids_never_reply_twice(
     http_mode: HTTPMode, fake_slack: FakeSlack, payload: Payload, drain: Callable[[], None]
 ) -> None:
     body = payload("app_mention")
     assert http_mode.event(body).status_code == 200
     assert http_mode.event(body).status_code == 200  # the same event_id redelivered
-    retried = mention(payload, "does acupuncture hurt?", "1700000700.000700")
-    response = http_mode.event(retried, X_Slack_Retry_Num="1", X_Slack_Retry_Reason="http_timeout")
-    assert response.status_code == 200
+    assert http_mode.event(body, X_Slack_Retry_Num="1", X_Slack_Retry_Reason="http_timeout").status_code == 200
     drain()
     [post] = fake_slack.calls_to("chat.postMessage")
     assert post.body["thread_ts"] == "1700000100.000100"
+
+
+def test_a_retry_of_an_event_never_seen_is_answered(
+    http_mode: HTTPMode, fake_slack: FakeSlack, payload: Payload, drain: Callable[[], None]
+) -> None:
+    # After a restart, or when the first delivery was lost, Slack's retry is the only copy of the question.
+    retried = mention(payload, "does acupuncture hurt?", "1700000700.000700")
+    response = http_mode.event(retried, X_Slack_Retry_Num="2", X_Slack_Retry_Reason="http_timeout")
+    assert response.status_code == 200
+    [post] = fake_slack.wait_for("chat.postMessage")
+    assert post.body["thread_ts"] == "1700000700.000700"
+    assert http_mode.event(retried, X_Slack_Retry_Num="3", X_Slack_Retry_Reason="http_timeout").status_code == 200
+    drain()
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
 
 
 def test_bad_signature_and_stale_timestamp_get_401(http_mode: HTTPMode, payload: Payload) -> None:

@@ -228,6 +228,7 @@ def test_greeting_openapi_and_unknown_paths(client: TestClient, engine: Engine) 
     assert client.get("/api/chat").status_code == 405
 
 
+@pytest.mark.logs_message_text
 def test_one_log_line_per_request_without_the_message(
     make_client: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
 ) -> None:

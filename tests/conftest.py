@@ -1,0 +1,64 @@
+"""Suite-wide check: no log line at INFO or above, from any logger, carries what someone asked the engine."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from faqbot.engine import Engine
+
+# Loggers that do not propagate to the root logger, so a handler on the root alone would not see their lines.
+_OWN_HANDLERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "faqbot.web")
+# Shorter texts ("hi", "reset") are words a log line may contain for other reasons.
+_MIN_CHARS = 8
+MARKER = "logs_message_text"
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+        self._guard = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info:
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        with self._guard:
+            self.lines.append(f"{record.name}: {text}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{MARKER}: the test switches message logging on, so the check is skipped")
+
+
+@pytest.fixture(autouse=True)
+def no_message_text_in_logs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Record every text the engine is asked during the test; fail if a log line of INFO or above repeats one."""
+    asked: set[str] = set()
+    respond = Engine.respond
+
+    def recording(self: Engine, text: str, *args: Any, **kwargs: Any) -> Any:
+        if len(text.strip()) >= _MIN_CHARS:
+            asked.add(text.strip())
+        return respond(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "respond", recording)
+    handler = _Lines()
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in _OWN_HANDLERS)]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    if request.node.get_closest_marker(MARKER):
+        return
+    leaked = sorted({line for line in handler.lines for text in asked if text in line})
+    if leaked:
+        pytest.fail(f"message text in {len(leaked)} log line(s), e.g. {leaked[0][:300]!r}", pytrace=False)
