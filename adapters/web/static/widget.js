@@ -421,12 +421,13 @@
     return renderBot({ kind: 'smalltalk', lead: GREETING, suggestions: g.suggestions, disclaimers: [] }, null);
   }
 
-  // The latest message is what matters after a reload: its start if it is taller than the log, else the end.
+  // After a reload the latest exchange is what matters: from its question (so the answer reads from its start),
+  // or the end of the log when everything after the question fits.
   function scrollToLatest() {
-    var last = log.lastElementChild;
+    var users = log.querySelectorAll('.msg.user');
+    var last = users.length ? users[users.length - 1] : log.lastElementChild;
     if (!last) { return; }
-    var top = last.offsetTop - log.offsetTop - 8;
-    log.scrollTop = last.offsetHeight > log.clientHeight ? top : log.scrollHeight;
+    log.scrollTop = Math.min(last.offsetTop - log.offsetTop - 8, log.scrollHeight - log.clientHeight);
   }
 
   function renderAll() {

@@ -1,0 +1,90 @@
+"""A stand-in clinic site for the widget whose API answers from recorded reply payloads (tests and screenshots).
+
+The payloads in `payloads/` are the server's replies as it returns them, plus the contract fields added by issue 12
+(`answer.blocks`, `full_blocks`, `truncated`, `source.url`, `contact`, kind `contact`), so the widget can be driven
+through every kind of reply without the core that produces them.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import adapters.web
+from adapters.web.app import DEMO_CSP
+
+PAYLOADS = Path(__file__).parent / "payloads"
+STATIC = Path(adapters.web.__file__).parent / "static"
+ORIGIN = "http://clinic.test"
+# Question (lower case) -> payload file; anything else gets the fallback that offers the clinic's contact details.
+REPLIES = {
+    "how does acupuncture work?": "answer_truncated_list",
+    "other differences?": "answer_whole_list",
+    "my chest hurts and i feel sweaty": "emergency",
+    "can i talk to a person?": "contact",
+}
+FALLBACK = "fallback_contact"
+DEMO_ATTRIBUTES = {"data-clinic-name": "Riverside Acupuncture & Physio", "data-color": "#0a5c63"}
+
+
+def payload(name: str) -> dict[str, Any]:
+    """One recorded reply (or the greeting) by file name, without `.json`."""
+    data: dict[str, Any] = json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+def clinic_page(attributes: dict[str, str]) -> str:
+    """A plain clinic page that embeds the widget with the given data- attributes."""
+    attrs = " ".join(f'{name}="{html.escape(value)}"' for name, value in attributes.items())
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Test Clinic</title></head>'
+        '<body><main><h1>Test Clinic</h1><p>Opening hours and <a href="/">a link on the page</a>.</p>'
+        + "<p>More about the clinic.</p>" * 60
+        + f'</main><script src="/widget.js" async {attrs}></script></body></html>'
+    )
+
+
+@dataclass
+class RecordedClinic:
+    """Routes every request to ORIGIN: the page, the real widget.js, and recorded API replies."""
+
+    page: str
+    replies: dict[str, str] = field(default_factory=lambda: dict(REPLIES))
+    questions: list[str] = field(default_factory=list)
+    # A payload changed by a test (e.g. with the new fields removed), by name.
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def install(self, context: Any) -> None:
+        """Answer every request to ORIGIN in this browser context."""
+        context.route(ORIGIN + "/**", self._handle)
+
+    def reply_for(self, question: str) -> dict[str, Any]:
+        """The recorded reply the stand-in API gives to a question."""
+        name = self.replies.get(question.strip().lower(), FALLBACK)
+        return self.overrides.get(name) or payload(name)
+
+    def _handle(self, route: Any) -> None:
+        request = route.request
+        path = request.url[len(ORIGIN) :].split("?")[0]
+        if path == "/":
+            route.fulfill(body=self.page, content_type="text/html", headers={"content-security-policy": DEMO_CSP})
+        elif path == "/widget.js" or path == "/demo.css":
+            kind = "text/javascript" if path.endswith(".js") else "text/css"
+            route.fulfill(body=(STATIC / path[1:]).read_text(encoding="utf-8"), content_type=kind)
+        elif path == "/api/greeting":
+            route.fulfill(json=payload("greeting"))
+        elif path == "/api/chat":
+            question = json.loads(request.post_data or "{}").get("message", "")
+            self.questions.append(question)
+            route.fulfill(json=self.reply_for(question))
+        else:
+            route.fulfill(status=404, body="not found")
+
+
+def demo_page() -> str:
+    """The bundled demo page (its avatar and attributes), pointing at the stand-in widget.js."""
+    return (STATIC / "index.html").read_text(encoding="utf-8").replace("{{WIDGET_SRC}}", "/widget.js")
