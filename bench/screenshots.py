@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "web"))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from recorded import ORIGIN, RecordedClinic, demo_page  # noqa: E402
+from widget_harness import ORIGIN, RecordedClinic, demo_page  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DOCS = ROOT / "docs"

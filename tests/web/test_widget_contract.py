@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from recorded import DEMO_ATTRIBUTES, ORIGIN, RecordedClinic, clinic_page, payload
+from widget_harness import DEMO_ATTRIBUTES, ORIGIN, RecordedClinic, clinic_page, payload, schema_errors
+
+from adapters.web.openapi import openapi_document
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -420,18 +422,31 @@ def test_an_avatar_is_shown_only_for_image_urls_and_under_the_strict_csp(make_wi
         assert other.page.locator("[data-faqbot] img").count() == 0
 
 
-def test_recorded_payloads_carry_every_field_the_server_returns(client: Any) -> None:
+REPLY_SCHEMA = openapi_document(1000, 8192)["paths"]["/api/chat"]["post"]["responses"]["200"]["content"][
+    "application/json"
+]["schema"]
+RECORDED = ["answer_truncated_list", "answer_whole_list", "emergency", "contact", "fallback_contact"]
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_recorded_payloads_follow_the_contract_and_carry_every_field_the_server_returns(client: Any, name: str) -> None:
+    reply = payload(name)
+    assert schema_errors(reply, REPLY_SCHEMA) == []
     live = client.post("/api/chat", json={"message": "How does acupuncture work?"}).json()
-    for name in ("answer_truncated_list", "answer_whole_list", "emergency", "contact", "fallback_contact"):
-        reply = payload(name)
-        assert set(live) <= set(reply), name
-        if reply["answer"]:
-            assert set(live["answer"]) <= set(reply["answer"]), name
-            assert set(live["answer"]["source"]) <= set(reply["answer"]["source"]), name
-            answer = reply["answer"]
-            assert answer["truncated"] == (len(answer["blocks"]) < len(answer["full_blocks"]))
-            for block in answer["blocks"] + answer["full_blocks"]:
-                assert block in answer["full_blocks"]
-                assert set(block) in ({"type", "text"}, {"type", "items"})
-                assert block["type"] == ("list" if "items" in block else "paragraph")
-        assert reply["contact"] is None or set(reply["contact"]) == {"phone", "booking_url", "hours", "address"}
+    assert set(live) <= set(reply)
+    answer = reply["answer"]
+    if answer:
+        assert set(live["answer"]) <= set(answer)
+        assert set(live["answer"]["source"]) <= set(answer["source"])
+        assert answer["truncated"] == (len(answer["blocks"]) < len(answer["full_blocks"]))
+        assert all(block in answer["full_blocks"] for block in answer["blocks"])  # verbatim parts of the section
+
+
+def test_the_schema_check_catches_what_breaks_the_contract() -> None:
+    reply = payload("answer_truncated_list")
+    reply["answer"]["blocks"][1] = {"type": "list", "text": "a list without items"}
+    reply["contact"] = {"phone": 5550100}
+    reply["kind"] = "chat"
+    errors = schema_errors(reply, REPLY_SCHEMA)
+    assert {e.split(":")[0] for e in errors} == {"$.kind", "$.answer.blocks[1]", "$.contact", "$.contact.phone"}
+    assert "$.contact: no hours" in errors

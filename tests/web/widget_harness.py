@@ -88,3 +88,47 @@ class RecordedClinic:
 def demo_page() -> str:
     """The bundled demo page (its avatar and attributes), pointing at the stand-in widget.js."""
     return (STATIC / "index.html").read_text(encoding="utf-8").replace("{{WIDGET_SRC}}", "/widget.js")
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "number": (int, float),
+    "integer": (int,),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+
+
+def _type_ok(value: Any, names: str | list[str]) -> bool:
+    names = [names] if isinstance(names, str) else names
+    # bool is an int in Python, but not a number in JSON Schema.
+    if isinstance(value, bool):
+        return "boolean" in names
+    return any(isinstance(value, _TYPES[n]) for n in names)
+
+
+def schema_errors(value: Any, schema: dict[str, Any], where: str = "$") -> list[str]:
+    """Where a JSON value breaks the subset of JSON Schema the OpenAPI document uses; unknown keys are errors."""
+    if "oneOf" in schema:
+        matches = sum(not schema_errors(value, option, where) for option in schema["oneOf"])
+        return [] if matches == 1 else [f"{where}: matches {matches} of oneOf"]
+    if "type" in schema and not _type_ok(value, schema["type"]):
+        return [f"{where}: {value!r} is not {schema['type']}"]
+    if ("const" in schema and value != schema["const"]) or ("enum" in schema and value not in schema["enum"]):
+        return [f"{where}: {value!r} not allowed"]
+    errors: list[str] = []
+    if isinstance(value, dict) and "properties" in schema:
+        errors += [f"{where}: no {key}" for key in schema.get("required", []) if key not in value]
+        for key, item in value.items():
+            if key not in schema["properties"]:
+                errors.append(f"{where}: unknown field {key}")
+            else:
+                errors += schema_errors(item, schema["properties"][key], f"{where}.{key}")
+    if isinstance(value, list) and "items" in schema:
+        if len(value) < schema.get("minItems", 0):
+            errors.append(f"{where}: fewer than {schema['minItems']} items")
+        for i, item in enumerate(value):
+            errors += schema_errors(item, schema["items"], f"{where}[{i}]")
+    return errors
