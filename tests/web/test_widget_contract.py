@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from widget_harness import DEMO_ATTRIBUTES, ORIGIN, RecordedClinic, clinic_page, payload, schema_errors
+from widget_harness import DEMO_ATTRIBUTES, ORIGIN, STATIC, RecordedClinic, clinic_page, payload, schema_errors
 
 from adapters.web.openapi import openapi_document
 
@@ -450,3 +452,15 @@ def test_the_schema_check_catches_what_breaks_the_contract() -> None:
     errors = schema_errors(reply, REPLY_SCHEMA)
     assert {e.split(":")[0] for e in errors} == {"$.kind", "$.answer.blocks[1]", "$.contact", "$.contact.phone"}
     assert "$.contact: no hours" in errors
+
+
+def test_every_attribute_and_string_key_of_the_widget_is_documented() -> None:
+    source = (STATIC / "widget.js").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    attributes = {re.sub("([A-Z])", r"-\1", name).lower() for name in re.findall(r"\bdata\.(\w+)", source)}
+    assert {"api", "clinic-name", "theme", "avatar", "strings", "persist"} <= attributes
+    assert [a for a in attributes if f"`data-{a}`" not in readme] == []
+    strings = source[source.index("var T = {") : source.index("};", source.index("var T = {"))]
+    keys = re.findall(r"(\w+): ['\"]", strings)
+    assert len(keys) > 30
+    assert [k for k in keys if f"`{k}`" not in readme] == []
