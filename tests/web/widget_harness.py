@@ -90,6 +90,74 @@ def demo_page() -> str:
     return (STATIC / "index.html").read_text(encoding="utf-8").replace("{{WIDGET_SRC}}", "/widget.js")
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+RECORD_CSP = (
+    "window.__csp = []; document.addEventListener('securitypolicyviolation', e => "
+    "window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
+SHADOW_FOCUS = """() => {
+    const active = document.querySelector('[data-faqbot]').shadowRoot.activeElement;
+    return active ? (active.id || active.className || active.tagName) : '';
+}"""
+
+
+class Widget:
+    """One page with the widget on the stand-in clinic site, plus the recorded API behind it."""
+
+    def __init__(self, page: Any, clinic: RecordedClinic) -> None:
+        self.page = page
+        self.clinic = clinic
+
+    def open(self) -> None:
+        self.page.get_by_role("button", name="Ask a question").click()
+        self.page.locator(".panel").wait_for()
+
+    def ask(self, text: str) -> Any:
+        """Send a question; the locator of the bot reply to it."""
+        replies = self.page.locator(".msg.bot")
+        before = replies.count()
+        self.page.get_by_label("Your question").fill(text)
+        self.page.keyboard.press("Enter")
+        replies.nth(before).wait_for()
+        return replies.nth(before)
+
+    def focus(self) -> str:
+        return str(self.page.evaluate(SHADOW_FOCUS))
+
+
+def open_widget_page(browser: Any, size: dict[str, int], attributes: dict[str, str], **options: Any) -> Widget:
+    """A new browser context on the stand-in clinic page (close it with widget.page.context.close())."""
+    context = browser.new_context(viewport=size, **options)
+    context.set_default_timeout(5000)
+    clinic = RecordedClinic(clinic_page({**DEMO_ATTRIBUTES, **attributes}))
+    clinic.install(context)
+    page = context.new_page()
+    page.add_init_script(RECORD_CSP)
+    page.goto(ORIGIN + "/")
+    return Widget(page, clinic)
+
+
+def box_inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
+    """Whether a bounding box lies within another (half a pixel of rounding allowed)."""
+    return (
+        inner["x"] >= outer["x"] - 0.5
+        and inner["y"] >= outer["y"] - 0.5
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 0.5
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 0.5
+    )
+
+
+def boxes_overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Whether two bounding boxes share any area."""
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
 _TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
     "array": (list,),
