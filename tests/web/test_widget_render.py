@@ -123,6 +123,19 @@ def test_contact_replies_show_a_card_styled_like_an_answer(
     assert "Address:" not in fallback.locator(".contact").inner_text()
 
 
+def test_a_contact_reply_with_no_details_set_shows_no_empty_card(make_widget: Callable[..., Widget]) -> None:
+    widget = make_widget()
+    unset = payload("contact")
+    unset["contact"] = {"phone": None, "booking_url": "javascript:alert(1)", "hours": None, "address": None}
+    unset["lead"] = "The clinic has not given its phone number or booking link here."
+    widget.clinic.overrides["contact"] = unset
+    widget.open()
+    reply = widget.ask("Can I talk to a person?")
+    assert reply.locator("p").first.inner_text() == unset["lead"]
+    assert reply.locator(".contact").count() == 0
+    assert reply.locator("a").count() == 0
+
+
 def without_new_fields(reply: dict[str, Any]) -> dict[str, Any]:
     """The reply as a server from before issue 12 sends it."""
     old = copy.deepcopy(reply)

@@ -350,7 +350,8 @@
     if (contact.hours) { list.append(el('li', null, T.hours + ' ' + contact.hours)); }
     if (contact.address) { list.append(el('li', null, T.address + ' ' + contact.address)); }
     card.append(list);
-    return card;
+    // With no detail set (the reply's lead then says so), an empty card would only add a heading.
+    return list.children.length ? card : null;
   }
 
   function renderEmergency(bubble, reply) {
@@ -395,7 +396,8 @@
     if (reply.emergency && !reply.emergency.current && reply.emergency.note) {
       bubble.append(el('p', 'caution', reply.emergency.note));
     }
-    if (reply.contact && typeof reply.contact === 'object') { bubble.append(contactCard(reply.contact)); }
+    var card = reply.contact && typeof reply.contact === 'object' ? contactCard(reply.contact) : null;
+    if (card) { bubble.append(card); }
     renderDisclaimers(bubble, reply.disclaimers);
     if (reply.suggestions && reply.suggestions.length) { bubble.append(chips(reply.suggestions)); }
     item.append(bubble);
