@@ -119,11 +119,18 @@ def test_clearing_the_conversation_asks_first(make_widget: Callable[..., Widget]
 
 
 @SIZES
-def test_after_a_reload_the_latest_message_is_in_view(make_widget: Callable[..., Widget], size: dict[str, int]) -> None:
+def test_a_reply_and_after_a_reload_the_latest_exchange_are_in_view(
+    make_widget: Callable[..., Widget], size: dict[str, int]
+) -> None:
     widget = make_widget(size)
     widget.open()
     for question in ("How does acupuncture work?", "other differences?", "Can I talk to a person?"):
-        widget.ask(question)
+        reply = widget.ask(question)
+        # The question stays above its new reply, and the reply is read from its start.
+        asked = widget.page.locator(".msg.user").last.bounding_box()
+        view = widget.page.locator(".log").bounding_box()
+        assert box_inside(asked, view)
+        assert view["y"] < reply.bounding_box()["y"] < view["y"] + view["height"] / 2
     widget.page.reload()
     log = widget.page.locator(".log")
     assert log.evaluate("e => e.scrollTop") > 0

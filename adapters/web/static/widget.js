@@ -100,7 +100,7 @@
     '.head{display:flex;align-items:center;gap:10px;padding:8px 8px 8px 12px;background:var(--brand);color:var(--on-brand)}',
     '.avatar{flex:none;width:36px;height:36px;border-radius:50%;object-fit:cover;background:var(--on-brand)}',
     '.titles{flex:1;min-width:0}',
-    '.head h2{margin:0;font-size:17px;font-weight:700;line-height:1.25}',
+    '.head h2{margin:0;font-size:17px;font-weight:700;line-height:1.25;overflow-wrap:anywhere}',
     '.sub{margin:0;font-size:13px}',
     '.close{flex:none;min-width:44px;min-height:44px;border:1px solid transparent;border-radius:8px;background:transparent;color:var(--on-brand);font:inherit;font-size:22px;line-height:1;cursor:pointer}',
     '.close:hover{border-color:var(--on-brand)}',
@@ -150,7 +150,7 @@
     '.confirm p{margin:0}',
     '.link{min-height:32px;padding:2px 6px;border:0;background:transparent;color:var(--fg);font:inherit;font-size:14px;text-decoration:underline;cursor:pointer}',
     '.sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}',
-    '@media (max-width:639.98px){.panel{top:0;left:0;right:0;bottom:0;width:100%;max-width:none;height:100vh;height:100dvh;border:0;border-radius:0}}',
+    '@media (max-width:639.98px){.head h2{font-size:16px}.panel{top:0;left:0;right:0;bottom:0;width:100%;max-width:none;height:100vh;height:100dvh;border:0;border-radius:0}}',
     '@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}'
   ].join('\n');
 
@@ -423,8 +423,8 @@
     return renderBot({ kind: 'smalltalk', lead: GREETING, suggestions: g.suggestions, disclaimers: [] }, null);
   }
 
-  // After a reload the latest exchange is what matters: from its question (so the answer reads from its start),
-  // or the end of the log when everything after the question fits.
+  // The latest exchange is what matters (after a reply, after a reload): from its question, so the answer reads
+  // from its start, or the end of the log when everything after the question fits.
   function scrollToLatest() {
     var users = log.querySelectorAll('.msg.user');
     var last = users.length ? users[users.length - 1] : log.lastElementChild;
@@ -443,9 +443,8 @@
     save();
     var node = renderEntry(entry);
     log.append(node);
-    // Show the start of a new reply (long answers are read from the top); keyboard focus never moves.
-    var offset = node.getBoundingClientRect().top - log.getBoundingClientRect().top;
-    log.scrollTop = entry.who === 'user' ? log.scrollHeight : log.scrollTop + offset - 8;
+    // A new reply is shown under its question and read from the top; keyboard focus never moves.
+    if (entry.who === 'user') { log.scrollTop = log.scrollHeight; } else { scrollToLatest(); }
     return node;
   }
 
