@@ -26,9 +26,25 @@ _SOURCE = {
         "title": {"type": "string"},
         "file": {"type": "string"},
         "reviewed": {"type": ["string", "null"]},
+        "date_kind": {"enum": ["reviewed", "published"]},
         "publisher": {"type": ["string", "null"]},
         "path": {"type": "array", "items": {"type": "string"}},
+        "url": {"type": ["string", "null"], "description": "the document's web page, from documents.toml"},
     },
+}
+_BLOCK = {
+    "oneOf": [
+        {
+            "type": "object",
+            "required": ["type", "text"],
+            "properties": {"type": {"const": "paragraph"}, "text": {"type": "string"}},
+        },
+        {
+            "type": "object",
+            "required": ["type", "items"],
+            "properties": {"type": {"const": "list"}, "items": {"type": "array", "items": {"type": "string"}}},
+        },
+    ]
 }
 _ANSWER = {
     "type": ["object", "null"],
@@ -37,25 +53,49 @@ _ANSWER = {
         "question": {"type": "string"},
         "heading": {"type": "string"},
         "body": {"type": "string"},
+        "blocks": {
+            "type": "array",
+            "items": _BLOCK,
+            "description": "the short answer shown, verbatim; a list's lead-in paragraph is never apart from it",
+        },
+        "full_blocks": {"type": "array", "items": _BLOCK, "description": "the whole section"},
+        "truncated": {"type": "boolean", "description": "blocks is shorter than full_blocks"},
         "source": _SOURCE,
         "confidence": {"type": "number"},
+    },
+}
+_CONTACT = {
+    "description": "the clinic's contact details, on replies that offer them",
+    "type": ["object", "null"],
+    "required": ["phone", "booking_url", "hours", "address"],
+    "properties": {
+        "phone": {"type": ["string", "null"]},
+        "booking_url": {"type": ["string", "null"]},
+        "hours": {"type": ["string", "null"]},
+        "address": {"type": ["string", "null"]},
     },
 }
 _REPLY = {
     "type": "object",
     "required": ["kind", "text", "answer", "suggestions", "disclaimers", "state", "lead", "emergency_number"],
     "properties": {
-        "kind": {"enum": ["answer", "clarify", "fallback", "smalltalk", "emergency"]},
+        "kind": {"enum": ["answer", "clarify", "fallback", "smalltalk", "emergency", "contact"]},
         "text": {"type": "string", "description": "the whole reply as plain text, disclaimers included"},
         "answer": _ANSWER,
         "suggestions": {"type": "array", "items": _SUGGESTION},
-        "disclaimers": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "disclaimers": {
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "description": "most relevant first: the first is shown inline, the others behind a disclosure",
+        },
         "state": {
             "type": "string",
             "description": "opaque signed conversation state; send it back next turn",
         },
         "lead": {"type": "string"},
         "emergency_number": {"type": ["string", "null"]},
+        "contact": _CONTACT,
         "emergency": {
             "description": "red flags the message raised: current (the emergency reply) or a subject only, with the "
             "line on what to do if it is happening now",

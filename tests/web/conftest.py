@@ -25,6 +25,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
+from widget_harness import DESKTOP, Widget, open_widget_page
 
 from adapters.web.app import create_app
 from adapters.web.state import StateSigner
@@ -164,3 +165,17 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def make_widget(browser: Any) -> Iterator[Callable[..., Widget]]:
+    """Build a Widget on the stand-in clinic site: viewport size, data- attributes, context options (color_scheme)."""
+    widgets: list[Widget] = []
+
+    def build(size: dict[str, int] = DESKTOP, attributes: dict[str, str] | None = None, **options: Any) -> Widget:
+        widgets.append(open_widget_page(browser, size, attributes or {}, **options))
+        return widgets[-1]
+
+    yield build
+    for widget in widgets:
+        widget.page.context.close()

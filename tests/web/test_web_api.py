@@ -9,14 +9,17 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 from starlette.types import Message
+from widget_harness import schema_errors
 
 from adapters.web.app import create_app
 from adapters.web.cli import RequestLogFormatter
+from adapters.web.openapi import openapi_document
 from adapters.web.state import StateSigner
 from faqbot.engine import Engine
 from faqbot.settings import Settings
 
 JSON_HEADERS = {"content-type": "application/json"}
+# The reply's fields before issue 12: a reply may gain fields (described in the OpenAPI schema), never lose these.
 CONTRACT_KEYS = {
     "kind",
     "text",
@@ -30,6 +33,17 @@ CONTRACT_KEYS = {
 }
 
 
+REPLY_SCHEMA = openapi_document(1000, 8192)["paths"]["/api/chat"]["post"]["responses"]["200"]["content"][
+    "application/json"
+]["schema"]
+
+
+def assert_reply_fields(reply: dict[str, object]) -> None:
+    """The old fields are all there and the reply is what the OpenAPI schema describes, field by field."""
+    assert set(reply) >= CONTRACT_KEYS
+    assert schema_errors(reply, REPLY_SCHEMA) == []
+
+
 def chat(client: TestClient, message: str, state: object = None, **headers: str) -> object:
     return client.post("/api/chat", json={"message": message, "state": state}, headers=headers)
 
@@ -41,7 +55,7 @@ def test_chat_returns_the_reply_contract_with_a_signed_state(
     response = client.post("/api/chat", json={"message": question.question})
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == CONTRACT_KEYS
+    assert_reply_fields(body)
     assert body["kind"] == "answer"
     assert body["answer"]["id"] == question.id
     assert body["answer"]["source"]["title"]
@@ -160,7 +174,7 @@ def test_an_emergency_over_the_rate_limit_still_gets_the_emergency_reply(
     response = client.post("/api/chat", json={"message": emergency, "state": None})
     assert response.status_code == 200
     reply = response.json()
-    assert set(reply) == CONTRACT_KEYS
+    assert_reply_fields(reply)
     assert reply["kind"] == "emergency" and reply["emergency_number"] == "911"
     assert signer.verify(reply["state"]) is not None
     # Only the emergency gets through: anything else, or anything unusable, is still refused.

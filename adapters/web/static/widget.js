@@ -10,12 +10,53 @@
   var scriptUrl = new URL(script.src, location.href);
   var API = new URL(data.api || '/', scriptUrl).href.replace(/\/+$/, '');
   var CLINIC = (data.clinicName || 'Our clinic').slice(0, 80);
-  var GREETING = data.greeting || 'Hello! Ask me about acupuncture or dry needling. I answer from ' +
-    "the clinic's own documents.";
   var BRAND = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(data.color || '') ? data.color : '#0a5c63';
   var LEFT = data.position === 'left';
+  var THEME = data.theme === 'light' || data.theme === 'dark' ? data.theme : 'auto';
   var KEY = 'faqbot:' + API;
   var MAX_SAVED = 50;
+  var PHONE = window.matchMedia('(max-width: 639.98px)');
+
+  // Every visible string, so a clinic can translate or reword them with data-strings='{"send": "…"}'.
+  var T = {
+    launcher: 'Ask a question', close: 'Close chat', assistant: 'Automated assistant',
+    greeting: "Hello! Ask me about acupuncture or dry needling. I answer from the clinic's own documents.",
+    notice: "General information from the clinic's documents, not medical advice. In an emergency call {number}.",
+    conversation: 'Conversation', you: 'You:', bot: 'Assistant:', label: 'Your question',
+    placeholder: 'Type your question', send: 'Send', typing: 'The assistant is typing', notSent: 'Not sent',
+    clear: 'Clear conversation', clearAsk: 'Clear the whole conversation?', clearYes: 'Clear', clearNo: 'Cancel',
+    cleared: 'Conversation cleared.', source: 'Source:', reviewed: 'reviewed', published: 'published',
+    more: 'Read the whole section', pleaseNote: 'Please note:', safety: 'Safety information', urgent: 'Urgent',
+    call: 'Call {number}', contact: 'Contact the clinic', phone: 'Phone:', book: 'Book an appointment',
+    hours: 'Opening hours:', address: 'Address:',
+    failed: 'Sorry, the message could not be sent. Please check your connection and try again.',
+    busy: 'Sorry, too many messages at once. Please wait {wait} and try again.',
+    second: '1 second', seconds: '{n} seconds', fewSeconds: 'a few seconds',
+    error: 'Sorry, something went wrong. Please try again.'
+  };
+  (function override() {
+    var custom;
+    try { custom = JSON.parse(data.strings || '{}'); } catch (e) { return; }
+    Object.keys(T).forEach(function (key) {
+      if (custom && typeof custom[key] === 'string' && custom[key].trim()) { T[key] = custom[key].slice(0, 300); }
+    });
+  }());
+  var GREETING = data.greeting || T.greeting;
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
+  }
+
+  // Only web and data-image URLs, resolved against the page: never javascript: or other schemes.
+  function safeUrl(value, allowData) {
+    if (!value) { return null; }
+    try {
+      var url = new URL(String(value), location.href);
+      if (url.protocol === 'https:' || url.protocol === 'http:') { return url.href; }
+      return allowData && /^data:image\//.test(url.href) ? url.href : null;
+    } catch (e) { return null; }
+  }
+  var AVATAR = safeUrl(data.avatar, true);
+
   var store = null;
   try { store = data.persist === 'none' ? null : window.sessionStorage; } catch (e) { store = null; }
 
@@ -32,48 +73,84 @@
   var L = luminance(BRAND);
   var ON_BRAND = (L + 0.05) / 0.05 >= 1.05 / (L + 0.05) ? '#000000' : '#ffffff';
 
+  // Colours are custom properties so dark mode swaps one set; every pair keeps 4.5:1 in both themes.
+  var LIGHT = '--bg:#ffffff;--fg:#1a1a1a;--muted:#444444;--border:#767676;--line:#d0d0d0;--bubble:#f4f4f4;' +
+    '--bubble-line:#d6d6d6;--chip:#ffffff;--chip-hover:#eeeeee;--chip-line:#5e5e5e;--notice:#f2f2f2;' +
+    '--note:#fff8dc;--note-fg:#3d3000;--note-bar:#8a6d00;--urgent:#fdecea;--urgent-line:#b3261e;' +
+    '--urgent-fg:#5c0f0a;--urgent-strong:#8c1d18;--error:#8c1d18;--link:#0b57a4;--focus:#1a1a1a;--ring:#ffffff;' +
+    '--dot:#555555;color-scheme:light';
+  var DARK = '--bg:#1e1f22;--fg:#ececec;--muted:#c8c8c8;--border:#8a8a8a;--line:#3e4046;--bubble:#2b2d31;' +
+    '--bubble-line:#4a4c52;--chip:#1e1f22;--chip-hover:#34363b;--chip-line:#a0a0a0;--notice:#26272b;' +
+    '--note:#2e2a17;--note-fg:#f3e7b3;--note-bar:#d4b106;--urgent:#3b1512;--urgent-line:#f28b82;' +
+    '--urgent-fg:#ffdad6;--urgent-strong:#ffb4ab;--error:#ffb4ab;--link:#8ab4f8;--focus:#ffffff;--ring:#000000;' +
+    '--dot:#bbbbbb;color-scheme:dark';
+  var SIDE = LEFT ? 'left' : 'right';
+
   var CSS = [
     ':host{all:initial}',
     '*,*::before,*::after{box-sizing:border-box}',
-    '.root{--brand:' + BRAND + ';--on-brand:' + ON_BRAND + ';font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1a1a1a}',
-    '.launcher{position:fixed;bottom:20px;' + (LEFT ? 'left' : 'right') + ':20px;z-index:2147483000;min-height:48px;padding:12px 20px;border:2px solid var(--on-brand);border-radius:24px;background:var(--brand);color:var(--on-brand);font:inherit;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.3)}',
-    'button:focus-visible,input:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 5px #ffffff}',
-    '.panel{position:fixed;bottom:84px;' + (LEFT ? 'left' : 'right') + ':20px;z-index:2147483001;width:380px;max-width:calc(100vw - 40px);height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#ffffff;border:1px solid #767676;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}',
-    '.panel[hidden]{display:none}',
-    '.head{display:flex;align-items:center;gap:8px;padding:10px 12px;background:var(--brand);color:var(--on-brand)}',
-    '.head h2{flex:1;margin:0;font-size:17px;font-weight:700}',
-    '.head button{min-height:36px;padding:4px 10px;border:1px solid var(--on-brand);border-radius:6px;background:transparent;color:var(--on-brand);font:inherit;font-size:14px;cursor:pointer}',
-    '.head button:focus-visible{outline-color:var(--on-brand);box-shadow:none}',
-    '.tools{display:flex;justify-content:flex-end;padding:0 12px 8px}',
-    '.clear{min-height:32px;padding:2px 6px;border:0;background:transparent;color:#1a1a1a;font:inherit;font-size:14px;text-decoration:underline;cursor:pointer}',
-    '.notice{margin:0;padding:6px 12px;background:#f2f2f2;color:#1a1a1a;font-size:13px;border-bottom:1px solid #d0d0d0}',
-    '.log{flex:1;overflow-y:auto;overscroll-behavior:contain;margin:0;padding:12px;list-style:none}',
+    '[hidden]{display:none!important}',
+    '.root{' + LIGHT + ';--brand:' + BRAND + ';--on-brand:' + ON_BRAND + ';font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--fg)}',
+    '.root.dark{' + DARK + '}',
+    '@media (prefers-color-scheme:dark){.root.auto{' + DARK + '}}',
+    '.launcher{position:fixed;bottom:20px;' + SIDE + ':20px;z-index:2147483000;min-height:48px;padding:12px 20px;border:2px solid var(--on-brand);border-radius:24px;background:var(--brand);color:var(--on-brand);font:inherit;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.3)}',
+    'button:focus-visible,input:focus-visible,a:focus-visible,summary:focus-visible,.log:focus-visible{outline:3px solid var(--focus);outline-offset:2px;box-shadow:0 0 0 5px var(--ring)}',
+    '.launcher:focus-visible{outline-color:#1a1a1a;box-shadow:0 0 0 5px #ffffff}',
+    '.panel{position:fixed;bottom:20px;' + SIDE + ':20px;z-index:2147483001;width:380px;max-width:calc(100vw - 40px);height:min(640px,calc(100vh - 40px));display:flex;flex-direction:column;background:var(--bg);color:var(--fg);border:1px solid var(--border);border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);overflow:hidden}',
+    '.head{display:flex;align-items:center;gap:10px;padding:8px 8px 8px 12px;background:var(--brand);color:var(--on-brand)}',
+    '.avatar{flex:none;width:36px;height:36px;border-radius:50%;object-fit:cover;background:var(--on-brand)}',
+    '.titles{flex:1;min-width:0}',
+    '.head h2{margin:0;font-size:17px;font-weight:700;line-height:1.25;overflow-wrap:anywhere}',
+    '.sub{margin:0;font-size:13px}',
+    '.close{flex:none;min-width:44px;min-height:44px;border:1px solid transparent;border-radius:8px;background:transparent;color:var(--on-brand);font:inherit;font-size:22px;line-height:1;cursor:pointer}',
+    '.close:hover{border-color:var(--on-brand)}',
+    '.head .close:focus-visible{outline-color:var(--on-brand);box-shadow:none}',
+    '.notice{margin:0;padding:6px 12px;background:var(--notice);font-size:13px;border-bottom:1px solid var(--line)}',
+    '.log{flex:1;overflow-y:auto;overscroll-behavior:contain;margin:0;padding:12px}',
     '.msg{margin:0 0 12px;max-width:92%}',
     '.msg p{margin:0 0 8px}',
     '.msg p:last-child{margin-bottom:0}',
-    '.failed{display:block;margin-top:2px;font-size:13px;font-style:italic}',
-    '.user{margin-left:auto;padding:8px 12px;border-radius:12px 12px 2px 12px;background:var(--brand);color:var(--on-brand);white-space:pre-wrap;word-wrap:break-word}',
-    '.bot .bubble{padding:8px 12px;border-radius:12px 12px 12px 2px;background:#f4f4f4;border:1px solid #d6d6d6}',
-    '.source{margin-top:8px;font-size:13px;color:#444444}',
-    '.note{margin-top:8px;padding:6px 10px;border-left:4px solid #8a6d00;background:#fff8dc;color:#3d3000;font-size:14px}',
-    '.note strong{display:block}',
+    '.bubble ul{margin:0 0 8px;padding-left:22px}',
+    '.bubble ul:last-child{margin-bottom:0}',
+    '.bubble li{margin:0 0 4px}',
+    '.bubble a{color:var(--link)}',
+    '.body:focus{outline:none}',
+    '.user{margin-left:auto;display:flex;flex-direction:column;align-items:flex-end}',
+    '.user .said{padding:8px 12px;border-radius:12px 12px 2px 12px;background:var(--brand);color:var(--on-brand);white-space:pre-wrap;overflow-wrap:anywhere}',
+    '.failed{margin:4px 2px 0;font-size:13px;font-weight:600;color:var(--error)}',
+    '.bot .bubble{padding:8px 12px;border-radius:12px 12px 12px 2px;background:var(--bubble);border:1px solid var(--bubble-line)}',
+    '.more{display:block;margin:4px 0 8px;min-height:36px;padding:4px 12px;border:1px solid var(--chip-line);border-radius:18px;background:var(--chip);color:var(--fg);font:inherit;font-size:14px;cursor:pointer}',
+    '.source{margin-top:8px;font-size:13px;color:var(--muted)}',
+    '.msg .note{margin:8px 0 0;padding:4px 8px;border-left:4px solid var(--note-bar);background:var(--note);color:var(--note-fg);font-size:14px}',
+    '.safety{margin-top:6px;font-size:14px}',
+    '.safety summary{min-height:24px;color:var(--muted);cursor:pointer}',
+    '.safety p{margin:6px 0 0;padding-left:8px;border-left:2px solid var(--line)}',
     '.caution{font-weight:600;margin-top:8px}',
-    '.urgent .bubble{background:#fdecea;border:2px solid #b3261e;color:#5c0f0a}',
-    '.urgent strong.flag{display:block;color:#8c1d18;font-size:17px}',
-    '.urgent a{color:#8c1d18;font-weight:700}',
+    '.contact{margin-top:8px;padding:8px 10px;border:1px solid var(--bubble-line);border-radius:8px;background:var(--bg)}',
+    '.contact ul{list-style:none;margin:4px 0 0;padding:0}',
+    '.contact li{margin:2px 0}',
+    '.urgent .bubble{background:var(--urgent);border:2px solid var(--urgent-line);color:var(--urgent-fg)}',
+    '.urgent strong.flag{display:block;color:var(--urgent-strong);font-size:17px}',
+    '.urgent a{color:var(--urgent-strong);font-weight:700}',
+    '.urgent .note{background:transparent;color:inherit}',
     '.chips{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}',
-    '.chip{min-height:36px;padding:6px 12px;border:1px solid #5e5e5e;border-radius:18px;background:#ffffff;color:#1a1a1a;font:inherit;font-size:14px;text-align:left;cursor:pointer}',
-    '.chip:hover{background:#eeeeee}',
-    '.error{margin:0 12px;color:#8c1d18;font-size:14px}',
-    '.typing{min-height:0;padding:0 12px;font-size:14px;color:#444444}',
-    '.dots span{display:inline-block;width:7px;height:7px;margin-right:4px;border-radius:50%;background:#555555;animation:fb-blink 1.2s infinite ease-in-out}',
+    '.chip{min-height:36px;padding:6px 12px;border:1px solid var(--chip-line);border-radius:18px;background:var(--chip);color:var(--fg);font:inherit;font-size:14px;text-align:left;cursor:pointer}',
+    '.chip:hover,.more:hover{background:var(--chip-hover)}',
+    '.error{margin:0;padding:0 12px;color:var(--error);font-size:14px}',
+    '.error:not(:empty){padding:6px 12px;border-top:1px solid var(--line)}',
+    '.typing{min-height:0;padding:0 12px;font-size:14px;color:var(--muted)}',
+    '.dots span{display:inline-block;width:7px;height:7px;margin-right:4px;border-radius:50%;background:var(--dot);animation:fb-blink 1.2s infinite ease-in-out}',
     '.dots span:nth-child(2){animation-delay:.2s}.dots span:nth-child(3){animation-delay:.4s}',
     '@keyframes fb-blink{0%,80%,100%{opacity:.25}40%{opacity:1}}',
-    'form{display:flex;gap:8px;padding:10px 12px 4px;border-top:1px solid #d0d0d0}',
-    'input{flex:1;min-width:0;min-height:44px;padding:8px 10px;border:1px solid #767676;border-radius:8px;font:inherit;font-size:16px;color:#1a1a1a;background:#ffffff}',
+    'form{display:flex;gap:8px;padding:10px 12px 4px;border-top:1px solid var(--line)}',
+    'input{flex:1;min-width:0;min-height:44px;padding:8px 10px;border:1px solid var(--border);border-radius:8px;font:inherit;font-size:16px;color:var(--fg);background:var(--bg)}',
     '.send{min-height:44px;padding:8px 16px;border:2px solid transparent;border-radius:8px;background:var(--brand);color:var(--on-brand);font:inherit;font-weight:600;cursor:pointer}',
+    '.tools{display:flex;flex-wrap:wrap;justify-content:flex-end;align-items:center;gap:4px 8px;padding:0 12px 8px;font-size:14px}',
+    '.confirm{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px}',
+    '.confirm p{margin:0}',
+    '.link{min-height:32px;padding:2px 6px;border:0;background:transparent;color:var(--fg);font:inherit;font-size:14px;text-decoration:underline;cursor:pointer}',
     '.sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}',
-    '@media (max-width:639.98px){.panel{top:0;left:0;right:0;bottom:0;width:100%;max-width:none;height:100vh;height:100dvh;border:0;border-radius:0}.panel:not([hidden])~.launcher{display:none}}',
+    '@media (max-width:639.98px){.head h2{font-size:16px}.panel{top:0;left:0;right:0;bottom:0;width:100%;max-width:none;height:100vh;height:100dvh;border:0;border-radius:0}}',
     '@media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}'
   ].join('\n');
 
@@ -81,6 +158,12 @@
     var node = document.createElement(tag);
     if (cls) { node.className = cls; }
     if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function button(cls, text) {
+    var node = el('button', cls, text);
+    node.type = 'button';
     return node;
   }
 
@@ -106,135 +189,253 @@
   sheet.replaceSync(CSS);
   root.adoptedStyleSheets = [sheet];
 
-  var wrap = el('div', 'root');
+  var wrap = el('div', 'root ' + THEME);
   var panel = el('div', 'panel');
   panel.id = 'faqbot-panel';
   panel.setAttribute('role', 'dialog');
   panel.setAttribute('aria-labelledby', 'faqbot-title');
+  panel.setAttribute('aria-describedby', 'faqbot-sub');
   panel.hidden = true;
   var head = el('div', 'head');
+  if (AVATAR) {
+    var avatar = el('img', 'avatar');
+    avatar.alt = '';  // decorative: the title and the "Automated assistant" line say who this is
+    avatar.width = 36;
+    avatar.height = 36;
+    avatar.src = AVATAR;
+    head.append(avatar);
+  }
+  var titles = el('div', 'titles');
   var title = el('h2', null, CLINIC);
   title.id = 'faqbot-title';
-  var clear = el('button', 'clear', 'Clear conversation');
-  clear.type = 'button';
-  var close = el('button', 'close', 'Close');
-  close.type = 'button';
-  close.setAttribute('aria-label', 'Close chat');
-  head.append(title, close);
-  var tools = el('div', 'tools');
-  tools.append(clear);
+  var sub = el('p', 'sub', T.assistant);
+  sub.id = 'faqbot-sub';
+  titles.append(title, sub);
+  var close = button('close', '\u2715');
+  close.setAttribute('aria-label', T.close);
+  head.append(titles, close);
   var notice = el('p', 'notice');
   var log = el('div', 'log');
   log.setAttribute('role', 'log');
   log.setAttribute('aria-live', 'polite');
-  log.setAttribute('aria-label', 'Conversation');
+  log.setAttribute('aria-label', T.conversation);
   log.tabIndex = 0;
   var typing = el('div', 'typing');
   typing.setAttribute('role', 'status');
   var error = el('p', 'error');
   error.setAttribute('role', 'alert');
   var form = el('form');
-  var label = el('label', 'sr', 'Your question');
+  var label = el('label', 'sr', T.label);
   label.htmlFor = 'faqbot-input';
   var input = el('input');
   input.id = 'faqbot-input';
   input.type = 'text';
   input.maxLength = 1000;
   input.autocomplete = 'off';
-  input.placeholder = 'Type your question';
-  var send = el('button', 'send', 'Send');
+  input.placeholder = T.placeholder;
+  var send = el('button', 'send', T.send);
   send.type = 'submit';
   form.append(label, input, send);
+  var tools = el('div', 'tools');
+  var clear = button('link clear', T.clear);
+  tools.append(clear);
   panel.append(head, notice, log, typing, error, form, tools);
-  var launcher = el('button', 'launcher', 'Ask a question');
-  launcher.type = 'button';
+  var launcher = button('launcher', T.launcher);
   launcher.setAttribute('aria-controls', 'faqbot-panel');
   launcher.setAttribute('aria-expanded', 'false');
   wrap.append(panel, launcher);
   root.append(wrap);
 
-  function setNotice(number) {
-    notice.textContent = "General information from the clinic's documents, not medical advice. In an emergency call " +
-      (number || '911') + '.';
-  }
+  function setNotice(number) { notice.textContent = fill(T.notice, { number: number || '911' }); }
 
   function chips(suggestions) {
     var box = el('div', 'chips');
     suggestions.slice(0, 4).forEach(function (s) {
-      var chip = el('button', 'chip', s.question);
-      chip.type = 'button';
+      var chip = button('chip', s.question);
       chip.addEventListener('click', function () { input.focus(); ask(s.question); });
       box.append(chip);
     });
     return box;
   }
 
-  function paragraphs(parent, text) {
-    String(text || '').split(/\n{2,}/).forEach(function (part) {
-      if (part.trim()) { parent.append(el('p', null, part.trim())); }
+  // Replies from a server without `blocks` still show their bullet lines as a list.
+  function textBlocks(text) {
+    return String(text || '').split(/\n{2,}/).map(function (part) {
+      var lines = part.trim().split('\n');
+      if (lines.every(function (line) { return /^\s*\u2022\s+/.test(line); })) {
+        return { type: 'list', items: lines.map(function (line) { return line.replace(/^\s*\u2022\s+/, ''); }) };
+      }
+      return { type: 'paragraph', text: part.trim() };
     });
+  }
+
+  function renderBlocks(parent, blocks) {
+    blocks.forEach(function (block) {
+      if (block && block.type === 'list' && Array.isArray(block.items)) {
+        var list = el('ul');
+        block.items.forEach(function (item) { list.append(el('li', null, item)); });
+        parent.append(list);
+      } else if (block && typeof block.text === 'string' && block.text.trim()) {
+        parent.append(el('p', null, block.text));
+      }
+    });
+  }
+
+  function link(text, href) {
+    var a = el('a', null, text);
+    a.href = href;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    return a;
   }
 
   function sourceLine(answer) {
     var src = answer.source || {};
     var where = [src.title].concat(src.path || []).filter(Boolean).join(' \u203a ');
-    var extra = [src.publisher, src.reviewed ? (src.date_kind === 'published' ? 'published ' : 'reviewed ') + src.reviewed : ''].filter(Boolean).join(', ');
-    return 'Source: ' + where + (extra ? ' (' + extra + ')' : '');
+    var date = src.reviewed ? (src.date_kind === 'published' ? T.published : T.reviewed) + ' ' + src.reviewed : '';
+    var extra = [src.publisher, date].filter(Boolean).join(', ');
+    var line = el('p', 'source', T.source + ' ');
+    var url = safeUrl(src.url, false);
+    line.append(url ? link(where, url) : document.createTextNode(where));
+    if (extra) { line.append(' (' + extra + ')'); }
+    return line;
   }
 
-  function renderBot(reply) {
+  function renderAnswer(bubble, answer, entry) {
+    var short = Array.isArray(answer.blocks) && answer.blocks.length ? answer.blocks : textBlocks(answer.body);
+    var whole = Array.isArray(answer.full_blocks) && answer.full_blocks.length ? answer.full_blocks : null;
+    var body = el('div', 'body');
+    body.tabIndex = -1;
+    var expanded = entry && entry.expanded && whole;
+    renderBlocks(body, expanded ? whole : short);
+    bubble.append(body);
+    if (answer.truncated && whole && !expanded) {
+      var more = button('more', T.more);
+      // The whole section came with the reply, so no request: swap it in and keep focus on the text just shown.
+      more.addEventListener('click', function () {
+        body.replaceChildren();
+        renderBlocks(body, whole);
+        more.remove();
+        if (entry) { entry.expanded = true; save(); }
+        body.focus();
+      });
+      bubble.append(more);
+    }
+    bubble.append(sourceLine(answer));
+  }
+
+  function telHref(number) {
+    var text = String(number || '');
+    return /^\+?[0-9][0-9 ().-]{1,30}$/.test(text) ? 'tel:' + text.replace(/[^0-9+]/g, '') : null;
+  }
+
+  function contactCard(contact) {
+    var card = el('div', 'contact');
+    card.append(el('strong', null, T.contact));
+    var list = el('ul');
+    var tel = telHref(contact.phone);
+    if (contact.phone) {
+      var phone = el('li', null, T.phone + ' ');
+      var call = el('a', null, contact.phone);
+      if (tel) { call.href = tel; }
+      phone.append(tel ? call : document.createTextNode(contact.phone));
+      list.append(phone);
+    }
+    var booking = safeUrl(contact.booking_url, false);
+    if (booking) {
+      var book = el('li');
+      book.append(link(T.book, booking));
+      list.append(book);
+    }
+    if (contact.hours) { list.append(el('li', null, T.hours + ' ' + contact.hours)); }
+    if (contact.address) { list.append(el('li', null, T.address + ' ' + contact.address)); }
+    card.append(list);
+    // With no detail set (the reply's lead then says so), an empty card would only add a heading.
+    return list.children.length ? card : null;
+  }
+
+  function renderEmergency(bubble, reply) {
+    bubble.append(el('strong', 'flag', T.urgent));
+    renderBlocks(bubble, textBlocks(reply.lead || reply.text));
+    var tel = reply.emergency_number && reply.emergency_number.length <= 20 &&
+      /^\+?[0-9]+(?:[ -][0-9]+)*$/.test(reply.emergency_number) ? 'tel:' + reply.emergency_number.replace(/[ -]/g, '') : null;
+    if (tel) {
+      var call = el('a', null, fill(T.call, { number: reply.emergency_number }));
+      call.href = tel;
+      var line = el('p');
+      line.append(call);
+      bubble.append(line);
+    }
+  }
+
+  // The most relevant statement stays in view as one line; the others wait behind a disclosure.
+  function renderDisclaimers(bubble, disclaimers) {
+    if (!Array.isArray(disclaimers) || !disclaimers.length) { return; }
+    var first = el('p', 'note');
+    first.append(el('strong', null, T.pleaseNote), ' ' + disclaimers[0]);
+    bubble.append(first);
+    if (disclaimers.length > 1) {
+      var details = el('details', 'safety');
+      details.append(el('summary', null, T.safety));
+      disclaimers.slice(1).forEach(function (d) { details.append(el('p', null, d)); });
+      bubble.append(details);
+    }
+  }
+
+  function renderBot(reply, entry) {
     var item = el('div', 'msg bot' + (reply.kind === 'emergency' ? ' urgent' : ''));
-    item.append(el('span', 'sr', 'Assistant: '));
+    item.append(el('span', 'sr', T.bot + ' '));
     var bubble = el('div', 'bubble');
     if (reply.kind === 'emergency') {
-      bubble.append(el('strong', 'flag', 'Urgent'));
-      paragraphs(bubble, reply.lead || reply.text);
-      if (reply.emergency_number && /^\+?[0-9]+(?:[ -][0-9]+)*$/.test(reply.emergency_number) && reply.emergency_number.length <= 20) {
-        var call = el('a', null, 'Call ' + reply.emergency_number);
-        call.href = 'tel:' + reply.emergency_number.replace(/[ -]/g, '');
-        var line = el('p');
-        line.append(call);
-        bubble.append(line);
-      }
+      renderEmergency(bubble, reply);
     } else if (reply.answer) {
-      paragraphs(bubble, reply.answer.body);
-      bubble.append(el('p', 'source', sourceLine(reply.answer)));
+      renderAnswer(bubble, reply.answer, entry);
     } else {
-      paragraphs(bubble, reply.lead || reply.text);
+      renderBlocks(bubble, textBlocks(reply.lead || reply.text));
     }
     if (reply.emergency && !reply.emergency.current && reply.emergency.note) {
       bubble.append(el('p', 'caution', reply.emergency.note));
     }
-    if (reply.disclaimers && reply.disclaimers.length) {
-      var note = el('div', 'note');
-      note.append(el('strong', null, 'Please note'));
-      reply.disclaimers.forEach(function (d) { note.append(el('p', null, d)); });
-      bubble.append(note);
-    }
+    var card = reply.contact && typeof reply.contact === 'object' ? contactCard(reply.contact) : null;
+    if (card) { bubble.append(card); }
+    renderDisclaimers(bubble, reply.disclaimers);
     if (reply.suggestions && reply.suggestions.length) { bubble.append(chips(reply.suggestions)); }
     item.append(bubble);
     return item;
   }
 
+  function failedMark() { return el('p', 'failed', T.notSent); }
+
   function renderEntry(entry) {
     if (entry.who === 'user') {
       var item = el('div', 'msg user');
-      item.append(el('span', 'sr', 'You: '), document.createTextNode(entry.text));
-      if (entry.failed) { item.append(el('span', 'failed', 'Not sent')); }
+      var said = el('div', 'said');
+      said.append(el('span', 'sr', T.you + ' '), document.createTextNode(entry.text));
+      item.append(said);
+      if (entry.failed) { item.append(failedMark()); }
       return item;
     }
-    return renderBot(entry.reply);
+    return renderBot(entry.reply, entry);
   }
 
   function greetingEntry() {
     var g = model.greeting || { suggestions: [] };
-    return renderBot({ kind: 'smalltalk', lead: GREETING, suggestions: g.suggestions, disclaimers: [] });
+    return renderBot({ kind: 'smalltalk', lead: GREETING, suggestions: g.suggestions, disclaimers: [] }, null);
+  }
+
+  // The latest exchange is what matters (after a reply, after a reload): from its question, so the answer reads
+  // from its start, or the end of the log when everything after the question fits.
+  function scrollToLatest() {
+    var users = log.querySelectorAll('.msg.user');
+    var last = users.length ? users[users.length - 1] : log.lastElementChild;
+    if (!last) { return; }
+    log.scrollTop = Math.min(last.offsetTop - log.offsetTop - 8, log.scrollHeight - log.clientHeight);
   }
 
   function renderAll() {
     log.replaceChildren(greetingEntry());
     model.messages.forEach(function (entry) { log.append(renderEntry(entry)); });
-    log.scrollTop = log.scrollHeight;
+    scrollToLatest();
   }
 
   function append(entry) {
@@ -242,18 +443,19 @@
     save();
     var node = renderEntry(entry);
     log.append(node);
-    // Show the start of a new reply (long answers are read from the top); keyboard focus never moves.
-    var offset = node.getBoundingClientRect().top - log.getBoundingClientRect().top;
-    log.scrollTop = entry.who === 'user' ? log.scrollHeight : log.scrollTop + offset - 8;
+    // A new reply is shown under its question and read from the top; keyboard focus never moves.
+    if (entry.who === 'user') { log.scrollTop = log.scrollHeight; } else { scrollToLatest(); }
     return node;
   }
 
-  // A message that got no reply is marked as not sent and its text goes back in the box to resend, unless the
-  // person has already typed something new there. Focus stays where it is.
-  function sendFailed(entry, node) {
+  // A message that got no reply is marked as not sent, under its bubble, and its text goes back in the box to
+  // resend, unless the person has already typed something new there. Focus stays where it is.
+  function sendFailed(entry, node, message) {
     entry.failed = true;
     save();
-    node.append(el('span', 'failed', 'Not sent'));
+    node.append(failedMark());
+    error.textContent = message;
+    log.scrollTop = log.scrollHeight;  // the notice took room from the log: keep the marked message in view
     if (!input.value.trim()) { input.value = entry.text; }
   }
 
@@ -282,7 +484,7 @@
     error.textContent = '';
     var entry = { who: 'user', text: text };
     var node = append(entry);
-    typing.replaceChildren(el('span', 'sr', 'The assistant is typing'));
+    typing.replaceChildren(el('span', 'sr', T.typing));
     var dots = el('span', 'dots');
     dots.setAttribute('aria-hidden', 'true');
     dots.append(el('span'), el('span'), el('span'));
@@ -295,9 +497,7 @@
         append({ who: 'bot', reply: slim(r.body) });
       })
       .catch(function (e) {
-        sendFailed(entry, node);
-        error.textContent = e && e.message && e.message.indexOf('Sorry') === 0 ? e.message :
-          'Sorry, the message could not be sent. Please check your connection and try again.';
+        sendFailed(entry, node, e && e.message && e.message.indexOf('Sorry') === 0 ? e.message : T.failed);
       })
       .then(function () { pending = false; typing.replaceChildren(); });
   }
@@ -307,49 +507,119 @@
     if (r.res.status === 429) {
       // Retry-After may also be an HTTP date; anything but a whole number of seconds reads "a few seconds".
       var wait = parseInt((r.body && r.body.retry_after) || r.res.headers.get('Retry-After'), 10);
-      var seconds = wait > 0 ? wait + (wait === 1 ? ' second' : ' seconds') : 'a few seconds';
-      return 'Sorry, too many messages at once. Please wait ' + seconds + ' and try again.';
+      var seconds = wait > 0 ? (wait === 1 ? T.second : fill(T.seconds, { n: wait })) : T.fewSeconds;
+      return fill(T.busy, { wait: seconds });
     }
-    return 'Sorry, ' + (message ? message.charAt(0).toLowerCase() + message.slice(1) : 'something went wrong. Please try again.');
+    return message ? 'Sorry, ' + message.charAt(0).toLowerCase() + message.slice(1) : T.error;
   }
 
   // Keep only what the widget shows, so stored transcripts stay small.
   function slim(reply) {
     return {
-      kind: reply.kind, text: reply.text, lead: reply.lead, answer: reply.answer,
+      kind: reply.kind, text: reply.text, lead: reply.lead, answer: reply.answer, contact: reply.contact,
       suggestions: reply.suggestions, disclaimers: reply.disclaimers, emergency_number: reply.emergency_number,
       emergency: reply.emergency
     };
   }
 
-  function setOpen(open, restoreFocus) {
-    panel.hidden = !open;
-    launcher.setAttribute('aria-expanded', String(open));
-    launcher.textContent = open ? 'Close chat' : 'Ask a question';
-    model.open = open;
-    save();
-    if (open) {
-      fetchGreeting();
-      log.scrollTop = log.scrollHeight;
-      input.focus();
-    } else if (restoreFocus) {
-      launcher.focus();
+  // On a phone the panel covers the page, so it is a modal dialog: the page behind neither scrolls nor takes focus.
+  var docStyle = document.documentElement.style;
+  var pageOverflow = null;
+  function isModal() { return !panel.hidden && PHONE.matches; }
+  function syncModal() {
+    var modal = isModal();
+    if (modal) { panel.setAttribute('aria-modal', 'true'); } else { panel.removeAttribute('aria-modal'); }
+    if (modal && pageOverflow === null) {
+      pageOverflow = docStyle.overflow;
+      docStyle.overflow = 'hidden';
+    } else if (!modal && pageOverflow !== null) {
+      docStyle.overflow = pageOverflow;
+      pageOverflow = null;
     }
   }
 
-  launcher.addEventListener('click', function () { setOpen(panel.hidden, true); });
+  function focusables() {
+    var nodes = panel.querySelectorAll('button, input, a[href], summary, [tabindex="0"]');
+    return Array.prototype.filter.call(nodes, function (n) { return !n.disabled && n.getClientRects().length > 0; });
+  }
+
+  function trapTab(event) {
+    var items = focusables();
+    if (!items.length) { return; }
+    var first = items[0];
+    var last = items[items.length - 1];
+    var active = root.activeElement;
+    if (event.shiftKey && (active === first || items.indexOf(active) < 0)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || items.indexOf(active) < 0)) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  function setOpen(open, restoreFocus) {
+    panel.hidden = !open;
+    launcher.hidden = open;  // the panel's own close button is the one close control
+    launcher.setAttribute('aria-expanded', String(open));
+    model.open = open;
+    save();
+    syncModal();
+    if (open) {
+      fetchGreeting();
+      scrollToLatest();
+      input.focus();
+    } else {
+      askToClear(false);
+      if (restoreFocus) { launcher.focus(); }
+    }
+  }
+
+  // Clearing cannot be undone (nothing else keeps the transcript), so it asks first.
+  var confirmBox = el('div', 'confirm');
+  var yes = button('link', T.clearYes);
+  var no = button('link', T.clearNo);
+  confirmBox.append(el('p', null, T.clearAsk), yes, no);
+  confirmBox.setAttribute('role', 'group');
+  confirmBox.setAttribute('aria-label', T.clear);
+  var confirmButtons = [yes, no];
+  function askToClear(asking) {
+    if (asking) {
+      tools.replaceChildren(confirmBox);
+      no.focus();
+    } else if (tools.firstChild !== clear) {
+      tools.replaceChildren(clear);
+    }
+  }
+
+  launcher.addEventListener('click', function () { setOpen(true, false); });
   close.addEventListener('click', function () { setOpen(false, true); });
-  clear.addEventListener('click', function () {
+  clear.addEventListener('click', function () { askToClear(true); });
+  no.addEventListener('click', function () { askToClear(false); clear.focus(); });
+  yes.addEventListener('click', function () {
     model.messages = [];
     model.state = null;
     save();
     error.textContent = '';
+    askToClear(false);
     renderAll();
+    typing.replaceChildren(el('span', null, T.cleared));
     input.focus();
   });
   panel.addEventListener('keydown', function (event) {
-    if (event.key === 'Escape') { event.stopPropagation(); setOpen(false, true); }
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      if (confirmButtons.indexOf(root.activeElement) >= 0) { askToClear(false); clear.focus(); return; }
+      setOpen(false, true);
+    } else if (event.key === 'Tab' && isModal()) {
+      trapTab(event);
+    }
   });
+  // Focus that reaches the page behind an open modal (a click, a screen reader) is brought back in.
+  document.addEventListener('focusin', function (event) {
+    if (isModal() && event.target !== host) { input.focus(); }
+  });
+  if (PHONE.addEventListener) { PHONE.addEventListener('change', syncModal); }
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     var text = input.value;
@@ -360,9 +630,14 @@
 
   function start() {
     setNotice(model.greeting && model.greeting.emergency_number);
-    renderAll();
     document.body.append(host);
-    if (model.open) { panel.hidden = false; launcher.setAttribute('aria-expanded', 'true'); launcher.textContent = 'Close chat'; }
+    if (model.open) {
+      panel.hidden = false;
+      launcher.hidden = true;
+      launcher.setAttribute('aria-expanded', 'true');
+      syncModal();
+    }
+    renderAll();  // after the panel is laid out, so the log can scroll to the latest message
   }
   if (document.body) { start(); } else { document.addEventListener('DOMContentLoaded', start); }
 
