@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from faqbot.contact import ContactDetails, ContactIntent, contact_lead, fallback_lead, reach_block
 from faqbot.dialogue import ConversationState, SmalltalkKind
 from faqbot.models import Answer, EmergencyNote, QAPair, Reply, ReplyKind, Suggestion
 
@@ -57,11 +58,27 @@ def answer_reply(
 
 
 def choice_reply(
-    kind: ReplyKind, lead: str, options: Sequence[QAPair], disclaimers: Sequence[str], state: ConversationState
+    kind: ReplyKind,
+    lead: str,
+    options: Sequence[QAPair],
+    disclaimers: Sequence[str],
+    state: ConversationState,
+    contact: ContactDetails | None = None,
 ) -> Reply:
-    """A clarify or fallback reply: a lead sentence and the questions offered instead."""
+    """A clarify or fallback reply: a lead sentence and the questions offered instead, and, given `contact`, how to
+    reach the clinic (named in the lead's "contact the clinic" when a detail is set)."""
     listing = "\n".join(f"\u2022 {pair.question}" for pair in options)
-    return _reply(kind, [lead, listing], disclaimers, state, suggestions=options, lead=lead)
+    lead = fallback_lead(contact, lead)
+    block = reach_block(contact) if contact else ""
+    return _reply(kind, [lead, listing, block], disclaimers, state, suggestions=options, lead=lead, contact=contact)
+
+
+def contact_reply(
+    intent: ContactIntent, details: ContactDetails, disclaimers: Sequence[str], state: ConversationState
+) -> Reply:
+    """The answer to "can I talk to a person?", "what are your opening hours?": the clinic's details, from settings."""
+    lead = contact_lead(intent, details)
+    return _reply("contact", [lead, "\n".join(details.lines())], disclaimers, state, lead=lead, contact=details)
 
 
 def smalltalk_reply(
@@ -121,6 +138,7 @@ def _reply(
     suggestions: Sequence[QAPair] = (),
     lead: str = "",
     emergency_number: str | None = None,
+    contact: ContactDetails | None = None,
 ) -> Reply:
     notes = "\n".join(f"Please note: {text}" for text in disclaimers)
     text = "\n\n".join(part for part in (*parts, notes) if part)
@@ -133,6 +151,7 @@ def _reply(
         suggestions=tuple(suggestion(p) for p in suggestions),
         lead=lead,
         emergency_number=emergency_number,
+        contact=contact,
     )
 
 

@@ -171,14 +171,25 @@ def contact_lead(intent: ContactIntent, details: ContactDetails) -> str:
 
 
 def fallback_lead(details: ContactDetails | None, declined: str) -> str:
-    """A decline's lead: `declined` (which ends "… or contact the clinic.") naming the details when they are set,
-    and saying they are not set up when the reply offers them without any."""
-    if details is None:
-        return declined
-    if not details.configured:
-        return f"{declined} {_NONE_SET}"
+    """A decline's lead, its closing "… or contact the clinic." naming how to when a detail is set."""
     stem = declined.removesuffix(" or contact the clinic.")
-    return f"{stem}, or reach the clinic:" if stem != declined else f"{declined} You can reach the clinic here:"
+    way = _way(details) if details else None
+    return f"{stem} or {way}." if way and stem != declined else declined
+
+
+def _way(details: ContactDetails) -> str | None:
+    if details.phone:
+        return f"call the clinic on {details.phone}"
+    if details.booking_url:
+        return f"book a visit at {details.booking_url}"
+    if details.address:
+        return f"visit the clinic at {details.address}"
+    return f"contact the clinic (opening hours: {details.hours})" if details.hours else None
+
+
+def reach_block(details: ContactDetails) -> str:
+    """The plain-text block a decline that offers the clinic's details ends with (before the safety notes)."""
+    return "\n".join(("You can reach the clinic:", *details.lines())) if details.configured else _NONE_SET
 
 
 def _be(*keys: str) -> str:

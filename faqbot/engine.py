@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -10,6 +11,7 @@ from typing import Any
 
 from faqbot import answerability, compose, followup, reading
 from faqbot.cache import ArrayCache
+from faqbot.contact import ContactIntent
 from faqbot.dialogue import ConversationState
 from faqbot.disclaimers import choose_disclaimers
 from faqbot.everyday import NOT_SUBJECT
@@ -35,6 +37,9 @@ _RELATED_FLOOR = 0.1
 _SUGGESTION_FLOOR = 0.05
 _READ_CANDIDATES = 3  # the best answer, its rivals for "Did you mean …?" and the related questions
 _STARTERS = 4
+# A conversation declined this many times in a row is offered the clinic's details even when none is set (the
+# reply then says so), so the patient knows the bot is not the way to get this answer.
+_DECLINES_BEFORE_CONTACT = 2
 # The lexical reading is trusted without embedding the question when it is this sure (or the question is a
 # section's own heading): embedding costs ~5 ms, the rest of a reply under 1 ms.
 _SURE_WITHOUT_EMBEDDING = 0.9
@@ -134,6 +139,8 @@ class Engine:
 
     def _reply(self, message: Message, current: ConversationState) -> Reply:
         """The reply to a message that is not an emergency."""
+        if message.contact is not None:
+            return self._contact(message.contact, current)
         if message.question is not None:
             return self._answer(message.question, current)
         if message.intent == "more":
@@ -160,9 +167,8 @@ class Engine:
             and not ((current.last_id or current.topic) and refers_back)
         ):
             # "ok", "no", "why?", "🙂": nothing to look up, and no earlier answer for "it" or "and after?" to build on.
-            new_state = current.next_turn()
             starters = self.starter_questions(3)
-            return compose.choice_reply("fallback", compose.VACANT_LEAD, starters, self._disclaimers(), new_state)
+            return self._decline(compose.VACANT_LEAD, starters, self._disclaimers(), current.next_turn(), current)
         reading = self._read(question, current, verbatim)
         query, context, candidates, confidence = reading.query, reading.context, reading.candidates, reading.confidence
         best = candidates[0]
@@ -174,9 +180,8 @@ class Engine:
             # dry needling; no section was given, so "tell me more" has nothing to continue.
             moved_to = query.topics[0] if len(query.topics) == 1 else current.topic
             new_state = current.after(topic=moved_to, last_id=None, last_query=query.text)
-            return compose.choice_reply(
-                "fallback", compose.FALLBACK_LEAD, offered, self._disclaimers(query=question.words), new_state
-            )
+            disclaimers = self._disclaimers(query=question.words)
+            return self._decline(compose.FALLBACK_LEAD, offered, disclaimers, new_state, current)
         close = self._too_close(candidates, query)
         new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text, shown=(best.pair.id,))
         if close:
@@ -238,7 +243,7 @@ class Engine:
         more = followup.tell_more(current, last, lambda text, state: self.candidates(text, state)[2])
         if more.chosen is None:
             starters = self.starter_questions(3)
-            return compose.choice_reply("fallback", compose.NO_MORE_LEAD, starters, self._disclaimers(), more.state)
+            return self._decline(compose.NO_MORE_LEAD, starters, self._disclaimers(), more.state, current)
         chosen = more.chosen
         disclaimers = self._disclaimers(pair=chosen.pair)
         return compose.answer_reply(chosen.pair, chosen.confidence, disclaimers, more.state, more.related)
@@ -263,6 +268,26 @@ class Engine:
         if context_topic:
             return context_topic
         return pair.topics[0] if len(pair.topics) == 1 else None
+
+    def _decline(
+        self,
+        lead: str,
+        offered: Sequence[QAPair],
+        disclaimers: Sequence[str],
+        new_state: ConversationState,
+        current: ConversationState,
+    ) -> Reply:
+        """A fallback: the questions offered instead, and the clinic's details when any is set or when this is
+        the second decline in a row."""
+        state = new_state.declined(current)
+        clinic = self.settings.clinic
+        offer = clinic.configured or state.declines >= _DECLINES_BEFORE_CONTACT
+        return compose.choice_reply("fallback", lead, offered, disclaimers, state, clinic if offer else None)
+
+    def _contact(self, intent: ContactIntent, current: ConversationState) -> Reply:
+        """ "Can I talk to a person?", "when are you open?": answered from the clinic's settings, not the documents."""
+        state = dataclasses.replace(current.next_turn(), declines=0)
+        return compose.contact_reply(intent, self.settings.clinic, self._disclaimers(), state)
 
     def _smalltalk(self, intent: str, current: ConversationState) -> Reply:
         new_state = current.next_turn()

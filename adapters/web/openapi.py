@@ -45,7 +45,7 @@ _REPLY = {
     "type": "object",
     "required": ["kind", "text", "answer", "suggestions", "disclaimers", "state", "lead", "emergency_number"],
     "properties": {
-        "kind": {"enum": ["answer", "clarify", "fallback", "smalltalk", "emergency"]},
+        "kind": {"enum": ["answer", "clarify", "fallback", "smalltalk", "emergency", "contact"]},
         "text": {"type": "string", "description": "the whole reply as plain text, disclaimers included"},
         "answer": _ANSWER,
         "suggestions": {"type": "array", "items": _SUGGESTION},
@@ -68,6 +68,20 @@ _REPLY = {
                         "flags": {"type": "array", "items": {"type": "string"}},
                         "current": {"type": "boolean"},
                         "note": {"type": ["string", "null"]},
+                    },
+                },
+            ],
+        },
+        "contact": {
+            "description": "the clinic's contact details (each null when not set), on replies that offer them: "
+            "contact requests, declines when any is set, and the second decline in a row",
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["phone", "booking_url", "hours", "address"],
+                    "properties": {
+                        key: {"type": ["string", "null"]} for key in ("phone", "booking_url", "hours", "address")
                     },
                 },
             ],

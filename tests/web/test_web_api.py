@@ -27,6 +27,7 @@ CONTRACT_KEYS = {
     "lead",
     "emergency_number",
     "emergency",
+    "contact",
 }
 
 
