@@ -19,11 +19,6 @@ WAY_FORWARD = "If this isn't happening now, ask me your question again."
 NO_MORE_LEAD = "That's all the clinic's documents say on this. You could ask about something else, for example:"
 
 
-def suggestion(pair: QAPair) -> Suggestion:
-    """A pair offered as a question the bot can answer."""
-    return Suggestion(pair.id, pair.question, pair.heading)
-
-
 def source_line(pair: QAPair) -> str:
     """ "Source: Acupuncture › Procedure Details › Does acupuncture hurt? (Cleveland Clinic, reviewed 2023-05-16)"."""
     where = " \u203a ".join((pair.doc.title, *(p for p in pair.path if p != pair.doc.title)))
@@ -36,7 +31,7 @@ def answer_reply(
     confidence: float,
     disclaimers: Sequence[str],
     state: ConversationState,
-    related: Sequence[QAPair],
+    related: Sequence[Suggestion],
     lead: str = "",
 ) -> Reply:
     """An answer in the document's own words, with its source, disclaimers and related questions."""
@@ -60,7 +55,7 @@ def answer_reply(
 def choice_reply(
     kind: ReplyKind,
     lead: str,
-    options: Sequence[QAPair],
+    options: Sequence[Suggestion],
     disclaimers: Sequence[str],
     state: ConversationState,
     contact: ContactDetails | None = None,
@@ -84,7 +79,7 @@ def contact_reply(
 def smalltalk_reply(
     intent: SmalltalkKind | str,
     topics: Sequence[str],
-    starters: Sequence[QAPair],
+    starters: Sequence[Suggestion],
     disclaimers: Sequence[str],
     state: ConversationState,
 ) -> Reply:
@@ -135,7 +130,7 @@ def _reply(
     state: ConversationState,
     *,
     answer: Answer | None = None,
-    suggestions: Sequence[QAPair] = (),
+    suggestions: Sequence[Suggestion] = (),
     lead: str = "",
     emergency_number: str | None = None,
     contact: ContactDetails | None = None,
@@ -148,7 +143,7 @@ def _reply(
         disclaimers=tuple(disclaimers),
         state=state.to_dict(),
         answer=answer,
-        suggestions=tuple(suggestion(p) for p in suggestions),
+        suggestions=tuple(suggestions),
         lead=lead,
         emergency_number=emergency_number,
         contact=contact,

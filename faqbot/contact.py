@@ -8,6 +8,9 @@ from typing import Literal
 
 ContactIntent = Literal["person", "phone", "hours", "booking", "address", "walk_in", "details"]
 
+# A conversation declined this many times in a row is offered the clinic's details even when none is set (the
+# reply then says so), so the patient knows the bot is not the way to get this answer.
+DECLINES_BEFORE_CONTACT = 2
 # How each detail is named to a patient, in the order they are listed.
 _LABELS = {"phone": "phone number", "booking_url": "booking link", "hours": "opening hours", "address": "address"}
 _LINE_LABELS = {"phone": "Phone", "booking_url": "Book online", "hours": "Opening hours", "address": "Address"}
@@ -168,6 +171,11 @@ def contact_lead(intent: ContactIntent, details: ContactDetails) -> str:
     unset = [k for k, v in details.to_dict().items() if not v and k != key]
     missing = f" (its {_listed([_LABELS[k] for k in unset])} {_be(*unset)} not set up here)" if unset else ""
     return f"{opening} Here is how to reach the clinic{missing}:".strip()
+
+
+def offered_contact(details: ContactDetails, declines: int) -> ContactDetails | None:
+    """The details a decline carries: all of them when any is set, or after `declines` fallbacks in a row."""
+    return details if details.configured or declines >= DECLINES_BEFORE_CONTACT else None
 
 
 def fallback_lead(details: ContactDetails | None, declined: str) -> str:
