@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -168,9 +167,8 @@ class Engine:
         ):
             # "ok", "no", "why?", "🙂": nothing to look up, and no earlier answer for "it" or "and after?" to build on.
             starters = self.suggester.starters(_OFFERED, exclude=(current.last_id,))
-            return self._decline(
-                compose.VACANT_LEAD, starters, self._disclaimers(), current.next_turn().declined(current)
-            )
+            state = current.next_turn().declined(current)
+            return self._decline(compose.VACANT_LEAD, starters, self._disclaimers(), state)
         reading = self._read(question, current, verbatim)
         query, context, candidates, confidence = reading.query, reading.context, reading.candidates, reading.confidence
         best = candidates[0]
@@ -271,9 +269,7 @@ class Engine:
     def _topic_of(self, query: AnalysedQuery, pair: QAPair, context_topic: str | None) -> str | None:
         if len(query.topics) == 1:
             return query.topics[0]
-        if context_topic:
-            return context_topic
-        return pair.topics[0] if len(pair.topics) == 1 else None
+        return context_topic or (pair.topics[0] if len(pair.topics) == 1 else None)
 
     def _decline(
         self, lead: str, offered: Sequence[QAPair], disclaimers: Sequence[str], state: ConversationState
@@ -284,7 +280,8 @@ class Engine:
 
     def _contact(self, intent: ContactIntent, current: ConversationState) -> Reply:
         """ "Can I talk to a person?", "when are you open?": answered from the clinic's settings, not the documents."""
-        state = dataclasses.replace(current.next_turn(), declines=0)
+        # A turn that moved nothing on but ends the run of declines: the patient now knows how to reach the clinic.
+        state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
         return compose.contact_reply(intent, self.settings.clinic, self._disclaimers(), state)
 
     def _smalltalk(self, intent: str, current: ConversationState) -> Reply:
