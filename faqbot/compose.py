@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from faqbot.contact import ContactDetails, ContactIntent, contact_lead, fallback_lead, reach_block
 from faqbot.dialogue import ConversationState, SmalltalkKind
 from faqbot.models import Answer, EmergencyNote, QAPair, Reply, ReplyKind, Suggestion
 
@@ -16,11 +17,6 @@ CLARIFY_LEAD = "I'm not sure which of these you mean. Did you mean:"
 VACANT_LEAD = "I'm not sure what you'd like to know. You could ask, for example:"
 WAY_FORWARD = "If this isn't happening now, ask me your question again."
 NO_MORE_LEAD = "That's all the clinic's documents say on this. You could ask about something else, for example:"
-
-
-def suggestion(pair: QAPair) -> Suggestion:
-    """A pair offered as a question the bot can answer."""
-    return Suggestion(pair.id, pair.question, pair.heading)
 
 
 def source_line(pair: QAPair) -> str:
@@ -35,7 +31,7 @@ def answer_reply(
     confidence: float,
     disclaimers: Sequence[str],
     state: ConversationState,
-    related: Sequence[QAPair],
+    related: Sequence[Suggestion],
     lead: str = "",
 ) -> Reply:
     """An answer in the document's own words, with its source, disclaimers and related questions."""
@@ -57,17 +53,33 @@ def answer_reply(
 
 
 def choice_reply(
-    kind: ReplyKind, lead: str, options: Sequence[QAPair], disclaimers: Sequence[str], state: ConversationState
+    kind: ReplyKind,
+    lead: str,
+    options: Sequence[Suggestion],
+    disclaimers: Sequence[str],
+    state: ConversationState,
+    contact: ContactDetails | None = None,
 ) -> Reply:
-    """A clarify or fallback reply: a lead sentence and the questions offered instead."""
+    """A clarify or fallback reply: a lead sentence and the questions offered instead, and, given `contact`, how to
+    reach the clinic (named in the lead's "contact the clinic" when a detail is set)."""
     listing = "\n".join(f"\u2022 {pair.question}" for pair in options)
-    return _reply(kind, [lead, listing], disclaimers, state, suggestions=options, lead=lead)
+    lead = fallback_lead(contact, lead)
+    block = reach_block(contact) if contact else ""
+    return _reply(kind, [lead, listing, block], disclaimers, state, suggestions=options, lead=lead, contact=contact)
+
+
+def contact_reply(
+    intent: ContactIntent, details: ContactDetails, disclaimers: Sequence[str], state: ConversationState
+) -> Reply:
+    """The answer to "can I talk to a person?", "what are your opening hours?": the clinic's details, from settings."""
+    lead = contact_lead(intent, details)
+    return _reply("contact", [lead, "\n".join(details.lines())], disclaimers, state, lead=lead, contact=details)
 
 
 def smalltalk_reply(
     intent: SmalltalkKind | str,
     topics: Sequence[str],
-    starters: Sequence[QAPair],
+    starters: Sequence[Suggestion],
     disclaimers: Sequence[str],
     state: ConversationState,
 ) -> Reply:
@@ -118,9 +130,10 @@ def _reply(
     state: ConversationState,
     *,
     answer: Answer | None = None,
-    suggestions: Sequence[QAPair] = (),
+    suggestions: Sequence[Suggestion] = (),
     lead: str = "",
     emergency_number: str | None = None,
+    contact: ContactDetails | None = None,
 ) -> Reply:
     notes = "\n".join(f"Please note: {text}" for text in disclaimers)
     text = "\n\n".join(part for part in (*parts, notes) if part)
@@ -130,9 +143,10 @@ def _reply(
         disclaimers=tuple(disclaimers),
         state=state.to_dict(),
         answer=answer,
-        suggestions=tuple(suggestion(p) for p in suggestions),
+        suggestions=tuple(suggestions),
         lead=lead,
         emergency_number=emergency_number,
+        contact=contact,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -107,6 +108,7 @@ class ConversationState:
     last_query: str | None = None
     turns: int = 0
     shown: tuple[str, ...] = ()
+    declines: int = 0  # fallbacks in a row: the clinic's details are offered from the second on
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the `state` of the reply contract)."""
@@ -117,6 +119,7 @@ class ConversationState:
             "last_query": self.last_query,
             "turns": self.turns,
             "shown": list(self.shown),
+            "declines": self.declines,
         }
 
     @classmethod
@@ -132,11 +135,19 @@ class ConversationState:
         raw_shown = data.get("shown")
         shown = tuple(i for i in raw_shown[-_MAX_SHOWN:] if isinstance(i, str)) if isinstance(raw_shown, list) else ()
         query = (last_query or "")[:_MAX_STATE_QUERY] or None
-        return cls(topic, last_id, query, max(0, min(turns, 10**6)), shown)
+        # Absent from states written before it was counted: those start from none.
+        raw_declines = data.get("declines")
+        declines = raw_declines if isinstance(raw_declines, int) and not isinstance(raw_declines, bool) else 0
+        return cls(topic, last_id, query, max(0, min(turns, 10**6)), shown, max(0, min(declines, 100)))
 
     def next_turn(self) -> ConversationState:
         """The state after a turn that changed nothing but the count (small talk, a message with nothing in it)."""
-        return self.after(topic=self.topic, last_id=self.last_id, last_query=self.last_query)
+        moved = self.after(topic=self.topic, last_id=self.last_id, last_query=self.last_query)
+        return dataclasses.replace(moved, declines=self.declines)
+
+    def declined(self, before: ConversationState) -> ConversationState:
+        """This state, reached by a fallback: one more decline in a row than `before` had."""
+        return dataclasses.replace(self, declines=before.declines + 1)
 
     def after(
         self,
@@ -146,7 +157,8 @@ class ConversationState:
         last_query: str | None,
         shown: tuple[str, ...] | None = None,
     ) -> ConversationState:
-        """The state after one more turn; `shown` lists the sections given for the current question so far."""
+        """The state after one more turn (no declines in a row); `shown` lists the sections given for the current
+        question so far."""
         kept = self.shown if shown is None else shown[-_MAX_SHOWN:]
         return ConversationState(topic, last_id, (last_query or "")[:_MAX_STATE_QUERY] or None, self.turns + 1, kept)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from faqbot import answerability, compose, followup, reading
 from faqbot.cache import ArrayCache
+from faqbot.contact import ContactIntent, offered_contact
 from faqbot.dialogue import ConversationState
 from faqbot.disclaimers import choose_disclaimers
 from faqbot.everyday import NOT_SUBJECT
@@ -17,7 +18,7 @@ from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import Lexicon, load_lexicon
 from faqbot.message import Message, Question, read_message
-from faqbot.models import QAPair, Reply
+from faqbot.models import QAPair, Reply, Suggestion
 from faqbot.query import AnalysedQuery, Vocabulary, without_topic_terms
 from faqbot.ranking import FEATURES_BY_KIND as RANKING_FEATURES
 from faqbot.ranking import Candidate, Context, PairTable
@@ -25,15 +26,18 @@ from faqbot.reading import Reading
 from faqbot.safety import RedFlagReader, caution_line, default_reader, emergency_message
 from faqbot.semantic import Encoder, SemanticIndex, SemanticUnavailable
 from faqbot.settings import EngineSettings
-from faqbot.text import STOP_WORDS, words
+from faqbot.suggest import Suggester
+from faqbot.text import STOP_WORDS, fold, tokens, words
 from faqbot.weights import FittedWeights, load_weights
 
 # Floors on the ranking's probability (not the answer confidence): a rival worth offering in "Did you mean …?",
-# a related question worth listing under an answer, a suggestion worth offering when declining.
+# a related question worth listing under an answer.
 _CLARIFY_FLOOR = 0.2
 _RELATED_FLOOR = 0.1
-_SUGGESTION_FLOOR = 0.05
-_READ_CANDIDATES = 3  # the best answer, its rivals for "Did you mean …?" and the related questions
+# The best answer, its rivals for "Did you mean …?", the related questions and a decline's suggestions (enough to
+# leave out the section just answered); only the best two decide whether to answer.
+_READ_CANDIDATES = 6
+_OFFERED = 3
 _STARTERS = 4
 # The lexical reading is trusted without embedding the question when it is this sure (or the question is a
 # section's own heading): embedding costs ~5 ms, the rest of a reply under 1 ms.
@@ -87,6 +91,7 @@ class Engine:
         )
         self.weights = weights or bundled_weights()
         self.semantic = semantic or (self._semantic_index() if self.settings.semantic else None)
+        self.suggester = Suggester(kb.pairs, lambda text: self.index.verbatim(tokens(fold(text))))
 
     def _semantic_index(self) -> SemanticIndex | None:
         try:
@@ -134,6 +139,8 @@ class Engine:
 
     def _reply(self, message: Message, current: ConversationState) -> Reply:
         """The reply to a message that is not an emergency."""
+        if message.contact is not None:
+            return self._contact(message.contact, current)
         if message.question is not None:
             return self._answer(message.question, current)
         if message.intent == "more":
@@ -143,13 +150,12 @@ class Engine:
         return self._smalltalk(message.intent, current)
 
     def starter_questions(self, count: int = _STARTERS) -> tuple[QAPair, ...]:
-        """Questions to offer before anything is asked: the first question of each document, then the next ones."""
-        by_doc: dict[str, list[QAPair]] = {}
-        for pair in self.kb.pairs:
-            if not pair.id.endswith("/intro"):
-                by_doc.setdefault(pair.doc.file, []).append(pair)
-        interleaved = [pair for row in zip(*by_doc.values(), strict=False) for pair in row]
-        return tuple(interleaved[:count])
+        """Sections to offer before anything is asked: the first of each document, then the next ones."""
+        return self.suggester.starters(count)
+
+    def starter_suggestions(self, count: int = _STARTERS) -> tuple[Suggestion, ...]:
+        """The starter sections as chips, worded as natural questions."""
+        return self.suggester.offer(self.starter_questions(count))
 
     def _answer(self, question: Question, current: ConversationState) -> Reply:
         refers_back = question.pronoun or question.subject is not None
@@ -160,32 +166,32 @@ class Engine:
             and not ((current.last_id or current.topic) and refers_back)
         ):
             # "ok", "no", "why?", "🙂": nothing to look up, and no earlier answer for "it" or "and after?" to build on.
-            new_state = current.next_turn()
-            starters = self.starter_questions(3)
-            return compose.choice_reply("fallback", compose.VACANT_LEAD, starters, self._disclaimers(), new_state)
+            starters = self.suggester.starters(_OFFERED, exclude=(current.last_id,))
+            state = current.next_turn().declined(current)
+            return self._decline(compose.VACANT_LEAD, starters, self._disclaimers(), state)
         reading = self._read(question, current, verbatim)
         query, context, candidates, confidence = reading.query, reading.context, reading.candidates, reading.confidence
         best = candidates[0]
         topic = self._topic_of(query, best.pair, context.topic)
         if not reading.accepted:
-            offered = [c.pair for c in candidates[:3] if c.confidence >= _SUGGESTION_FLOOR] or self.starter_questions(3)
+            offered = self.suggester.closest((c.pair for c in candidates), (current.last_id,), _OFFERED)
             # "What about dry needling?" next asks *this* question again for the other topic, so it is remembered
             # even though it was declined, and a declined "what about dry needling?" still moves the conversation to
             # dry needling; no section was given, so "tell me more" has nothing to continue.
             moved_to = query.topics[0] if len(query.topics) == 1 else current.topic
             new_state = current.after(topic=moved_to, last_id=None, last_query=query.text)
-            return compose.choice_reply(
-                "fallback", compose.FALLBACK_LEAD, offered, self._disclaimers(query=question.words), new_state
-            )
-        close = self._too_close(candidates, query)
+            disclaimers = self._disclaimers(query=question.words)
+            return self._decline(compose.FALLBACK_LEAD, offered, disclaimers, new_state.declined(current))
+        close = self._too_close(candidates, query, current.last_id)
         new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text, shown=(best.pair.id,))
         if close:
-            return compose.choice_reply(
-                "clarify", compose.CLARIFY_LEAD, close, self._disclaimers(query=question.words), new_state
-            )
-        related = [c.pair for c in candidates[1:3] if c.confidence >= _RELATED_FLOOR]
+            options = self.suggester.offer(close)
+            disclaimers = self._disclaimers(query=question.words)
+            return compose.choice_reply("clarify", compose.CLARIFY_LEAD, options, disclaimers, new_state)
+        near = [c.pair for c in candidates[1:3] if c.confidence >= _RELATED_FLOOR]
+        related = self.suggester.closest(near, (best.pair.id, current.last_id), 2)
         disclaimers = self._disclaimers(query=question.words, pair=best.pair)
-        return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related)
+        return compose.answer_reply(best.pair, confidence, disclaimers, new_state, self.suggester.offer(related))
 
     def _read(self, question: Question, current: ConversationState, verbatim: int | None) -> Reading:
         lexical, semantic = self.observe(question, current, verbatim, semantic="when-unsure")
@@ -237,14 +243,16 @@ class Engine:
             return self._smalltalk("help", current)
         more = followup.tell_more(current, last, lambda text, state: self.candidates(text, state)[2])
         if more.chosen is None:
-            starters = self.starter_questions(3)
-            return compose.choice_reply("fallback", compose.NO_MORE_LEAD, starters, self._disclaimers(), more.state)
+            starters = self.suggester.starters(_OFFERED, exclude=(*current.shown, last.id))
+            return self._decline(compose.NO_MORE_LEAD, starters, self._disclaimers(), more.state.declined(current))
         chosen = more.chosen
         disclaimers = self._disclaimers(pair=chosen.pair)
-        return compose.answer_reply(chosen.pair, chosen.confidence, disclaimers, more.state, more.related)
+        related = self.suggester.offer(self.suggester.closest(more.related, (last.id,), len(more.related)))
+        return compose.answer_reply(chosen.pair, chosen.confidence, disclaimers, more.state, related)
 
-    def _too_close(self, candidates: list[Candidate], query: AnalysedQuery) -> list[QAPair]:
-        """Top answers about different topics with nearly equal scores, for a question naming no topic."""
+    def _too_close(self, candidates: list[Candidate], query: AnalysedQuery, answered: str | None) -> list[QAPair]:
+        """Top answers about different topics with nearly equal scores, for a question naming no topic (none of
+        them the section just answered, or no choice is offered)."""
         if query.topics:
             return []
         best = candidates[0]
@@ -255,18 +263,31 @@ class Engine:
             and set(c.pair.topics) != set(best.pair.topics)
             and c.confidence >= _CLARIFY_FLOOR
         ]
-        return [best.pair, *(c.pair for c in rivals)] if rivals else []
+        close = [pair for pair in (best.pair, *(c.pair for c in rivals)) if pair.id != answered]
+        return close if len(close) > 1 else []
 
     def _topic_of(self, query: AnalysedQuery, pair: QAPair, context_topic: str | None) -> str | None:
         if len(query.topics) == 1:
             return query.topics[0]
-        if context_topic:
-            return context_topic
-        return pair.topics[0] if len(pair.topics) == 1 else None
+        return context_topic or (pair.topics[0] if len(pair.topics) == 1 else None)
+
+    def _decline(
+        self, lead: str, offered: Sequence[QAPair], disclaimers: Sequence[str], state: ConversationState
+    ) -> Reply:
+        """A fallback (`state` counts it): the questions offered instead, and the clinic's details when due."""
+        contact = offered_contact(self.settings.clinic, state.declines)
+        return compose.choice_reply("fallback", lead, self.suggester.offer(offered), disclaimers, state, contact)
+
+    def _contact(self, intent: ContactIntent, current: ConversationState) -> Reply:
+        """ "Can I talk to a person?", "when are you open?": answered from the clinic's settings, not the documents."""
+        # A turn that moved nothing on but ends the run of declines: the patient now knows how to reach the clinic.
+        state = current.after(topic=current.topic, last_id=current.last_id, last_query=current.last_query)
+        return compose.contact_reply(intent, self.settings.clinic, self._disclaimers(), state)
 
     def _smalltalk(self, intent: str, current: ConversationState) -> Reply:
         new_state = current.next_turn()
-        return compose.smalltalk_reply(intent, self.topics, self.starter_questions(), self._disclaimers(), new_state)
+        starters = self.starter_suggestions()
+        return compose.smalltalk_reply(intent, self.topics, starters, self._disclaimers(), new_state)
 
     def _disclaimers(
         self, query: Sequence[str] = (), pair: QAPair | None = None, limit: int | None = None

@@ -95,7 +95,8 @@ def judge(reply: Reply, case: Case) -> tuple[bool, str]:
     """Whether the reply meets the case's expectation, and a short description of what it was."""
     got = reply.answer.heading if reply.kind == "answer" and reply.answer else f"@{reply.kind}"
     if NONE in case.expect:
-        return reply.kind == "fallback", got
+        # Not answering from the documents: a decline, or the clinic's details for "when are you open?".
+        return reply.kind in ("fallback", "contact"), got
     if EMERGENCY in case.expect:
         return reply.kind == "emergency", got
     if CAUTION in case.expect:

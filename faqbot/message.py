@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from faqbot import dialogue
+from faqbot.contact import ContactIntent, contact_intent
 from faqbot.dialogue import SmalltalkKind
 from faqbot.safety import RedFlagReader, Triage
 from faqbot.text import clean_input, fold, tokens
@@ -13,7 +14,7 @@ from faqbot.text import clean_input, fold, tokens
 # Red flags are looked for in the whole message, not just the part short enough to answer.
 RED_FLAG_SCAN_CHARS = 100_000
 
-Intent = Literal["question", "emergency", "empty", "reset", "more"] | SmalltalkKind
+Intent = Literal["question", "emergency", "empty", "reset", "more", "contact"] | SmalltalkKind
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,9 @@ class Question:
 
 @dataclass(frozen=True)
 class Message:
-    """One turn as every step of the reply reads it; `question` is set exactly when `intent` is "question"."""
+    """One turn as every step of the reply reads it; `question` is set exactly when `intent` is "question" or
+    "contact" (a request to reach the clinic is answered from the settings, but it is still the question the
+    documents would be asked, which is how the fitting script sees it); `contact` says which request it is."""
 
     raw: str
     text: str  # cleaned and bounded, with clauses about a red flag not happening now set aside
@@ -45,6 +48,7 @@ class Message:
     triage: Triage
     intent: Intent
     question: Question | None
+    contact: ContactIntent | None = None
 
 
 def read_message(raw: str, limit: int, reader: RedFlagReader, earlier: str | None) -> Message:
@@ -58,6 +62,10 @@ def read_message(raw: str, limit: int, reader: RedFlagReader, earlier: str | Non
         text = reader.set_aside(text)
     folded = fold(text)
     intent, question = _intent(text, folded)
+    # Only after triage: "I can't breathe, call someone" is an emergency, not a request for the phone number.
+    contact = contact_intent(question.bare) if question is not None else None
+    if contact is not None:
+        return Message(raw, text, folded, triage, "contact", question, contact)
     return Message(raw, text, folded, triage, intent, question)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ReplyKind = Literal["answer", "clarify", "fallback", "smalltalk", "emergency"]
-REPLY_KINDS: tuple[ReplyKind, ...] = ("answer", "clarify", "fallback", "smalltalk", "emergency")
+from faqbot.contact import ContactDetails
+
+ReplyKind = Literal["answer", "clarify", "fallback", "smalltalk", "emergency", "contact"]
+REPLY_KINDS: tuple[ReplyKind, ...] = ("answer", "clarify", "fallback", "smalltalk", "emergency", "contact")
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ class Reply:
     emergency_number: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     emergency: EmergencyNote | None = None
+    contact: ContactDetails | None = None  # the clinic's details, on replies that offer them
 
     def to_dict(self) -> dict[str, Any]:
         """The public reply contract as a JSON-ready dict."""
@@ -149,4 +152,5 @@ class Reply:
             "lead": self.lead,
             "emergency_number": self.emergency_number,
             "emergency": self.emergency.to_dict() if self.emergency else None,
+            "contact": self.contact.to_dict() if self.contact else None,
         }

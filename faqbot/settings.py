@@ -9,8 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from faqbot.cache import default_cache_dir
+from faqbot.contact import ContactDetails
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -34,6 +36,8 @@ class EngineSettings:
     # Where a knowledge base's fitted index and embeddings are kept between starts (keyed by a hash of what they
     # were computed from).
     cache_dir: Path = field(default_factory=default_cache_dir)
+    # Read from the [clinic] table, not from [engine]: how patients reach the clinic, offered when the bot can't help.
+    clinic: ContactDetails = field(default_factory=ContactDetails)
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ T = TypeVar("T")
 
 
 def load_settings(path: Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
-    """Settings from a TOML file (sections engine/slack/web) plus overrides; unknown keys are errors."""
+    """Settings from a TOML file (sections engine/clinic/slack/web) plus overrides; unknown keys are errors."""
     data: dict[str, Any] = {}
     if path is not None:
         try:
@@ -93,21 +97,33 @@ def load_settings(path: Path | None = None, overrides: dict[str, dict[str, Any]]
 
 def settings_from_mapping(data: dict[str, Any]) -> Settings:
     """Build and validate Settings from a plain mapping."""
-    sections = {f.name: f.type for f in dataclasses.fields(Settings)}
+    sections = [*(f.name for f in dataclasses.fields(Settings)), "clinic"]
     unknown = sorted(set(data) - set(sections))
     if unknown:
         raise SettingsError(f"unknown settings section(s): {', '.join(unknown)} (known: {', '.join(sections)})")
+    # The clinic's details are the engine's to offer, so they travel inside its settings to wherever it is built.
+    clinic = _section(ContactDetails, data.get("clinic", {}), "clinic")
     return Settings(
-        engine=_section(EngineSettings, data.get("engine", {}), "engine"),
+        engine=dataclasses.replace(
+            _section(EngineSettings, data.get("engine", {}), "engine", ("clinic",)), clinic=clinic
+        ),
         slack=_section(SlackSettings, data.get("slack", {}), "slack"),
         web=_section(WebSettings, data.get("web", {}), "web"),
     )
 
 
-def _section(cls: type[T], values: Any, name: str) -> T:
+def settings_to_mapping(settings: Settings) -> dict[str, Any]:
+    """Settings as the plain mapping `settings_from_mapping` reads back (details the clinic has not set left out)."""
+    data = dataclasses.asdict(settings)
+    clinic = data["engine"].pop("clinic")
+    data["clinic"] = {key: value for key, value in clinic.items() if value is not None}
+    return data
+
+
+def _section(cls: type[T], values: Any, name: str, nested: tuple[str, ...] = ()) -> T:
     if not isinstance(values, dict):
         raise SettingsError(f"settings section [{name}] must be a table")
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in nested}  # type: ignore[arg-type]
     unknown = sorted(set(values) - set(fields))
     if unknown:
         raise SettingsError(f"unknown setting(s) in [{name}]: {', '.join(unknown)} (known: {', '.join(fields)})")
@@ -135,9 +151,16 @@ def _convert(key: str, value: Any, default: Any) -> Any:
     elif isinstance(default, tuple):
         if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
             return tuple(value)
-    elif isinstance(default, str) and isinstance(value, str) and value.strip():
+    elif isinstance(default, str | None) and isinstance(value, str) and value.strip():
         return value.strip()
-    raise SettingsError(f"setting {key} has an unusable value {value!r} (expected like {default!r})")
+    expected = "a non-empty string (leave the key out when there is none)" if default is None else f"like {default!r}"
+    raise SettingsError(f"setting {key} has an unusable value {_shown(value)} (expected {expected})")
+
+
+def _shown(value: Any) -> str:
+    """The value as the error line quotes it: a long one is cut, so the error stays one readable line."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:77]}..."
 
 
 # Digit groups, optionally after a "+", separated by single spaces or hyphens: "911", "+44 20 7946 0000".
@@ -150,13 +173,35 @@ def _is_dialable(number: str) -> bool:
     return 2 <= len(number) <= 20 and digits >= 2 and _DIALABLE.fullmatch(number) is not None
 
 
+def _is_web_address(url: str) -> bool:
+    """True for an http(s) URL with a host and nothing a link could be broken or abused with."""
+    if len(url) > 500 or not url.isprintable() or any(char in url for char in ' <>"\\`'):
+        return False
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port that is not a number in range raises here
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _is_short_line(text: str) -> bool:
+    """True for one short line of printable text (it is shown to patients as it is)."""
+    return len(text) <= 160 and text.isprintable()
+
+
+_PHONE_HINT = "a phone number to dial, like '911', '112' or '+44 20 7946 0000'"
 # Values of the right type that are still unusable; the hint says what a usable one looks like.
 _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "engine.emergency_number": (_is_dialable, "a phone number to dial, like '911', '112' or '+44 20 7946 0000'"),
+    "engine.emergency_number": (_is_dialable, _PHONE_HINT),
+    "clinic.phone": (_is_dialable, _PHONE_HINT.replace("'911', '112'", "'0161 496 0000'")),
+    "clinic.booking_url": (_is_web_address, "an http:// or https:// address, like 'https://clinic.example/book'"),
+    "clinic.hours": (_is_short_line, "one line of at most 160 characters, like 'Mon-Fri 9am-5pm'"),
+    "clinic.address": (_is_short_line, "one line of at most 160 characters, like '1 High Street, Leeds LS1 1AA'"),
 }
 
 
 def _check(key: str, value: Any) -> None:
     check = _CHECKS.get(key)
     if check and not check[0](value):
-        raise SettingsError(f"setting {key} has an unusable value {value!r} (expected {check[1]})")
+        raise SettingsError(f"setting {key} has an unusable value {_shown(value)} (expected {check[1]})")

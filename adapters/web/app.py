@@ -62,7 +62,7 @@ def error_response(status: int, code: str, message: str) -> Response:
 def _greeting_route(engine: Engine) -> Route:
     async def greeting(request: Request) -> Response:
         """GET /api/greeting: starter questions for the widget's greeting chips."""
-        starters = [{"id": q.id, "question": q.question, "heading": q.heading} for q in engine.starter_questions(4)]
+        starters = [suggestion.to_dict() for suggestion in engine.starter_suggestions(4)]
         content = {"suggestions": starters, "emergency_number": engine.settings.emergency_number}
         return JSONResponse(content, headers={"cache-control": "public, max-age=300"})
 

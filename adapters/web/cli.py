@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import os
@@ -14,7 +13,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING
 
 from adapters.web.state import SECRET_ENV, generate_secret, secret_from_environ
-from faqbot.settings import Settings, SettingsError, settings_from_mapping
+from faqbot.settings import Settings, SettingsError, settings_from_mapping, settings_to_mapping
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -82,7 +81,7 @@ def ensure_secret(environ: MutableMapping[str, str]) -> bytes:
 
 def settings_to_json(settings: Settings) -> str:
     """Settings as JSON that settings_from_mapping reads back."""
-    return json.dumps(dataclasses.asdict(settings), default=str)
+    return json.dumps(settings_to_mapping(settings), default=str)
 
 
 class RequestLogFormatter(logging.Formatter):

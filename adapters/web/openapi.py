@@ -65,7 +65,8 @@ _ANSWER = {
     },
 }
 _CONTACT = {
-    "description": "the clinic's contact details, on replies that offer them",
+    "description": "the clinic's contact details (each null when not set), on replies that offer them: "
+    "contact requests, declines when any is set, and the second decline in a row",
     "type": ["object", "null"],
     "required": ["phone", "booking_url", "hours", "address"],
     "properties": {

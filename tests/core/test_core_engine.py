@@ -77,7 +77,7 @@ def test_answer_is_the_documents_text_with_its_source(engine: Engine, kb: Knowle
     [
         "Is acupuncture safe during pregnancy?",
         "Do you do cupping?",
-        "What are your opening hours?",
+        "Do you sell gift vouchers?",
         "What's the weather like today?",
         "What foods are high in iron?",
         "How many calories do I burn in a day?",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from faqbot.settings import SettingsError, load_settings, settings_from_mapping
+from faqbot.settings import SettingsError, load_settings, settings_from_mapping, settings_to_mapping
 
 DIALABLE = ["911", "112", "999", "000", "+44 20 7946 0000", "1-800-273-8255", " 112 ", "12345678901234567890"]
 NOT_DIALABLE = ["abc", "911; rm", "1", "+1", "+", "-911", "1--2", "44  20", "tel:911", "1" * 21, "\u0661\u0661"]
@@ -25,3 +26,69 @@ def test_emergency_number_from_a_settings_file_is_checked_too(tmp_path: Path) ->
     path.write_text('[engine]\nemergency_number = "call 911"\n')
     with pytest.raises(SettingsError, match=r"engine\.emergency_number"):
         load_settings(path)
+
+
+CLINIC = {
+    "phone": "0161 496 0000",
+    "booking_url": "https://clinic.example/book?src=bot",
+    "hours": "Mon\u2013Fri 9am\u20135pm, Sat 9am\u2013noon",
+    "address": "1 High Street, Leeds LS1 1AA",
+}
+
+
+def test_clinic_table_reaches_the_engine_settings(tmp_path: Path) -> None:
+    path = tmp_path / "faqbot.toml"
+    lines = [f'{key} = "{value}"' for key, value in CLINIC.items()]
+    path.write_text("[clinic]\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    clinic = load_settings(path).engine.clinic
+    assert clinic.to_dict() == CLINIC
+    assert clinic.configured and not clinic.missing()
+
+
+def test_clinic_details_are_optional_one_by_one() -> None:
+    assert not settings_from_mapping({}).engine.clinic.configured
+    clinic = settings_from_mapping({"clinic": {"hours": " Mon-Fri 9-5 "}}).engine.clinic
+    assert clinic.hours == "Mon-Fri 9-5" and clinic.phone is None and clinic.booking_url is None
+    assert clinic.missing() == ("phone number", "booking link", "address")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        *(("phone", number) for number in NOT_DIALABLE),
+        ("booking_url", "javascript:alert(1)"),
+        ("booking_url", "clinic.example/book"),
+        ("booking_url", "ftp://clinic.example/book"),
+        ("booking_url", "https://"),
+        ("booking_url", "https://clinic.example/book now"),
+        ("booking_url", 'https://clinic.example/"><script>'),
+        ("booking_url", "http://clinic.example:99999/"),
+        ("hours", "Mon-Fri\n9-5"),
+        ("hours", "x" * 161),
+        ("address", "1 High St\tLeeds"),
+        ("address", ""),
+        ("address", "   "),
+        ("phone", 1614960000),
+        ("hours", ["Mon", "Tue"]),
+    ],
+)
+def test_a_bad_clinic_detail_is_a_one_line_error_naming_it(key: str, value: object) -> None:
+    with pytest.raises(SettingsError, match=rf"^setting clinic\.{key} has an unusable value") as caught:
+        settings_from_mapping({"clinic": {key: value}})
+    assert "\n" not in str(caught.value) and len(str(caught.value)) < 300
+
+
+def test_clinic_keys_are_checked_and_belong_in_their_own_table() -> None:
+    with pytest.raises(SettingsError, match=r"unknown setting\(s\) in \[clinic\]: fax"):
+        settings_from_mapping({"clinic": {"fax": "0161 496 0001"}})
+    with pytest.raises(SettingsError, match=r"unknown setting\(s\) in \[engine\]: clinic"):
+        settings_from_mapping({"engine": {"clinic": {"phone": "0161 496 0000"}}})
+    with pytest.raises(SettingsError, match=r"section \[clinic\] must be a table"):
+        settings_from_mapping({"clinic": "0161 496 0000"})
+
+
+def test_settings_survive_the_round_trip_to_worker_processes() -> None:
+    for clinic in (CLINIC, {"phone": CLINIC["phone"]}, {}):
+        settings = settings_from_mapping({"clinic": clinic, "engine": {"emergency_number": "112"}})
+        mapping = json.loads(json.dumps(settings_to_mapping(settings), default=str))
+        assert settings_from_mapping(mapping) == settings

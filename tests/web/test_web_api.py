@@ -30,6 +30,7 @@ CONTRACT_KEYS = {
     "lead",
     "emergency_number",
     "emergency",
+    "contact",
 }
 
 

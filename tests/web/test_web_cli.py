@@ -98,6 +98,17 @@ def test_worker_factory_rebuilds_settings_and_secret_from_the_environment() -> N
         cli.app_from_environ({cli.SETTINGS_ENV: environ[cli.SETTINGS_ENV]})
 
 
+def test_worker_processes_get_the_clinic_details_from_the_settings_file(tmp_path: Path) -> None:
+    path = tmp_path / "faqbot.toml"
+    path.write_text('[clinic]\nphone = "0161 496 0000"\nhours = "Mon-Fri 9-5"\n', encoding="utf-8")
+    settings = cli.settings_with_flags(parse(), load_settings(path))
+    environ = {cli.SETTINGS_ENV: cli.settings_to_json(settings), SECRET_ENV: "shared"}
+    body = TestClient(cli.app_from_environ(environ)).post("/api/chat", json={"message": "what's your phone number?"})
+    reply = body.json()
+    assert reply["kind"] == "contact" and "0161 496 0000" in reply["lead"]
+    assert reply["contact"] == {"phone": "0161 496 0000", "booking_url": None, "hours": "Mon-Fri 9-5", "address": None}
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
