@@ -169,7 +169,13 @@ def _kb_json(base: KnowledgeBase, disclaimers_only: bool) -> Any:
         for p in base.pairs
     ]
     dropped = {file: list(lines) for file, lines in base.dropped.items()}
-    return {"pairs": pairs, "disclaimers": disclaimers, "dropped_as_furniture": dropped}
+    editorial = {file: list(sentences) for file, sentences in base.editorial.items()}
+    return {
+        "pairs": pairs,
+        "disclaimers": disclaimers,
+        "dropped_as_furniture": dropped,
+        "dropped_as_editorial": editorial,
+    }
 
 
 def evaluate(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:

@@ -8,10 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from faqbot import answerability, compose, followup, reading
+from faqbot import answerability, compose, excerpt, followup, reading
 from faqbot.cache import ArrayCache
 from faqbot.dialogue import ConversationState
-from faqbot.disclaimers import choose_disclaimers
+from faqbot.disclaimers import choose_disclaimers, shortest_general
 from faqbot.everyday import NOT_SUBJECT
 from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
@@ -25,7 +25,7 @@ from faqbot.reading import Reading
 from faqbot.safety import RedFlagReader, caution_line, default_reader, emergency_message
 from faqbot.semantic import Encoder, SemanticIndex, SemanticUnavailable
 from faqbot.settings import EngineSettings
-from faqbot.text import STOP_WORDS, words
+from faqbot.text import STOP_WORDS, stems, words
 from faqbot.weights import FittedWeights, load_weights
 
 # Floors on the ranking's probability (not the answer confidence): a rival worth offering in "Did you mean …?",
@@ -115,7 +115,7 @@ class Engine:
             # After an emergency, "tell me more" must not resume the FAQ where it was.
             after_emergency = current.after(topic=current.topic, last_id=None, last_query=None, shown=())
             instruction, why = emergency_message(triage.current_flags, number, self.red_flags)
-            disclaimers = self._disclaimers(query=words(message.raw), limit=1)
+            disclaimers = self._disclaimers(query=words(message.raw), limit=1, relevant_first=False)
             return compose.emergency_reply(instruction, why, triage.current_flags, number, disclaimers, after_emergency)
         reply = self._reply(message, current)
         if triage.flags:
@@ -174,9 +174,8 @@ class Engine:
             # dry needling; no section was given, so "tell me more" has nothing to continue.
             moved_to = query.topics[0] if len(query.topics) == 1 else current.topic
             new_state = current.after(topic=moved_to, last_id=None, last_query=query.text)
-            return compose.choice_reply(
-                "fallback", compose.FALLBACK_LEAD, offered, self._disclaimers(query=question.words), new_state
-            )
+            disclaimers = self._disclaimers(query=question.words, room=len(compose.FALLBACK_LEAD.split()))
+            return compose.choice_reply("fallback", compose.FALLBACK_LEAD, offered, disclaimers, new_state)
         close = self._too_close(candidates, query)
         new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text, shown=(best.pair.id,))
         if close:
@@ -184,8 +183,11 @@ class Engine:
                 "clarify", compose.CLARIFY_LEAD, close, self._disclaimers(query=question.words), new_state
             )
         related = [c.pair for c in candidates[1:3] if c.confidence >= _RELATED_FLOOR]
-        disclaimers = self._disclaimers(query=question.words, pair=best.pair)
-        return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related)
+        shown = excerpt.short_answer(excerpt.of_pair(best.pair), stems(query.focus))
+        disclaimers = self._disclaimers(
+            query=question.words, pair=best.pair, shown=excerpt.plain(shown), room=excerpt.words_in(shown)
+        )
+        return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related, shown=shown)
 
     def _read(self, question: Question, current: ConversationState, verbatim: int | None) -> Reading:
         lexical, semantic = self.observe(question, current, verbatim, semantic="when-unsure")
@@ -240,8 +242,9 @@ class Engine:
             starters = self.starter_questions(3)
             return compose.choice_reply("fallback", compose.NO_MORE_LEAD, starters, self._disclaimers(), more.state)
         chosen = more.chosen
-        disclaimers = self._disclaimers(pair=chosen.pair)
-        return compose.answer_reply(chosen.pair, chosen.confidence, disclaimers, more.state, more.related)
+        shown = excerpt.short_answer(excerpt.of_pair(chosen.pair))
+        disclaimers = self._disclaimers(pair=chosen.pair, shown=excerpt.plain(shown), room=excerpt.words_in(shown))
+        return compose.answer_reply(chosen.pair, chosen.confidence, disclaimers, more.state, more.related, shown=shown)
 
     def _too_close(self, candidates: list[Candidate], query: AnalysedQuery) -> list[QAPair]:
         """Top answers about different topics with nearly equal scores, for a question naming no topic."""
@@ -266,10 +269,18 @@ class Engine:
 
     def _smalltalk(self, intent: str, current: ConversationState) -> Reply:
         new_state = current.next_turn()
-        return compose.smalltalk_reply(intent, self.topics, self.starter_questions(), self._disclaimers(), new_state)
+        # Small talk carries the shortest general statement alone: a note longer than "Hello!" drowns it.
+        disclaimers = shortest_general(self.kb.disclaimers)
+        return compose.smalltalk_reply(intent, self.topics, self.starter_questions(), disclaimers, new_state)
 
     def _disclaimers(
-        self, query: Sequence[str] = (), pair: QAPair | None = None, limit: int | None = None
+        self,
+        query: Sequence[str] = (),
+        pair: QAPair | None = None,
+        limit: int | None = None,
+        shown: str = "",
+        relevant_first: bool = True,
+        room: int | None = None,
     ) -> tuple[str, ...]:
         return choose_disclaimers(
             self.kb.disclaimers,
@@ -277,4 +288,7 @@ class Engine:
             section_id=pair.id if pair else None,
             doc_file=pair.doc.file if pair else None,
             limit=limit or self.settings.max_disclaimers,
+            shown=shown,
+            relevant_first=relevant_first,
+            room=room,
         )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from faqbot.corpus import CorpusError, Overlay, SourceFile, read_corpus
 from faqbot.disclaimers import find_disclaimers
+from faqbot.excerpt import section_text
 from faqbot.extract import parse_document, same_text
 from faqbot.models import Disclaimer, DocumentMeta, QAPair, Section
 from faqbot.text import fold, words
@@ -24,6 +25,7 @@ class KnowledgeBase:
     topics: dict[str, tuple[str, ...]]
     synonyms: dict[str, tuple[str, ...]]
     dropped: dict[str, tuple[str, ...]]
+    editorial: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sentences dropped from what is shown
 
     def pair(self, pair_id: str) -> QAPair | None:
         """The pair with this id, or None."""
@@ -37,6 +39,7 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
     disclaimers: list[Disclaimer] = []
     documents: list[DocumentMeta] = []
     dropped: dict[str, tuple[str, ...]] = {}
+    editorial: dict[str, tuple[str, ...]] = {}
     parsed_sources = []
     for source in sources:
         parsed = parse_document(source.text, markdown=source.markdown, title=source.title)
@@ -46,6 +49,7 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
             publisher=source.publisher,
             reviewed=source.date or parsed.reviewed or parsed.published,
             date_kind=source.date_kind if source.date else ("reviewed" if parsed.reviewed else "published"),
+            url=source.url,
         )
         documents.append(doc)
         dropped[source.name] = tuple(parsed.dropped)
@@ -57,6 +61,7 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
         disclaimers.extend(find_disclaimers(doc, identified))
         for section_id, section in identified:
             pairs.append(_pair(section_id, section, doc, overlay, topics, len(pairs)))
+        editorial[source.name] = tuple(s for _, section in identified for s in section_text(section.paragraphs).dropped)
     _check_overlay_ids(overlay, pairs)
     if not disclaimers:
         raise CorpusError(
@@ -70,6 +75,7 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
         topics=topics,
         synonyms=dict(overlay.synonyms),
         dropped=dropped,
+        editorial=editorial,
     )
 
 
@@ -100,6 +106,7 @@ def _pair(
     heading = section.heading
     question = heading if heading.rstrip().endswith("?") else _question_form(heading, section.is_intro)
     body = "\n\n".join(section.paragraphs)
+    shown = section_text(section.paragraphs)
     alternates = _generated_alternates(heading, question) + overlay.alternates.get(section_id, ())
     return QAPair(
         id=section_id,
@@ -111,6 +118,8 @@ def _pair(
         topics=_topics_of(heading, body, doc.title, topics),
         alternates=tuple(dict.fromkeys(a for a in alternates if not same_text(a, question))),
         order=order,
+        blocks=shown.blocks,
+        asides=shown.asides,
     )
 
 
