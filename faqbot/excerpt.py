@@ -116,11 +116,14 @@ def _scores(units: Sequence[Sequence[Block]], focus: Collection[str]) -> list[fl
 
 
 def _narrowed(blocks: Sequence[Block], focus: Collection[str]) -> list[Block]:
-    """A long list cut to the items the question names (lead-in kept), when it names some but not all."""
+    """A long list cut to the items the question names (lead-in kept), when it names some but not all; words the
+    lead-in also has ask for the whole list."""
     narrowed = []
-    for block in blocks:
-        if block.kind == "list" and len(block.items) > 2 and focus:
-            scores = _scores([[Block("paragraph", text=item)] for item in block.items], focus)
+    for position, block in enumerate(blocks):
+        lead_in = blocks[position - 1] if position else None
+        named = set(focus) - (set(stems(lead_in.text)) if lead_in is not None else set())
+        if block.kind == "list" and len(block.items) > 2 and named:
+            scores = _scores([[Block("paragraph", text=item)] for item in block.items], named)
             best = max(scores)
             if best > 0 and min(scores) < best:
                 block = Block("list", items=tuple(i for i, s in zip(block.items, scores, strict=True) if s == best))
