@@ -246,6 +246,16 @@ class Engine:
         disclaimers = self._disclaimers(pair=chosen.pair, shown=excerpt.plain(shown), room=excerpt.words_in(shown))
         return compose.answer_reply(chosen.pair, chosen.confidence, disclaimers, more.state, more.related, shown=shown)
 
+    def whole_section(self, pair_id: str) -> Reply | None:
+        """The whole section of a pair as an answer ("Read the whole section"), outside any conversation; None for an
+        id the knowledge base does not have."""
+        pair = self.kb.pair(pair_id)
+        if pair is None:
+            return None
+        full = excerpt.of_pair(pair).blocks
+        disclaimers = self._disclaimers(pair=pair, shown=excerpt.plain(full), room=excerpt.words_in(full))
+        return compose.answer_reply(pair, 1.0, disclaimers, ConversationState(), (), shown=full)
+
     def _too_close(self, candidates: list[Candidate], query: AnalysedQuery) -> list[QAPair]:
         """Top answers about different topics with nearly equal scores, for a question naming no topic."""
         if query.topics:

@@ -205,3 +205,12 @@ def test_the_source_url_is_in_the_contract(engine: Engine, tmp_path: Path) -> No
     assert data["answer"]["source"]["url"].startswith("https://my.clevelandclinic.org/")
     (tmp_path / "a.md").write_text("# Care\n\n## Safety\n\nDon't use it to delay seeing a healthcare provider.\n")
     assert Engine.from_folder(tmp_path).respond("safety", None).to_dict()["answer"]["source"]["url"] is None
+
+
+def test_the_whole_section_is_one_call_away(engine: Engine) -> None:
+    short = engine.respond("is acupuncture safe when pregnant?", None)
+    assert short.answer is not None and short.answer.truncated
+    whole = engine.whole_section(short.answer.id)
+    assert whole is not None and whole.answer is not None and whole.disclaimers
+    assert whole.answer.blocks == short.answer.full_blocks and not whole.answer.truncated
+    assert engine.whole_section("no/such-section") is None
