@@ -17,7 +17,7 @@ from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import Lexicon, load_lexicon
 from faqbot.message import Message, Question, read_message
-from faqbot.models import QAPair, Reply
+from faqbot.models import Block, QAPair, Reply
 from faqbot.query import AnalysedQuery, Vocabulary, without_topic_terms
 from faqbot.ranking import FEATURES_BY_KIND as RANKING_FEATURES
 from faqbot.ranking import Candidate, Context, PairTable
@@ -184,9 +184,7 @@ class Engine:
             )
         related = [c.pair for c in candidates[1:3] if c.confidence >= _RELATED_FLOOR]
         shown = excerpt.short_answer(excerpt.of_pair(best.pair), stems(query.focus))
-        disclaimers = self._disclaimers(
-            query=question.words, pair=best.pair, shown=excerpt.plain(shown), room=excerpt.words_in(shown)
-        )
+        disclaimers = self._notes_under(shown, best.pair, question.words)
         return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related, shown=shown)
 
     def _read(self, question: Question, current: ConversationState, verbatim: int | None) -> Reading:
@@ -243,7 +241,7 @@ class Engine:
             return compose.choice_reply("fallback", compose.NO_MORE_LEAD, starters, self._disclaimers(), more.state)
         chosen = more.chosen
         shown = excerpt.short_answer(excerpt.of_pair(chosen.pair))
-        disclaimers = self._disclaimers(pair=chosen.pair, shown=excerpt.plain(shown), room=excerpt.words_in(shown))
+        disclaimers = self._notes_under(shown, chosen.pair)
         return compose.answer_reply(chosen.pair, chosen.confidence, disclaimers, more.state, more.related, shown=shown)
 
     def whole_section(self, pair_id: str) -> Reply | None:
@@ -253,8 +251,7 @@ class Engine:
         if pair is None:
             return None
         full = excerpt.of_pair(pair).blocks
-        disclaimers = self._disclaimers(pair=pair, shown=excerpt.plain(full), room=excerpt.words_in(full))
-        return compose.answer_reply(pair, 1.0, disclaimers, ConversationState(), (), shown=full)
+        return compose.answer_reply(pair, 1.0, self._notes_under(full, pair), ConversationState(), (), shown=full)
 
     def _too_close(self, candidates: list[Candidate], query: AnalysedQuery) -> list[QAPair]:
         """Top answers about different topics with nearly equal scores, for a question naming no topic."""
@@ -282,6 +279,11 @@ class Engine:
         # Small talk carries the shortest general statement alone: a note longer than "Hello!" drowns it.
         disclaimers = shortest_general(self.kb.disclaimers)
         return compose.smalltalk_reply(intent, self.topics, self.starter_questions(), disclaimers, new_state)
+
+    def _notes_under(self, shown: Sequence[Block], pair: QAPair, query: Sequence[str] = ()) -> tuple[str, ...]:
+        """The safety notes under an answer showing `shown`: none it already says, the first no longer than it."""
+        text = excerpt.plain(shown)
+        return self._disclaimers(query=query, pair=pair, shown=text, room=excerpt.words_in(shown))
 
     def _disclaimers(
         self,

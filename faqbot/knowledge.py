@@ -9,7 +9,7 @@ from pathlib import Path
 
 from faqbot.corpus import CorpusError, Overlay, SourceFile, read_corpus
 from faqbot.disclaimers import find_disclaimers
-from faqbot.excerpt import section_text
+from faqbot.excerpt import SectionText, section_text
 from faqbot.extract import parse_document, same_text
 from faqbot.models import Disclaimer, DocumentMeta, QAPair, Section
 from faqbot.text import fold, words
@@ -59,9 +59,12 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
     for source, parsed, doc in parsed_sources:
         identified = _identify(source, parsed.sections)
         disclaimers.extend(find_disclaimers(doc, identified))
+        dropped_here: list[str] = []
         for section_id, section in identified:
-            pairs.append(_pair(section_id, section, doc, overlay, topics, len(pairs)))
-        editorial[source.name] = tuple(s for _, section in identified for s in section_text(section.paragraphs).dropped)
+            shown = section_text(section.paragraphs)
+            dropped_here.extend(shown.dropped)
+            pairs.append(_pair(section_id, section, shown, doc, overlay, topics, len(pairs)))
+        editorial[source.name] = tuple(dropped_here)
     _check_overlay_ids(overlay, pairs)
     if not disclaimers:
         raise CorpusError(
@@ -98,6 +101,7 @@ def _identify(source: SourceFile, sections: list[Section]) -> list[tuple[str, Se
 def _pair(
     section_id: str,
     section: Section,
+    shown: SectionText,
     doc: DocumentMeta,
     overlay: Overlay,
     topics: dict[str, tuple[str, ...]],
@@ -106,7 +110,6 @@ def _pair(
     heading = section.heading
     question = heading if heading.rstrip().endswith("?") else _question_form(heading, section.is_intro)
     body = "\n\n".join(section.paragraphs)
-    shown = section_text(section.paragraphs)
     alternates = _generated_alternates(heading, question) + overlay.alternates.get(section_id, ())
     return QAPair(
         id=section_id,
