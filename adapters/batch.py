@@ -164,7 +164,10 @@ def _kb_json(base: KnowledgeBase, disclaimers_only: bool) -> Any:
             "body": p.body,
             "topics": list(p.topics),
             "alternates": list(p.alternates),
-            "source": {"title": p.doc.title, "file": p.doc.file, "reviewed": p.doc.reviewed},
+            "source": {"title": p.doc.title, "file": p.doc.file, "reviewed": p.doc.reviewed, "url": p.doc.url},
+            # As shown: editorial leftovers dropped; `asides` (blocks quoting a person) stay out of short answers.
+            "blocks": [block.to_dict() for block in p.blocks],
+            "asides": sorted(p.asides),
         }
         for p in base.pairs
     ]
