@@ -183,7 +183,7 @@ class Engine:
                 "clarify", compose.CLARIFY_LEAD, close, self._disclaimers(query=question.words), new_state
             )
         related = [c.pair for c in candidates[1:3] if c.confidence >= _RELATED_FLOOR]
-        shown = excerpt.short_answer(excerpt.of_pair(best.pair), stems(query.focus))
+        shown = excerpt.short_answer(excerpt.of_pair(best.pair), stems(query.expanded))
         disclaimers = self._notes_under(shown, best.pair, question.words)
         return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related, shown=shown)
 
