@@ -26,9 +26,26 @@ _SOURCE = {
         "title": {"type": "string"},
         "file": {"type": "string"},
         "reviewed": {"type": ["string", "null"]},
+        "date_kind": {"enum": ["reviewed", "published"]},
         "publisher": {"type": ["string", "null"]},
         "path": {"type": "array", "items": {"type": "string"}},
+        "url": {"type": ["string", "null"], "description": "the page the document was taken from (http or https)"},
     },
+}
+_BLOCK = {
+    "description": "a paragraph or a list, in the document's own words",
+    "oneOf": [
+        {
+            "type": "object",
+            "required": ["type", "text"],
+            "properties": {"type": {"const": "paragraph"}, "text": {"type": "string"}},
+        },
+        {
+            "type": "object",
+            "required": ["type", "items"],
+            "properties": {"type": {"const": "list"}, "items": {"type": "array", "items": {"type": "string"}}},
+        },
+    ],
 }
 _ANSWER = {
     "type": ["object", "null"],
@@ -39,6 +56,9 @@ _ANSWER = {
         "body": {"type": "string"},
         "source": _SOURCE,
         "confidence": {"type": "number"},
+        "blocks": {"type": "array", "items": _BLOCK, "description": "the short answer shown"},
+        "full_blocks": {"type": "array", "items": _BLOCK, "description": "the whole section"},
+        "truncated": {"type": "boolean", "description": "blocks leave part of the section out"},
     },
 }
 _REPLY = {
@@ -49,7 +69,12 @@ _REPLY = {
         "text": {"type": "string", "description": "the whole reply as plain text, disclaimers included"},
         "answer": _ANSWER,
         "suggestions": {"type": "array", "items": _SUGGESTION},
-        "disclaimers": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "disclaimers": {
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "description": "safety statements quoted from the documents, most relevant first (shown inline)",
+        },
         "state": {
             "type": "string",
             "description": "opaque signed conversation state; send it back next turn",
