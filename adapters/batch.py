@@ -164,12 +164,21 @@ def _kb_json(base: KnowledgeBase, disclaimers_only: bool) -> Any:
             "body": p.body,
             "topics": list(p.topics),
             "alternates": list(p.alternates),
-            "source": {"title": p.doc.title, "file": p.doc.file, "reviewed": p.doc.reviewed},
+            "source": {"title": p.doc.title, "file": p.doc.file, "reviewed": p.doc.reviewed, "url": p.doc.url},
+            # As shown: editorial leftovers dropped; `asides` (blocks quoting a person) stay out of short answers.
+            "blocks": [block.to_dict() for block in p.blocks],
+            "asides": sorted(p.asides),
         }
         for p in base.pairs
     ]
     dropped = {file: list(lines) for file, lines in base.dropped.items()}
-    return {"pairs": pairs, "disclaimers": disclaimers, "dropped_as_furniture": dropped}
+    editorial = {file: list(sentences) for file, sentences in base.editorial.items()}
+    return {
+        "pairs": pairs,
+        "disclaimers": disclaimers,
+        "dropped_as_furniture": dropped,
+        "dropped_as_editorial": editorial,
+    }
 
 
 def evaluate(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:

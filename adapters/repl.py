@@ -9,64 +9,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from adapters.terminal import Style, listed, more_text, notes_text, render, terminal_width
 from faqbot.engine import Engine
-from faqbot.models import Reply, Suggestion
+from faqbot.models import Reply
 from faqbot.settings import Settings
+
+__all__ = ["HELP", "Style", "chat", "render", "run"]
 
 HELP = """Type a question about acupuncture or dry needling and press Enter.
 Type a number to ask one of the suggested questions.
-/help  this help    /reset  start a new conversation    /quit  leave (or Ctrl-D)"""
+/more    the whole section of the last answer     /safety  every safety note of the last reply
+/help    this help    /reset  start a new conversation    /quit  leave (or Ctrl-D)"""
 
 
-class Style:
-    """ANSI styling that turns itself off when the output is not a terminal or NO_COLOR is set."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-
-    def __call__(self, text: str, code: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if self.enabled and text else text
-
-
-def render(reply: Reply, style: Style) -> str:
-    """A reply as terminal text: emergencies first in red, the source dimmed, disclaimers in yellow."""
-    parts: list[str] = []
-    if reply.kind == "emergency":
-        parts.append(style(reply.lead, "1;31"))
-    elif reply.lead:
-        parts.append(reply.lead)
-    if reply.answer:
-        parts.append(reply.answer.body)
-        parts.append(style(_source(reply), "2"))
-    listed = _listed(reply)
-    if listed:
-        heading = "" if reply.kind in ("clarify", "fallback", "smalltalk") else "Related questions:\n"
-        numbered = "\n".join(f"  {n}. {s.question}" for n, s in enumerate(listed, start=1))
-        parts.append(heading + numbered)
-    if reply.emergency is not None and reply.emergency.note:
-        parts.append(style(reply.emergency.note, "1"))
-    parts.append("\n".join(style(f"\u26a0 {text}", "33") for text in reply.disclaimers))
-    return "\n\n".join(part for part in parts if part)
-
-
-def _listed(reply: Reply | None) -> tuple[Suggestion, ...]:
-    # Emergency replies hide their suggestions, so a number typed after one must not pick a hidden one.
-    if reply is None or reply.kind == "emergency":
-        return ()
-    return tuple(reply.suggestions)
-
-
-def _source(reply: Reply) -> str:
-    answer = reply.answer
-    assert answer is not None
-    about = ", ".join(p for p in (answer.publisher, answer.reviewed and f"{answer.date_kind} {answer.reviewed}") if p)
-    where = " \u203a ".join((answer.title, *(p for p in answer.path if p != answer.title)))
-    return f"Source: {where}" + (f" ({about})" if about else "")
-
-
-def chat(engine: Engine, read: Callable[[str], str], out: TextIO, style: Style) -> int:
-    """Run the loop until /quit or end of input; returns the exit status."""
-    session = _Session(engine, out, style)
+def chat(
+    engine: Engine, read: Callable[[str], str], out: TextIO, style: Style, width: Callable[[], int] = terminal_width
+) -> int:
+    """Run the loop until /quit or end of input; returns the exit status. `width` is asked before each reply, so a
+    resized terminal wraps right."""
+    session = _Session(engine, out, style, width)
     print(style("faqbot", "1") + " answers from the clinic's documents. /help for help, /quit to leave.", file=out)
     while True:
         try:
@@ -83,8 +44,8 @@ def chat(engine: Engine, read: Callable[[str], str], out: TextIO, style: Style) 
 class _Session:
     """One terminal conversation: the last reply (its state and numbered suggestions) and where to print."""
 
-    def __init__(self, engine: Engine, out: TextIO, style: Style) -> None:
-        self.engine, self.out, self.style = engine, out, style
+    def __init__(self, engine: Engine, out: TextIO, style: Style, width: Callable[[], int]) -> None:
+        self.engine, self.out, self.style, self.width = engine, out, style, width
         self.last: Reply | None = None
 
     def handle(self, line: str) -> bool:
@@ -97,11 +58,13 @@ class _Session:
             picked = self._pick(int(line))
             if picked is None:
                 return True
+            # Echoed, so the transcript shows what was asked rather than a bare number.
+            print(self.style(f"\u203a {picked}", "36"), file=self.out)
             line = picked
         reply = self.engine.respond(line, self.last.state if self.last else None)
         # Only now: a Ctrl-C while the engine works leaves the conversation as it was.
         self.last = reply
-        print("\n" + render(reply, self.style) + "\n", file=self.out)
+        print("\n" + render(reply, self.style, self.width()) + "\n", file=self.out)
         return True
 
     def _command(self, line: str) -> bool:
@@ -114,18 +77,26 @@ class _Session:
         elif command == "/reset":
             self.last = None
             print("Started a new conversation.", file=self.out)
+        elif command == "/more":
+            answer = self.last.answer if self.last else None
+            text = more_text(answer, self.style, self.width()) if answer else "There is no answer to show more of yet."
+            print("\n" + text + "\n", file=self.out)
+        elif command == "/safety":
+            notes = self.last.disclaimers if self.last else ()
+            text = notes_text(notes, self.style, self.width()) if notes else "Ask a question first."
+            print("\n" + text + "\n", file=self.out)
         else:
             print(f"unknown command {name} \u2014 try /help", file=self.out)
         return True
 
     def _pick(self, number: int) -> str | None:
-        listed = _listed(self.last)
-        if 1 <= number <= len(listed):
-            return listed[number - 1].question
-        if not listed:
+        shown = listed(self.last)
+        if 1 <= number <= len(shown):
+            return shown[number - 1].question
+        if not shown:
             hint = "none are listed right now; type a question"
         else:
-            hint = ("pick 1" if len(listed) == 1 else f"pick 1 to {len(listed)}") + ", or type a question"
+            hint = ("pick 1" if len(shown) == 1 else f"pick 1 to {len(shown)}") + ", or type a question"
         print(f"There is no suggestion {number} \u2014 {hint}.", file=self.out)
         return None
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from faqbot import excerpt
 from faqbot.contact import ContactDetails, ContactIntent, contact_lead, fallback_lead, reach_block
 from faqbot.dialogue import ConversationState, SmalltalkKind
-from faqbot.models import Answer, EmergencyNote, QAPair, Reply, ReplyKind, Suggestion
+from faqbot.models import Answer, Block, EmergencyNote, QAPair, Reply, ReplyKind, Suggestion
 
 FALLBACK_LEAD = (
     "I'm sorry, the clinic's documents don't cover that, so I can't answer it. "
@@ -33,8 +34,12 @@ def answer_reply(
     state: ConversationState,
     related: Sequence[Suggestion],
     lead: str = "",
+    shown: Sequence[Block] | None = None,
 ) -> Reply:
-    """An answer in the document's own words, with its source, disclaimers and related questions."""
+    """An answer in the document's own words (the `shown` blocks, else the section's first), with its source,
+    disclaimers and related questions; the whole section goes along in `full_blocks`."""
+    section = excerpt.of_pair(pair)
+    blocks = tuple(shown) if shown is not None else excerpt.short_answer(section)
     answer = Answer(
         id=pair.id,
         question=pair.question,
@@ -47,8 +52,11 @@ def answer_reply(
         path=pair.path,
         publisher=pair.doc.publisher,
         date_kind=pair.doc.date_kind,
+        blocks=blocks,
+        full_blocks=section.blocks,
+        url=pair.doc.url,
     )
-    parts = [lead, pair.body, source_line(pair)]
+    parts = [lead, excerpt.plain(blocks), source_line(pair)]
     return _reply("answer", parts, disclaimers, state, answer=answer, suggestions=related, lead=lead)
 
 

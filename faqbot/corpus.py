@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from faqbot.furniture import parse_date
 DOCUMENT_SUFFIXES = (".txt", ".md")
 METADATA_FILE = "documents.toml"
 OVERLAY_FILE = "overlay.toml"
-_META_KEYS = {"title", "publisher", "date", "date_kind"}
+_META_KEYS = {"title", "publisher", "date", "date_kind", "url"}
 _OVERLAY_KEYS = {"topics", "synonyms", "alternates"}
 # Patients' phrases are matched as runs of up to this many words (faqbot.query looks them up, not scans them).
 MAX_SYNONYM_WORDS = 5
@@ -33,6 +34,7 @@ class SourceFile:
     publisher: str | None
     date: str | None
     date_kind: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,19 @@ def _read_source(path: Path, meta: dict[str, Any]) -> SourceFile:
         publisher=_optional_str(meta.get("publisher")),
         date=date,
         date_kind=kind,
+        url=_url(meta.get("url"), path.name),
     )
+
+
+def _url(value: Any, name: str) -> str | None:
+    """The page a document was taken from: an absolute http(s) URL, checked so adapters can link it as it is."""
+    if value is None:
+        return None
+    text = str(value).strip() if isinstance(value, str) else ""
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() or c in '<>"' for c in text):
+        raise CorpusError(f"{METADATA_FILE}: [{name}] url must be an http:// or https:// address, got {value!r}")
+    return text
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -102,9 +102,14 @@ def choose_disclaimers(
     section_id: str | None = None,
     doc_file: str | None = None,
     limit: int = 3,
+    shown: str = "",
+    relevant_first: bool = False,
+    room: int | None = None,
 ) -> tuple[str, ...]:
     """The general statement (from the answer's document when it has one) plus those the answer or the question (its
-    words, `query`) concerns."""
+    words, `query`) concerns. With `relevant_first`, the one that fits the question and section best comes first
+    (of those no longer than `room` words, the length of what it is shown under, when one is), and a statement the
+    reply already shows word for word (`shown`) is not repeated, unless no other is left."""
     rules = {rule.category: rule for rule in CUE_RULES}
     # A corpus with no general statement still quotes one of its own in every reply.
     general = [d for d in all_found if rules[d.category].general] or list(all_found[:1])
@@ -114,13 +119,54 @@ def choose_disclaimers(
     relevant = [d for d in all_found if d.section_id is not None and d.section_id == section_id]
     relevant += [d for d in all_found if query_stems & rules[d.category].concerns]
     relevant.sort(key=lambda d: d.doc.file != doc_file)
-    chosen = _unique(d.text for d in [*([first] if first else []), *relevant])
-    return tuple(chosen[:limit])
+    chosen = _unique([*([first] if first else []), *relevant])
+    if not relevant_first:
+        return tuple(d.text for d in chosen[:limit])
+
+    def fit(found: Disclaimer) -> tuple[int, int]:
+        asked = len(query_stems & rules[found.category].concerns)
+        in_section = section_id is not None and found.section_id == section_id
+        return -(asked + int(in_section)), -asked
+
+    # A stable sort: among equally fitting statements the general one stays first.
+    chosen.sort(key=fit)
+    return tuple(d.text for d in _compact(chosen, general, shown, room)[:limit])
 
 
-def _unique(texts: Iterable[str]) -> list[str]:
-    seen: list[str] = []
-    for text in texts:
-        if text not in seen:
-            seen.append(text)
-    return seen
+def _compact(chosen: list[Disclaimer], general: list[Disclaimer], shown: str, room: int | None) -> list[Disclaimer]:
+    """The statements not already shown, the first one no longer than `room` words when one is."""
+    fresh = [d for d in chosen if not same_statement(d.text, shown)]
+    if not fresh:
+        # Every reply quotes a statement of its own, so one already in the answer gives way to another general one.
+        others = [d for d in general if not same_statement(d.text, shown)]
+        fresh = others[:1] or chosen[:1]
+    if room is None:
+        return fresh
+    # The note shown inline must not outweigh the answer above it; the others stay one tap away.
+    pool = [*fresh, *(d for d in general if d not in fresh and not same_statement(d.text, shown))]
+    short = [d for d in pool if len(d.text.split()) <= room]
+    inline = short[0] if short else min(pool, key=lambda d: len(d.text.split()))
+    return [inline, *(d for d in fresh if d is not inline)]
+
+
+def shortest_general(all_found: Sequence[Disclaimer]) -> tuple[str, ...]:
+    """The shortest general statement alone: what small talk carries."""
+    rules = {rule.category: rule for rule in CUE_RULES}
+    general = [d for d in all_found if rules[d.category].general] or list(all_found[:1])
+    return (min(general, key=lambda d: len(d.text.split())).text,) if general else ()
+
+
+def same_statement(statement: str, shown: str) -> bool:
+    """True when `statement` is already part of the text shown (compared ignoring case, quotes and spacing)."""
+    return bool(shown) and _normal(statement) in _normal(shown)
+
+
+def _normal(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def _unique(found: Iterable[Disclaimer]) -> list[Disclaimer]:
+    seen: dict[str, Disclaimer] = {}
+    for disclaimer in found:
+        seen.setdefault(disclaimer.text, disclaimer)
+    return list(seen.values())

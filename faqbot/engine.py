@@ -8,17 +8,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from faqbot import answerability, compose, followup, reading
+from faqbot import answerability, compose, excerpt, followup, reading
 from faqbot.cache import ArrayCache
 from faqbot.contact import ContactIntent, offered_contact
 from faqbot.dialogue import ConversationState
-from faqbot.disclaimers import choose_disclaimers
+from faqbot.disclaimers import choose_disclaimers, shortest_general
 from faqbot.everyday import NOT_SUBJECT
 from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import Lexicon, load_lexicon
 from faqbot.message import Message, Question, read_message
-from faqbot.models import QAPair, Reply, Suggestion
+from faqbot.models import Block, QAPair, Reply, Suggestion
 from faqbot.query import AnalysedQuery, Vocabulary, without_topic_terms
 from faqbot.ranking import FEATURES_BY_KIND as RANKING_FEATURES
 from faqbot.ranking import Candidate, Context, PairTable
@@ -27,7 +27,7 @@ from faqbot.safety import RedFlagReader, caution_line, default_reader, emergency
 from faqbot.semantic import Encoder, SemanticIndex, SemanticUnavailable
 from faqbot.settings import EngineSettings
 from faqbot.suggest import Suggester
-from faqbot.text import STOP_WORDS, fold, tokens, words
+from faqbot.text import STOP_WORDS, fold, stems, tokens, words
 from faqbot.weights import FittedWeights, load_weights
 
 # Floors on the ranking's probability (not the answer confidence): a rival worth offering in "Did you mean …?",
@@ -120,7 +120,7 @@ class Engine:
             # After an emergency, "tell me more" must not resume the FAQ where it was.
             after_emergency = current.after(topic=current.topic, last_id=None, last_query=None, shown=())
             instruction, why = emergency_message(triage.current_flags, number, self.red_flags)
-            disclaimers = self._disclaimers(query=words(message.raw), limit=1)
+            disclaimers = self._disclaimers(query=words(message.raw), limit=1, relevant_first=False)
             return compose.emergency_reply(instruction, why, triage.current_flags, number, disclaimers, after_emergency)
         reply = self._reply(message, current)
         if triage.flags:
@@ -180,7 +180,7 @@ class Engine:
             # dry needling; no section was given, so "tell me more" has nothing to continue.
             moved_to = query.topics[0] if len(query.topics) == 1 else current.topic
             new_state = current.after(topic=moved_to, last_id=None, last_query=query.text)
-            disclaimers = self._disclaimers(query=question.words)
+            disclaimers = self._disclaimers(query=question.words, room=len(compose.FALLBACK_LEAD.split()))
             return self._decline(compose.FALLBACK_LEAD, offered, disclaimers, new_state.declined(current))
         close = self._too_close(candidates, query, current.last_id)
         new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text, shown=(best.pair.id,))
@@ -189,9 +189,10 @@ class Engine:
             disclaimers = self._disclaimers(query=question.words)
             return compose.choice_reply("clarify", compose.CLARIFY_LEAD, options, disclaimers, new_state)
         near = [c.pair for c in candidates[1:3] if c.confidence >= _RELATED_FLOOR]
-        related = self.suggester.closest(near, (best.pair.id, current.last_id), 2)
-        disclaimers = self._disclaimers(query=question.words, pair=best.pair)
-        return compose.answer_reply(best.pair, confidence, disclaimers, new_state, self.suggester.offer(related))
+        related = self.suggester.offer(self.suggester.closest(near, (best.pair.id, current.last_id), 2))
+        shown = excerpt.short_answer(excerpt.of_pair(best.pair), stems(query.expanded))
+        disclaimers = self._notes_under(shown, best.pair, question.words)
+        return compose.answer_reply(best.pair, confidence, disclaimers, new_state, related, shown=shown)
 
     def _read(self, question: Question, current: ConversationState, verbatim: int | None) -> Reading:
         lexical, semantic = self.observe(question, current, verbatim, semantic="when-unsure")
@@ -246,9 +247,19 @@ class Engine:
             starters = self.suggester.starters(_OFFERED, exclude=(*current.shown, last.id))
             return self._decline(compose.NO_MORE_LEAD, starters, self._disclaimers(), more.state.declined(current))
         chosen = more.chosen
-        disclaimers = self._disclaimers(pair=chosen.pair)
+        shown = excerpt.short_answer(excerpt.of_pair(chosen.pair))
+        disclaimers = self._notes_under(shown, chosen.pair)
         related = self.suggester.offer(self.suggester.closest(more.related, (last.id,), len(more.related)))
-        return compose.answer_reply(chosen.pair, chosen.confidence, disclaimers, more.state, related)
+        return compose.answer_reply(chosen.pair, chosen.confidence, disclaimers, more.state, related, shown=shown)
+
+    def whole_section(self, pair_id: str) -> Reply | None:
+        """The whole section of a pair as an answer ("Read the whole section"), outside any conversation; None for an
+        id the knowledge base does not have."""
+        pair = self.kb.pair(pair_id)
+        if pair is None:
+            return None
+        full = excerpt.of_pair(pair).blocks
+        return compose.answer_reply(pair, 1.0, self._notes_under(full, pair), ConversationState(), (), shown=full)
 
     def _too_close(self, candidates: list[Candidate], query: AnalysedQuery, answered: str | None) -> list[QAPair]:
         """Top answers about different topics with nearly equal scores, for a question naming no topic (none of
@@ -286,11 +297,23 @@ class Engine:
 
     def _smalltalk(self, intent: str, current: ConversationState) -> Reply:
         new_state = current.next_turn()
-        starters = self.starter_suggestions()
-        return compose.smalltalk_reply(intent, self.topics, starters, self._disclaimers(), new_state)
+        # Small talk carries the shortest general statement alone: a note longer than "Hello!" drowns it.
+        disclaimers = shortest_general(self.kb.disclaimers)
+        return compose.smalltalk_reply(intent, self.topics, self.starter_suggestions(), disclaimers, new_state)
+
+    def _notes_under(self, shown: Sequence[Block], pair: QAPair, query: Sequence[str] = ()) -> tuple[str, ...]:
+        """The safety notes under an answer showing `shown`: none it already says, the first no longer than it."""
+        text = excerpt.plain(shown)
+        return self._disclaimers(query=query, pair=pair, shown=text, room=excerpt.words_in(shown))
 
     def _disclaimers(
-        self, query: Sequence[str] = (), pair: QAPair | None = None, limit: int | None = None
+        self,
+        query: Sequence[str] = (),
+        pair: QAPair | None = None,
+        limit: int | None = None,
+        shown: str = "",
+        relevant_first: bool = True,
+        room: int | None = None,
     ) -> tuple[str, ...]:
         return choose_disclaimers(
             self.kb.disclaimers,
@@ -298,4 +321,7 @@ class Engine:
             section_id=pair.id if pair else None,
             doc_file=pair.doc.file if pair else None,
             limit=limit or self.settings.max_disclaimers,
+            shown=shown,
+            relevant_first=relevant_first,
+            room=room,
         )

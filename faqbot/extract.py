@@ -17,6 +17,7 @@ _DANGLING_CONNECTOR = re.compile(
 )
 _MAX_TITLE_WORDS = 9
 _MAX_QUESTION_WORDS = 16
+_MAX_ITEM_WORDS = 12
 
 
 @dataclass
@@ -110,6 +111,10 @@ def _classify_run(run: list[str], wrapped: bool, result: ParsedDocument) -> list
     if fur.is_review_heading(text):
         result.dropped.append(text)
         return []
+    if _is_plain_list(run):
+        # "Bring the following:" then one short item per line, without bullets: still a list with its lead-in.
+        lead = _classify_run(run[:1], wrapped, result)
+        return [*lead, Block("bullets", "\n".join("\u2022 " + _md_plain(line.strip()) for line in run[1:]))]
     bullet_at = next((i for i, line in enumerate(run) if fur.is_bullet_line(line)), None)
     if bullet_at is not None:
         lead = _classify_run(run[:bullet_at], wrapped, result) if bullet_at else []
@@ -124,6 +129,19 @@ def _classify_run(run: list[str], wrapped: bool, result: ParsedDocument) -> list
         result.dropped.append(text)  # a caption or standfirst: no sentence punctuation, too long for a heading
         return []
     return [Block("text", text)]
+
+
+def _is_plain_list(run: list[str]) -> bool:
+    """A lead-in line ending in ":" followed by two or more short item lines, none of them a bullet line, each
+    starting a new phrase (prose wrapped after a colon goes on in lower case)."""
+    items = run[1:]
+    return (
+        len(items) >= 2
+        and run[0].rstrip().endswith(":")
+        and not any(fur.is_bullet_line(line) for line in run)
+        and all(0 < len(line.split()) <= _MAX_ITEM_WORDS and line.strip()[0].isupper() for line in items)
+        and not _breaks_mid_sentence(items)
+    )
 
 
 def _breaks_mid_sentence(run: list[str]) -> bool:

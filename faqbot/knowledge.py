@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from faqbot.corpus import CorpusError, Overlay, SourceFile, read_corpus
 from faqbot.disclaimers import find_disclaimers
+from faqbot.excerpt import SectionText, section_text
 from faqbot.extract import parse_document, same_text
 from faqbot.models import Disclaimer, DocumentMeta, QAPair, Section
 from faqbot.text import fold, words
@@ -24,6 +25,7 @@ class KnowledgeBase:
     topics: dict[str, tuple[str, ...]]
     synonyms: dict[str, tuple[str, ...]]
     dropped: dict[str, tuple[str, ...]]
+    editorial: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sentences dropped from what is shown
 
     def pair(self, pair_id: str) -> QAPair | None:
         """The pair with this id, or None."""
@@ -37,6 +39,7 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
     disclaimers: list[Disclaimer] = []
     documents: list[DocumentMeta] = []
     dropped: dict[str, tuple[str, ...]] = {}
+    editorial: dict[str, tuple[str, ...]] = {}
     parsed_sources = []
     for source in sources:
         parsed = parse_document(source.text, markdown=source.markdown, title=source.title)
@@ -46,6 +49,7 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
             publisher=source.publisher,
             reviewed=source.date or parsed.reviewed or parsed.published,
             date_kind=source.date_kind if source.date else ("reviewed" if parsed.reviewed else "published"),
+            url=source.url,
         )
         documents.append(doc)
         dropped[source.name] = tuple(parsed.dropped)
@@ -55,8 +59,12 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
     for source, parsed, doc in parsed_sources:
         identified = _identify(source, parsed.sections)
         disclaimers.extend(find_disclaimers(doc, identified))
+        dropped_here: list[str] = []
         for section_id, section in identified:
-            pairs.append(_pair(section_id, section, doc, overlay, topics, len(pairs)))
+            shown = section_text(section.paragraphs)
+            dropped_here.extend(shown.dropped)
+            pairs.append(_pair(section_id, section, shown, doc, overlay, topics, len(pairs)))
+        editorial[source.name] = tuple(dropped_here)
     _check_overlay_ids(overlay, pairs)
     if not disclaimers:
         raise CorpusError(
@@ -70,6 +78,7 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
         topics=topics,
         synonyms=dict(overlay.synonyms),
         dropped=dropped,
+        editorial=editorial,
     )
 
 
@@ -92,6 +101,7 @@ def _identify(source: SourceFile, sections: list[Section]) -> list[tuple[str, Se
 def _pair(
     section_id: str,
     section: Section,
+    shown: SectionText,
     doc: DocumentMeta,
     overlay: Overlay,
     topics: dict[str, tuple[str, ...]],
@@ -111,6 +121,8 @@ def _pair(
         topics=_topics_of(heading, body, doc.title, topics),
         alternates=tuple(dict.fromkeys(a for a in alternates if not same_text(a, question))),
         order=order,
+        blocks=shown.blocks,
+        asides=shown.asides,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from faqbot.contact import ContactDetails
 
 ReplyKind = Literal["answer", "clarify", "fallback", "smalltalk", "emergency", "contact"]
+BlockKind = Literal["paragraph", "list"]
 REPLY_KINDS: tuple[ReplyKind, ...] = ("answer", "clarify", "fallback", "smalltalk", "emergency", "contact")
 
 
@@ -20,6 +21,26 @@ class DocumentMeta:
     publisher: str | None = None
     reviewed: str | None = None
     date_kind: str = "reviewed"
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a section as shown: a paragraph, or a list's items, in the document's own words."""
+
+    kind: BlockKind
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+    def plain(self) -> str:
+        """The block as plain text: a paragraph as it is, a list as one bulleted line per item."""
+        return self.text if self.kind == "paragraph" else "\n".join(f"\u2022 {item}" for item in self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's block object."""
+        if self.kind == "list":
+            return {"type": "list", "items": list(self.items)}
+        return {"type": "paragraph", "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -46,6 +67,10 @@ class QAPair:
     topics: tuple[str, ...]
     alternates: tuple[str, ...] = ()
     order: int = 0
+    # The section as shown (`faqbot.excerpt`): editorial leftovers dropped; asides (quoted people) kept out of short
+    # answers. Empty when the pair was built by hand: the body is split when needed.
+    blocks: tuple[Block, ...] = ()
+    asides: frozenset[int] = frozenset()
 
     def texts(self) -> tuple[str, ...]:
         """Every text the pair is known by: question, alternates, section path and body."""
@@ -90,6 +115,15 @@ class Answer:
     path: tuple[str, ...] = ()
     publisher: str | None = None
     date_kind: str = "reviewed"
+    # The short answer shown and the whole section as shown (`faqbot.excerpt`); `body` is the section as extracted.
+    blocks: tuple[Block, ...] = ()
+    full_blocks: tuple[Block, ...] = ()
+    url: str | None = None
+
+    @property
+    def truncated(self) -> bool:
+        """True when the short answer leaves part of the section out."""
+        return self.blocks != self.full_blocks
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's answer object (extra keys may be added, none removed)."""
@@ -105,8 +139,12 @@ class Answer:
                 "date_kind": self.date_kind,
                 "publisher": self.publisher,
                 "path": list(self.path),
+                "url": self.url,
             },
             "confidence": round(self.confidence, 4),
+            "blocks": [block.to_dict() for block in self.blocks],
+            "full_blocks": [block.to_dict() for block in self.full_blocks],
+            "truncated": self.truncated,
         }
 
 

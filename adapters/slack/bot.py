@@ -131,6 +131,23 @@ class SlackBot:
         log.info("answered a button (%s) in %s", answer_of(reply), place.channel)
         self.post(client, place, messages)
 
+    def on_more_click(self, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """ "Read the whole section": post the section the answer came from in the same thread, DM or ephemeral view;
+        the conversation itself does not move."""
+        ack()
+        pair_id = str(body["actions"][0].get("value") or "")
+        reply, messages = self.answer(lambda: self.engine.whole_section(pair_id) or self._gone())
+        if (body.get("container") or {}).get("is_ephemeral"):
+            for message in messages:
+                respond(**message, response_type="ephemeral", replace_original=False)
+        else:
+            self.post(client, place_of_click(body), messages)
+        log.info("showed a whole section (%s)", answer_of(reply))
+
+    def _gone(self) -> Reply:
+        # A button on an old message whose section the corpus no longer has: say so politely, with a safety note.
+        return self.engine.respond("help", None)
+
     def on_share_click(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         """The Share button under a /faq answer: post the same answer visibly in the channel."""
         ack()
@@ -225,6 +242,9 @@ def build_app(
     app.command(COMMAND)(bot.on_command)
     app.action(re.compile(rf"^{render.ASK_ACTION}_\d+$"))(bot.on_ask_click)
     app.action(render.SHARE_ACTION)(bot.on_share_click)
+    app.action(render.MORE_ACTION)(bot.on_more_click)
+    # The booking button opens its link in the browser; Slack still sends the click, which must be acked.
+    app.action(render.BOOK_ACTION)(lambda ack: ack())
     return app
 
 

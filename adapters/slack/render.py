@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from faqbot.models import Answer, Reply, Suggestion
+from faqbot.models import Answer, Reply
+from faqbot.models import Block as TextBlock
 
 Block = dict[str, Any]
 Message = dict[str, Any]
@@ -18,6 +21,9 @@ BUTTON_TEXT_CHARS = 75
 BUTTON_VALUE_CHARS = 2000
 ASK_ACTION = "faqbot_ask"
 SHARE_ACTION = "faqbot_share"
+MORE_ACTION = "faqbot_more"
+BOOK_ACTION = "faqbot_book"
+MORE_LABEL = "Read the whole section"
 
 
 def escape(text: str) -> str:
@@ -57,12 +63,13 @@ def render_reply(reply: Reply, *, note: str | None = None, share_value: str | No
     content: list[Block] = []
     if note:
         content.append(_context([note]))
-    content.extend(_sections(_main_text(reply)))
+    content.extend(_main(reply))
+    content.extend(_contact(reply.to_dict().get("contact")))
     if reply.emergency is not None and reply.emergency.note:
         content.extend(_sections(f"*{escape(reply.emergency.note)}*"))
-    footer = _source(reply.answer) + _notes(reply.disclaimers)
-    tail: list[Block] = [_context(footer)] if footer else []
-    tail.extend(_actions(reply.suggestions, share_value))
+    tail: list[Block] = [_context(_source(reply.answer))] if reply.answer else []
+    tail.extend(_notes_blocks(reply.disclaimers))
+    tail.extend(_actions(reply, share_value))
     room = MAX_BLOCKS - len(tail)
     parts = [content[i : i + room] for i in range(0, len(content), room)] or [[]]
     if len(parts) == 1:
@@ -87,33 +94,78 @@ def ask_value(question: str) -> str:
     return question[:BUTTON_VALUE_CHARS]
 
 
-def _main_text(reply: Reply) -> str:
+def _main(reply: Reply) -> list[Block]:
     if reply.kind == "emergency":
         # Rendered first and bold, paragraph by paragraph so splitting keeps the emphasis.
         paragraphs = [p for p in escape(reply.lead or reply.text).split("\n\n") if p.strip()]
-        return "\n\n".join(f"*{p.strip()}*" for p in paragraphs)
+        return _sections("\n\n".join(f"*{p.strip()}*" for p in paragraphs))
     if reply.answer is not None:
-        return f"*{escape(reply.answer.heading)}*\n{escape(reply.answer.body)}"
-    return escape(reply.lead or reply.text)
+        lead = _sections(escape(reply.lead)) if reply.lead else []
+        return lead + answer_blocks(reply.answer.heading, _shown(reply.answer))
+    return _sections(escape(reply.lead or reply.text))
+
+
+def answer_blocks(heading: str, blocks: Sequence[TextBlock]) -> list[Block]:
+    """The answer's heading in bold, then each paragraph as a section and each list as bulleted lines."""
+    texts = [
+        escape(b.text) if b.kind == "paragraph" else "\n".join(f"\u2022 {escape(i)}" for i in b.items) for b in blocks
+    ]
+    texts = [f"*{escape(heading)}*\n{texts[0]}" if texts else f"*{escape(heading)}*", *texts[1:]]
+    return [section for text in texts for section in _sections(text)]
+
+
+def _shown(answer: Answer) -> tuple[TextBlock, ...]:
+    # A reply recorded before answers had blocks shows its whole body, one paragraph per block.
+    return answer.blocks or tuple(TextBlock("paragraph", text=p) for p in answer.body.split("\n\n") if p.strip())
+
+
+def _contact(contact: Mapping[str, Any] | None) -> list[Block]:
+    """The clinic's contact details as one section (the phone a tel: link), with a booking button when there is a
+    booking link."""
+    if not contact:
+        return []
+    lines = []
+    phone = _text(contact.get("phone"))
+    if phone:
+        lines.append(f"*Phone:* <tel:{re.sub(r'[^0-9+]', '', phone)}|{escape(phone)}>")
+    for key, label in (("hours", "Hours"), ("address", "Address")):
+        if value := _text(contact.get(key)):
+            lines.append(f"*{label}:* {escape(value)}")
+    booking = _text(contact.get("booking_url"))
+    blocks = _sections("\n".join(lines)) if lines else []
+    if booking:
+        button = _button("Book an appointment", BOOK_ACTION, "book", style="primary")
+        blocks.append({"type": "actions", "elements": [{**button, "url": booking[:3000]}]})
+    return blocks
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _sections(text: str) -> list[Block]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in split_text(text)]
 
 
-def _source(answer: Answer | None) -> list[str]:
-    if answer is None:
-        return []
+def _source(answer: Answer) -> list[str]:
     where = " › ".join(escape(p) for p in (answer.title, *answer.path) if p)
+    if answer.url:
+        # Inside <url|label> a "|" or ">" in the address would end it early.
+        where = f"<{answer.url.replace('|', '%7C').replace('>', '%3E')}|{where}>"
     details = " · ".join(escape(d) for d in (answer.publisher, answer.reviewed, answer.file) if d)
     return [f"*Source:* {where} ({details})" if details else f"*Source:* {where}"]
 
 
-def _notes(disclaimers: tuple[str, ...]) -> list[str]:
-    notes: list[str] = []
-    for disclaimer in disclaimers:
-        notes.extend(split_text(f"*Please note:* {escape(disclaimer)}"))
-    return notes
+def _notes_blocks(disclaimers: Sequence[str]) -> list[Block]:
+    """The most relevant note in a context block of its own; the others in a second, quieter one."""
+    if not disclaimers:
+        return []
+    blocks = [_context(split_text(f"*Please note:* {escape(disclaimers[0])}"))]
+    rest = [chunk for text in disclaimers[1:] for chunk in split_text(escape(text))]
+    if rest:
+        rest[0] = f"*Safety information:* {rest[0]}"
+        blocks.append(_context([chunk[:SECTION_CHARS] for chunk in rest]))
+    return blocks
 
 
 def _context(texts: list[str]) -> Block:
@@ -124,10 +176,13 @@ def _context(texts: list[str]) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in head]}
 
 
-def _actions(suggestions: tuple[Suggestion, ...], share_value: str | None) -> list[Block]:
-    buttons: list[Block] = [
-        _button(s.question, f"{ASK_ACTION}_{i}", ask_value(s.question)) for i, s in enumerate(suggestions)
-    ]
+def _actions(reply: Reply, share_value: str | None) -> list[Block]:
+    buttons: list[Block] = []
+    if reply.answer is not None and reply.answer.truncated:
+        buttons.append(_button(MORE_LABEL, MORE_ACTION, reply.answer.id[:BUTTON_VALUE_CHARS]))
+    buttons.extend(
+        _button(s.question, f"{ASK_ACTION}_{i}", ask_value(s.question)) for i, s in enumerate(reply.suggestions)
+    )
     if share_value is not None:
         buttons.append(_button("Share in channel", SHARE_ACTION, ask_value(share_value), style="primary"))
     blocks = []
@@ -151,9 +206,7 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
 
 
 def _continued(blocks: list[Block], disclaimers: tuple[str, ...]) -> Message:
-    notes = _notes(disclaimers)
-    footer = [_context(notes)] if notes else []
-    return {"text": _fallback(blocks, disclaimers), "blocks": [*blocks, *footer]}
+    return {"text": _fallback(blocks, disclaimers), "blocks": [*blocks, *_notes_blocks(disclaimers)]}
 
 
 def _fallback(blocks: list[Block], disclaimers: tuple[str, ...]) -> str:

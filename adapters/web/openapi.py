@@ -29,10 +29,11 @@ _SOURCE = {
         "date_kind": {"enum": ["reviewed", "published"]},
         "publisher": {"type": ["string", "null"]},
         "path": {"type": "array", "items": {"type": "string"}},
-        "url": {"type": ["string", "null"], "description": "the document's web page, from documents.toml"},
+        "url": {"type": ["string", "null"], "description": "the page the document was taken from (http or https)"},
     },
 }
 _BLOCK = {
+    "description": "a paragraph or a list, in the document's own words",
     "oneOf": [
         {
             "type": "object",
@@ -44,7 +45,7 @@ _BLOCK = {
             "required": ["type", "items"],
             "properties": {"type": {"const": "list"}, "items": {"type": "array", "items": {"type": "string"}}},
         },
-    ]
+    ],
 }
 _ANSWER = {
     "type": ["object", "null"],
@@ -88,7 +89,8 @@ _REPLY = {
             "type": "array",
             "items": {"type": "string"},
             "minItems": 1,
-            "description": "most relevant first: the first is shown inline, the others behind a disclosure",
+            "description": "safety statements quoted from the documents, most relevant first: the first is shown "
+            "inline, the others behind a disclosure",
         },
         "state": {
             "type": "string",

@@ -87,6 +87,10 @@ def test_kb_lists_pairs_and_disclaimers() -> None:
     data = json.loads(faqbot("kb", "--json").stdout)
     assert len(data["pairs"]) == 26 and len(data["disclaimers"]) == 6
     assert "Related Articles" in data["dropped_as_furniture"]["dry-needling-vs-acupuncture.txt"]
+    editorial = data["dropped_as_editorial"]["dry-needling-vs-acupuncture.txt"]
+    assert any(sentence.startswith("Let\u2019s delve deeper") for sentence in editorial)
+    pair = next(p for p in data["pairs"] if p["id"] == "dry-needling-vs-acupuncture/how-does-it-feel")
+    assert pair["asides"] and all(pair["blocks"][i]["type"] == "paragraph" for i in pair["asides"])
     assert "[keep-taking-medication]" in faqbot("kb", "--disclaimers").stdout
 
 

@@ -13,7 +13,7 @@ from faqbot.engine import Engine
 from faqbot.knowledge import KnowledgeBase
 from faqbot.models import REPLY_KINDS, Reply
 from faqbot.settings import EngineSettings
-from faqbot.text import fold
+from faqbot.text import fold, split_sentences
 
 
 def converse(engine: Engine, *turns: str) -> Reply:
@@ -39,9 +39,20 @@ def assert_contract(reply: Reply, corpus_text: str) -> None:
         assert set(data["answer"]) >= {"id", "question", "heading", "body", "source", "confidence"}
         assert set(data["answer"]["source"]) >= {"title", "file", "reviewed"}
         assert 0.0 <= data["answer"]["confidence"] <= 1.0
-        assert data["answer"]["body"] in data["text"]
+        assert_blocks(data["answer"], data["text"])
     for suggestion in data["suggestions"]:
         assert set(suggestion) == {"id", "question", "heading"}
+
+
+def assert_blocks(answer: dict[str, Any], text: str) -> None:
+    """The short answer is in the text, each of its sentences and items is the body's own, and it is the whole
+    section exactly when it is not marked truncated."""
+    assert answer["blocks"] and answer["full_blocks"]
+    for block in answer["blocks"]:
+        shown = block["items"] if block["type"] == "list" else split_sentences(block["text"])
+        assert shown and all(part in answer["body"] for part in shown)
+        assert all(part in text for part in shown)
+    assert answer["truncated"] == (answer["blocks"] != answer["full_blocks"])
 
 
 @pytest.mark.parametrize(
@@ -302,7 +313,11 @@ def test_question_equally_answered_for_both_topics_asks_which_one(tmp_path: Path
 
 def test_medication_question_carries_the_medication_statement(engine: Engine) -> None:
     reply = engine.respond("Can I stop taking my medication once acupuncture works?", None)
-    assert any("prescribed medications" in d for d in reply.disclaimers)
+    # Quoted as a safety note, or shown in the answer itself (and then not repeated under it).
+    assert reply.answer is not None
+    shown = " ".join(b.plain() for b in reply.answer.blocks)
+    assert any("prescribed medications" in d for d in (*reply.disclaimers, shown))
+    assert not any("prescribed medications" in d for d in reply.disclaimers) or "prescribed medications" not in shown
 
 
 def test_every_reply_carries_a_general_disclaimer(engine: Engine) -> None:

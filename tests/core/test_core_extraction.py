@@ -225,3 +225,32 @@ def test_non_utf8_document_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(b"\xff\xfe bad bytes")
     with pytest.raises(CorpusError, match="not UTF-8"):
         load_knowledge_base(tmp_path)
+
+
+PLAIN_LIST_TXT = """Your first visit
+
+What should I bring?
+
+Bring the following to your first visit:
+Your insurance card
+A list of your medications
+Comfortable clothes
+
+If you notice redness or swelling after a session, contact the clinic.
+
+Where do I wait?
+
+The waiting room is on the ground floor and you can sit wherever you like:
+there is water, and the receptionist will call your name when the
+practitioner is ready for you.
+"""
+
+
+def test_short_lines_after_a_lead_in_are_a_list_and_wrapped_prose_is_not(tmp_path: Path) -> None:
+    (tmp_path / "visit.txt").write_text(PLAIN_LIST_TXT, encoding="utf-8")
+    pairs = {p.heading: p for p in load_knowledge_base(tmp_path).pairs}
+    bring = pairs["What should I bring?"]
+    assert [b.kind for b in bring.blocks] == ["paragraph", "list", "paragraph"]
+    assert bring.blocks[1].items == ("Your insurance card", "A list of your medications", "Comfortable clothes")
+    wait = pairs["Where do I wait?"]
+    assert [b.kind for b in wait.blocks] == ["paragraph"] and "receptionist" in wait.blocks[0].text

@@ -236,3 +236,33 @@ def test_an_engine_failure_gets_an_apology_with_the_emergency_number(
     assert "something went wrong" in post.body["text"]
     assert engine.settings.emergency_number in post.body["text"]
     assert post.body["thread_ts"] == "1700000100.000100"
+
+
+def test_read_the_whole_section_posts_it_in_the_same_thread(
+    http_mode: HTTPMode, fake_slack: FakeSlack, payload: Payload, engine: Engine
+) -> None:
+    short = engine.respond("is acupuncture safe when pregnant?", None)
+    assert short.answer is not None and short.answer.truncated
+    click = payload("block_actions")
+    click["response_url"] = fake_slack.webhook_url
+    click["actions"][0].update(action_id=render.MORE_ACTION, value=short.answer.id)
+    assert http_mode.interaction(click).status_code == 200
+    [post] = fake_slack.wait_for("chat.postMessage")
+    assert (post.body["channel"], post.body["thread_ts"]) == ("C0FRONTDESK", "1700000100.000100")
+    shown = " ".join(b["text"]["text"] for b in post.body["blocks"] if b["type"] == "section")
+    for block in short.answer.full_blocks:
+        assert render.escape(block.plain().split("\n")[0].removeprefix("\u2022 ")) in shown
+    assert render.MORE_ACTION not in json.dumps(post.body["blocks"])
+    assert_disclaimed(post)
+
+
+def test_read_the_whole_section_of_an_unknown_section_is_answered_politely(
+    http_mode: HTTPMode, fake_slack: FakeSlack, payload: Payload
+) -> None:
+    click = payload("block_actions")
+    click["response_url"] = fake_slack.webhook_url
+    click["actions"][0].update(action_id=render.MORE_ACTION, value="no/such-section")
+    assert http_mode.interaction(click).status_code == 200
+    [post] = fake_slack.wait_for("chat.postMessage")
+    assert "went wrong" not in post.body["text"]
+    assert_disclaimed(post)

@@ -11,7 +11,7 @@ import pytest
 from replies import reply_from_dict
 
 from adapters.slack import render
-from faqbot.models import Reply, Suggestion
+from faqbot.models import Answer, Block, Reply, Suggestion
 
 RECORDED = Path(__file__).parent / "payloads" / "render"
 CASES = sorted(p.name.removesuffix(".reply.json") for p in RECORDED.glob("*.reply.json"))
@@ -27,6 +27,7 @@ def sections(messages: list[render.Message]) -> list[str]:
 
 def test_recorded_cases_exist() -> None:
     assert {"answer", "clarify_escaping", "emergency", "fallback", "smalltalk", "long_answer"} <= set(CASES)
+    assert {"short_answer", "list_answer", "contact"} <= set(CASES)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -41,9 +42,10 @@ def test_every_message_has_text_and_the_disclaimers_within_limits(name: str) -> 
     for message in render.render_reply(reply):
         assert message["text"].strip()
         assert len(message["blocks"]) <= render.MAX_BLOCKS
-        notes = [e["text"] for b in message["blocks"] if b["type"] == "context" for e in b["elements"]]
-        for disclaimer in reply.disclaimers:
-            assert f"*Please note:* {render.escape(disclaimer)}" in notes
+        notes = " ".join(e["text"] for b in message["blocks"] if b["type"] == "context" for e in b["elements"])
+        assert f"*Please note:* {render.escape(reply.disclaimers[0])}" in notes
+        for disclaimer in reply.disclaimers[1:]:
+            assert render.escape(disclaimer) in notes
         for block in message["blocks"]:
             assert_block_within_limits(block)
 
@@ -80,8 +82,64 @@ def test_answer_shows_its_source() -> None:
     [message] = render.render_reply(recorded_reply("answer"))
     context = next(b for b in message["blocks"] if b["type"] == "context")
     source = context["elements"][0]["text"]
-    assert source.startswith("*Source:* Acupuncture › ")
+    assert source.startswith(
+        "*Source:* <https://my.clevelandclinic.org/health/treatments/4767-acupuncture|Acupuncture › "
+    )
     assert "Cleveland Clinic" in source and "2023-05-16" in source
+    assert base_answer().url is not None
+    unlinked = dataclasses.replace(base_answer(), url=None)
+    [message] = render.render_reply(dataclasses.replace(recorded_reply("answer"), answer=unlinked))
+    assert "*Source:* Acupuncture › " in json.dumps(message, ensure_ascii=False)
+
+
+def base_answer() -> Answer:
+    answer = recorded_reply("answer").answer
+    assert answer is not None
+    return answer
+
+
+def test_a_short_answer_has_paragraph_sections_and_a_read_more_button() -> None:
+    reply = recorded_reply("short_answer")
+    assert reply.answer is not None and reply.answer.truncated
+    [message] = render.render_reply(reply)
+    texts = sections([message])
+    assert texts[0] == f"*{reply.answer.heading}*\n{render.escape(reply.answer.blocks[0].text)}"
+    assert len(texts) == len(reply.answer.blocks)
+    buttons = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert (buttons[0]["action_id"], buttons[0]["value"]) == (render.MORE_ACTION, reply.answer.id)
+    assert buttons[0]["text"]["text"] == render.MORE_LABEL
+    whole = dataclasses.replace(reply, answer=dataclasses.replace(reply.answer, blocks=reply.answer.full_blocks))
+    [message] = render.render_reply(whole)
+    assert render.MORE_ACTION not in json.dumps(message)
+
+
+def test_safety_notes_are_one_inline_context_and_one_quieter_one() -> None:
+    reply = recorded_reply("short_answer")
+    assert len(reply.disclaimers) == 3
+    [message] = render.render_reply(reply)
+    contexts = [b for b in message["blocks"] if b["type"] == "context"][1:]  # after the source
+    assert [len(c["elements"]) for c in contexts] == [1, 2]
+    assert contexts[0]["elements"][0]["text"] == f"*Please note:* {render.escape(reply.disclaimers[0])}"
+    assert contexts[1]["elements"][0]["text"].startswith("*Safety information:* ")
+
+
+def test_lists_are_bulleted_lines() -> None:
+    reply = recorded_reply("list_answer")
+    assert reply.answer is not None
+    [items] = [b.items for b in reply.answer.blocks if b.kind == "list"]
+    [message] = render.render_reply(reply)
+    bulleted = [t for t in sections([message]) if t.startswith("\u2022 ")]
+    assert bulleted == ["\n".join(f"\u2022 {render.escape(i)}" for i in items)]
+
+
+def test_contact_details_are_a_section_with_a_tel_link_and_a_booking_button() -> None:
+    [message] = render.render_reply(recorded_reply("contact"))
+    text = "\n".join(sections([message]))
+    assert "*Phone:* <tel:+12165550100|+1 216-555-0100>" in text
+    assert "*Address:* 1 Main St &lt;Suite 2&gt;" in text
+    book = next(e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"])
+    assert (book["action_id"], book["url"]) == (render.BOOK_ACTION, "https://clinic.example/book?a=1&b=2")
+    assert "tel:" not in json.dumps(render.render_reply(recorded_reply("fallback")))
 
 
 @pytest.mark.parametrize("limit", [40, 200, 3000])
@@ -104,7 +162,9 @@ def test_a_reply_too_big_for_one_message_is_split_and_every_part_is_disclaimed()
     base = recorded_reply("answer")
     assert base.answer is not None
     body = "\n\n".join(f"Paragraph {i}: " + "word " * 590 for i in range(60))
-    reply = dataclasses.replace(base, answer=dataclasses.replace(base.answer, body=body), text=body)
+    blocks = tuple(Block("paragraph", text=p) for p in body.split("\n\n"))
+    answer = dataclasses.replace(base.answer, body=body, blocks=blocks, full_blocks=blocks)
+    reply = dataclasses.replace(base, answer=answer, text=body)
     messages = render.render_reply(reply)
     assert len(messages) == 2
     assert all(len(m["blocks"]) <= render.MAX_BLOCKS for m in messages)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -302,3 +303,24 @@ def test_request_log_timestamps_read_like_the_standard_format() -> None:
         record = logging.makeLogRecord({"msg": "POST /api/chat 200 0.8ms client=-", "created": created})
         record.msecs = (created - int(created)) * 1000
         assert ours.format(record) == standard.format(record)
+
+
+def test_the_openapi_description_names_every_answer_field(client: TestClient) -> None:
+    answer = client.post("/api/chat", json={"message": "is acupuncture safe when pregnant?"}).json()["answer"]
+    reply = next(s for s in _schemas(client.get("/api/openapi.json").json()) if "answer" in s.get("properties", {}))
+    answer_schema = reply["properties"]["answer"]["properties"]
+    assert set(answer) <= set(answer_schema)
+    assert set(answer["source"]) <= set(answer_schema["source"]["properties"])
+    assert answer["truncated"] and answer["blocks"] and answer["source"]["url"].startswith("https://")
+
+
+def _schemas(node: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        found.append(node)
+        for value in node.values():
+            found.extend(_schemas(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_schemas(value))
+    return found
