@@ -33,6 +33,7 @@ eval: $(STAMP)
 	$(BIN)/faqbot eval eval/real.jsonl
 	$(BIN)/faqbot eval eval/safety.jsonl
 	$(BIN)/faqbot eval eval/safety2.jsonl
+	$(BIN)/faqbot eval eval/safety3.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py

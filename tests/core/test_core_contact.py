@@ -19,7 +19,7 @@ from faqbot.text import fold
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
 # The files a test may read: never the blind ones.
-EVAL_FILES = ("dev", "check", "holdout", "blind2", "blind3", "real", "safety", "safety2")
+EVAL_FILES = ("dev", "check", "holdout", "blind2", "blind3", "real", "safety", "safety2", "safety3")
 CLINIC = ContactDetails(
     phone="0161 496 0000",
     booking_url="https://clinic.example/book",
