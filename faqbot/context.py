@@ -46,43 +46,58 @@ _RESOLVED_AFTER = re.compile(
 # Before now, but not long ago: history for most red flags, not for one that lasts (an infection from last week).
 _BEFORE_NOW = re.compile(
     r"\b(?:last (?:week|time|session|visit|appointment|night|weekend)|prone to|tends? to|sometimes|usually|always|"
-    r"often|every time|whenever)\b"
+    r"often|every time|whenever|a few nights ago)\b"
 )
 # A symptom someone has had for years, "as I always have": their normal, not a new event.
 _HABITUAL = re.compile(
     r"\b(?:always|usually|sometimes|often|whenever|every time|chronic|for (?:some|many|several|a few|\d+) years|"
-    r"on (?:the )?stairs|on exertion|as i always)\b"
+    r"for (?:months|years)|(?:once|twice|\w+ times) a (?:day|week|month|year)|some (?:evenings|days|nights|mornings)|"
+    r"every (?:evening|night|morning)|more than one|multiple|several (?:times|episodes|attacks|reactions)|"
+    r"when (?:i|he|she|they|you) (?:eat|eats|have|has|get|gets|drink|drinks|take|takes|touch|use)|"
+    r"on and off|now and then|from time to time|on (?:the )?stairs|on exertion|"
+    r"as i always|diagnosed|(?:i|he|she|they|who) (?:have|has|live with|lives with) (?:epilepsy|asthma|copd|angina))\b"
 )
 _HISTORY = re.compile(
     r"\b(?:last (?:year|month|summer|winter|spring|autumn|fall|christmas)|(?:\d+|a|an|one|two|three|"
     r"four|five|six|seven|eight|nine|ten|twenty|few|several|couple of|"
-    r"many) (?:years?|yrs?|months?|mths?|weeks?|wks?|decades?) (?:ago|back|before)|in (?:19|20)\d\d|back in|history of|"
+    r"many) (?:years?|yrs?|months?|mths?|weeks?|wks?|decades?|winters?|summers?|springs?|autumns?) (?:ago|back|"
+    r"before)|in (?:19|20)\d\d|back in|history of|in (?:january|february|march|april|june|july|august|september|"
+    r"october|november|december)|"
     r"used to|as a (?:kid|child|teen|teenager|baby|toddler)|when (?:i|he|she|they) (?:was|were)|previous(?:ly)?|"
+    r"in my (?:teens|twenties|thirties|20s|30s|youth|childhood)|died (?:of|from|after)|passed away|"
     r"in the past|once before|a while (?:ago|back)|years? ago|survivor|"
     r"recovered|scars?|\d+\+? (?:years?|yrs)(?! old))\b"
 )
 # Recent past: a past event then is only history when told as such ("fainted yesterday, can I still come?").
 _RECENT_PAST = re.compile(
-    r"\b(?:yesterday|the other day|earlier|(?:\d+|a|two|three|few|couple of) days? ago|this morning|"
+    r"\b(?:yesterday|the other day|earlier|(?:\d+|a|two|three|few|couple of) (?:days?|nights?) ago|this morning|"
+    r"today|this afternoon|this evening|"
     r"last night|on (?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)|after (?:my|his|her|the) (?:last|previous|first) (?:session|appointment|treatment))\b"
 )
 _PAST_BEFORE = re.compile(
-    rf"\b(?:had|have had|has had|i've had|he's had|she's had|was|were|got|felt|went|suffered|experienced|did)"
-    rf"{_WORDS}{{0,3}}\s*$"
+    rf"\b(?:had|have had|has had|i've had|he's had|she's had|was|were|got|felt|went|suffered|experienced|did|took)"
+    rf"{_WORDS}{{0,4}}\s*$"
 )
 _PAST_MENTION = re.compile(r"^(?:\w+ed|had|took|ate|drank|drunk|bled|fell|felt|went|passed out|blacked out)\b")
 _ALL_CLEAR = re.compile(
     r"\b(?:(?:gp|doctor|dr|doc|cardiologist|neurologist|physician|hospital|a&e|er|nurse|consultant|specialist|"
     r"paramedics?|poison control|poisons? (?:centre|center|line)|111|nhs|pharmacist|midwife)\b[^.?!]{0,60}\b(?:said|"
     r"says|told|cleared|checked|all clear|fine|ok|okay|nothing wrong|normal)|all clear|fine now|ok now|okay now|"
-    r"better now|recovered|back to normal|been (?:totally |completely |perfectly )?(?:fine|normal)|no problems since)\b"
+    r"better now|recovered|back to normal|been (?:totally |completely |perfectly )?(?:fine|normal)|no problems since|"
+    r"fine (?:ever )?since|stable now|home now|i'm home|discharged|out of hospital|sorted it|cleared it|"
+    r"came (?:back )?(?:round|around|to)(?![^.?!]{0,40}\b(?:but|still|now|confused))|"
+    r"(?:antibiotics|benadryl|antihistamines?|treatment|inhaler|epi ?pen|ambulance|paramedics)\b[^.?!]{0,20}"
+    r"\b(?:sorted|cleared|fixed|settled|helped))\b"
 )
 _ELIGIBILITY = re.compile(
     r"\b(?:can|could|should|may|will|would|is it|am i|is he|is she|are they|is there)\b[^.?!]{0,50}\b(?:have|get|do|"
     r"try|book|come|go|receive|start|continue|safe|ok|okay|suitable|allowed|recommended|risky|dangerous|a problem)\b|"
     r"\b(?:acupuncture|needling|treatment|session|appointment)\b[^.?!]{0,30}\b(?:safe|ok|okay|suitable|risky|"
-    r"dangerous|a good idea|still go ahead)\b"
+    r"dangerous|a good idea|still go ahead)\b|\b(?:can|could|does|do|will|would|might)\s+(?:acupuncture|dry needling|"
+    r"needling|cupping|it|this|you|treatment)\b[^.?!]{0,30}\b(?:help|treat|work|cure|improve|ease)|"
+    r"\b(?:how long|should i|do i need to)\b[^.?!]{0,20}\bwait\b|\b(?:can|could|does|do|will)\s+(?:acupuncture|"
+    r"needling|it|this)\b[^.?!]{0,20}\b(?:stop|prevent)\b"
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|what if|what (?:is|are|does|do)(?: a| an| the)?|in case(?: of)?|whether|unless|risks?|"
@@ -94,10 +109,12 @@ _HYPOTHETICAL = re.compile(
     r"(?:i|you|we|they) (?:know|tell|spot|recogni[sz]e|handle|deal)|to spot|recogni[sz]e|look out for|"
     r"watch (?:out )?for|"
     r"identify|know the|trained to|(?:can|could|does|do|did|will|would|might|may)"
-    r"\b[^.?!,]{0,40}\b(?:cause|puncture|give|trigger|lead to|result in|bring on|make|hit|pierce|damage))"
+    r"\b[^.?!,]{0,40}\b(?:cause|puncture|give|trigger|lead to|result in|bring on|make|hit|pierce|damage|set off|"
+    r"provoke|induce))"
     rf"{_WORDS}{{0,12}}\s*$"
 )
 _HYPOTHETICAL_AFTER = re.compile(
+    r"^[^.?!]{0,40}\b(?:normal|usual|expected)\s*$|"
     r"^\W*(?:\S+\s+){0,4}?(?:a )?(?:risk|possible|common|rare|likely|side effects?|complications?|possibility)\b|"
     r"\bhow (?:common|likely|rare|often|dangerous)\b|\b(?:is|are) (?:that|this|it|they) (?:common|possible|likely|"
     r"a risk|rare)\b"
@@ -105,7 +122,7 @@ _HYPOTHETICAL_AFTER = re.compile(
 _TREATMENT = re.compile(
     r"(?:\b(?:acupuncture|needling|needles?|acupuncturist|it|treatment|therapy|sessions?|this)\b[^.?!]{0,40}\b(?:help|"
     r"helps|helped|helping|treat|treats|treated|treating|relieve|relieves|cure|cures|manage|prevent|prevents|reduce|"
-    r"reduces|ease|eases|improve|work|works)|\b(?:help|helps|good|used|effective|useful|work|works|recommended|"
+    r"reduces|ease|eases|improve|work|works|stop|stops|abort)|\b(?:help|helps|good|used|effective|useful|work|works|recommended|"
     r"benefit|relief)\s+(?:with|for)|\b(?:treatment|therapy|acupuncture|needling)\s+for|\b(?:recover\w*|rehab\w*|"
     rf"after-?care)\s+(?:from|after|following))\b{_WORDS}{{0,4}}\s*$"
 )
@@ -127,13 +144,26 @@ _NOW_BEFORE = re.compile(
 )
 _NOW_ANYWHERE = re.compile(
     r"\b(?:right now|just now|at the moment|currently|as we speak|as i type|happening now|"
-    r"getting worse|worse and worse|"
+    r"getting worse|worse and worse|(?:is|are|it's|its) now|"
     r"is this|could this be|is it a|help me|please help|ever since|now (?:i|i'm|he|he's|she|she's|"
     r"they|they're|my|his|her|it's|"
-    r"its|there's|we)|for (?:about |over |the last |the past |almost |nearly )?(?:\d+|a|an|few|couple of|several|"
+    r"its|there's|we)(?!['\w])(?!\s+(?:\w+\s+)?(?:worried|scared|nervous|anxious|concerned|wondering|thinking|curious|"
+    r"afraid|paranoid))|(?:\d+|a few|few|couple of|ten|twenty|thirty|five|fifteen) (?:minutes?|mins?) ago|"
+    r"(?:has|have|'ve|'s) (?:had|been)\b[^.?!]{0,40}\bfor (?:the (?:last|past) )?(?:\d+|two|three|four|five|a few|"
+    r"a couple of|couple of|several) (?:days|hours|hrs)|"
+    r"for (?:about |over |the last |the past |almost |nearly )?(?:\d+|a|an|few|couple of|several|"
     r"ten|twenty|thirty|fifteen|five) (?:minutes?|mins?|hours?|hrs?)|(?:bad|worse) now)\b"
 )
 _NOW_AFTER = re.compile(r"^\W*(?:\S+\s+){0,2}?(?:now|again|still|right now)\b")
+# Something read or heard about, another's story: "I read about a woman whose lungs collapsed".
+_REPORTED = re.compile(
+    r"\b(?:read|heard|reading|hearing) (?:about|that|of|a|an|somewhere|people|stories|someone)\b|"
+    r"\b(?:a|an|the) (?:story|article|report|case|news|post|video) (?:about|of|where|on)\b"
+)
+# "…, that was years ago": a time told after the event, pointing back at it.
+_BACK_IN_TIME = re.compile(r"\b(?:that|this|it) was\b[^.?!]{0,20}\b(?:ago|years|in (?:19|20)\d\d)\b")
+# "I said 'I'm gonna pass out'": the now of a quotation is the time it was said.
+_QUOTED_PAST = re.compile(r"\b(?:said|told \w+|thought|shouted|yelled|screamed)\s*,?\s*['\"][^.?!]*$")
 # "How common is a…", "how rare are…": the verb of a question about a kind of event, not of one happening.
 _ASKS_HOW = re.compile(r"\bhow\s+\w+\s*$")
 
@@ -155,10 +185,14 @@ def classify(text: str, start: int, end: int, lasting: bool = False) -> Status:
         return "figurative"
     if _TREATMENT.search(before) or _TREATMENT_AFTER.search(after):
         return "treatment"
-    if _HYPOTHETICAL.search(before) or _HYPOTHETICAL_AFTER.search(after):
+    if (
+        _HYPOTHETICAL.search(before)
+        or _HYPOTHETICAL_AFTER.search(after)
+        or _REPORTED.search(text[sentence_start:start])
+    ):
         # "How bad is a seizure, he's been shaking for 5 minutes": a question asked about something going on.
         return "current" if _NOW_ANYWHERE.search(sentence) else "hypothetical"
-    if _historical(text, before, mention, after, sentence, lasting):
+    if _historical(text, before, mention, after, (sentence, text[sentence_start:start]), lasting):
         return "historical"
     return "current"
 
@@ -177,7 +211,12 @@ def _happening_now(before: str, mention: str, after: str) -> bool:
     asks_how = (
         near is not None and near.group(0).split()[0] in ("is", "are") and _ASKS_HOW.search(before[: near.start()])
     )
-    if near and not asks_how and (near.group(1).strip() or _is_progressive(mention)):
+    if (
+        near
+        and not asks_how
+        and not _QUOTED_PAST.search(before)
+        and (near.group(1).strip() or _is_progressive(mention))
+    ):
         return True
     return bool(_NOW_ANYWHERE.search(before + mention + after) or _NOW_AFTER.search(after))
 
@@ -187,12 +226,22 @@ def _is_progressive(mention: str) -> bool:
     return first.endswith("ing") or first in ("about", "going", "gonna", "unconscious", "unresponsive")
 
 
-def _historical(text: str, before: str, mention: str, after: str, sentence: str, lasting: bool) -> bool:
+def _historical(text: str, before: str, mention: str, after: str, sentences: tuple[str, str], lasting: bool) -> bool:
+    sentence, told_before = sentences
     if _HISTORY.search(before + " " + after):
         return True
     if not lasting and (_BEFORE_NOW.search(before + " " + after) or _HABITUAL.search(sentence)):
         return True
-    past = bool(_PAST_MENTION.search(mention) or _PAST_BEFORE.search(before))
+    quiet = not _NOW_ANYWHERE.search(sentence)
+    # "A few weeks ago, the night after…, I woke feeling I couldn't breathe": the time is told once per sentence.
+    told_after = sentence[len(told_before) :]
+    if (
+        quiet
+        and not lasting
+        and (_HISTORY.search(told_before) or _BEFORE_NOW.search(told_before) or _BACK_IN_TIME.search(told_after))
+    ):
+        return True
+    past = bool(_PAST_MENTION.search(mention) or _PAST_BEFORE.search(before) or _QUOTED_PAST.search(before))
     if not past:
         return False
     if lasting:

@@ -52,29 +52,38 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "chest pain",
         "chest pain can be a heart attack, or after needling near the chest, a collapsed lung",
         (
-            r"\bchest\b[^.?!]{0,40}\b(pain|pains|hurt|hurts|hurting|ache|aches|aching|tight|tightness|pressure|"
-            r"heavy|heaviness|crushing|squeez\w*|discomfort|burning|stabbing)",
-            r"\b(pain|pains|pressure|tightness|ache|crushing|heaviness)\b[^.?!]{0,30}\bchest\b",
+            r"\bchests?\b[^.?!]{0,40}\b(pain|pains|hurt|hurts|hurting|ache|aches|aching|tight|tightness|pressure|"
+            r"heavy|heaviness|crushing|squeez\w*|discomfort|burning|stabbing|caving in|crushed)",
+            r"\b(pain|pains|pressure|tightness|ache|crushing|heaviness)\b[^.?!]{0,40}\bchests?\b",
+            r"\bangina\s+(attack|episode)\b",
+            r"\b(gtn|nitro\w*|angina)\s+(spray|tablets?|pills?)?\b[^.?!]{0,20}\b(isn't|not|didn't|doesn't)\s+"
+            r"(working|helping|work|help)",
             r"\bheart attack\b",
             rf"\b(clutch|grabb|grip|hold)\w*\s+(at\s+)?{_SOMEONE}\s+chest\b",
             r"\bchest\b[^.?!]{0,40}\b(sweat\w*|clammy)\b",
             r"\b(pain|stab\w*|sharp)\b[^.?!]{0,30}\b(when|every time|each time|as)\s+(i|he|she|they)\s+breathe",
             r"\bbreath\w*\b[^.?!]{0,40}\b(stab\w*|sharp pain|hurts|painful|catch\w* with)",
         ),
-        topic=r"\b(bypass|stent|cardiologist|chest|heart|hearts|cardiac|angina|attack)\b",
+        topic=(
+            r"\b(bypass|stent|cardiologist|chest|heart|hearts|cardiac|angina|attacks?|arrhythmias?|tachycardia|"
+            r"palpitations|afib)\b"
+        ),
     ),
     RedFlag(
         "trouble breathing",
         "not getting enough air is life-threatening within minutes",
         (
-            rf"\b(can't|cannot|can not|couldn't|unable to|hard to|struggling to|struggle to|barely)\s+{_BREATH}",
+            rf"\b(can't|cannot|can not|couldn't|unable to|not able to|hard to|struggling to|struggle to|barely)\s+"
+            rf"{_BREATH}",
             r"\b(trouble|difficulty|difficult|problems?|hard time|struggling|struggle)\s+(with\s+)?"
             r"(breathing|to breathe|getting air)",
             r"\bshort(ness)?\s+of\s+breath\b",
             r"\b(not|stopped|isn't|wasn't|aren't|no longer)\s+breathing\b",
             r"\bgasping\b",
             r"\bchoking\b(?!\s+on\s+(all\s+)?(these|those|this|the|my)\s+(forms?|paperwork|admin|emails?|bills?|work))",
-            r"\bbreathing\s+(really\s+|very\s+|so\s+)?(fast|quick\w*|hard|heavy|heavily|noisy|noisily|shallow)\b",
+            r"\bbreathing\s+(really\s+|very\s+|so\s+|super\s+|too\s+|extremely\s+)?(fast|quick\w*|hard|heavy|heavily|"
+            r"noisy|noisily|shallow)\b",
+            r"\b(fast|rapid|shallow|laboured|labored|noisy)\s+breathing\b",
             r"\bgrunting\b",
             r"\bcan't\s+(fill|expand|get air into)\s+(my|his|her|their)\s+lungs\b",
             r"\bbreathless\w*",
@@ -83,7 +92,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\binhaler\b[^.?!]{0,25}\b(not|isn't|doesn't|didn't|won't)\s+(working|helping|work|help)",
             r"\b(puffed|winded|out of breath)\b",
             r"\b(can|could)\s+barely\s+(talk|speak)\b",
-            r"\b(lips|face|skin)\b[^.?!]{0,20}\b(turning |gone |going )?(blu\w*|grey|gray)\b",
+            r"\b(lips|face|skin|fingers|fingertips|fingernails|nails)\b[^.?!]{0,20}\b(turning |gone |going )?"
+            r"(blu\w*|grey|gray)\b",
         ),
         topic=(
             r"\b(choked|breathe|breath|breathing|breathless|breathlessness|asthma|asthmatic|wheezing|"
@@ -129,10 +139,21 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\b(no|don't see (the|any)|what's the)\s+point\s+(in|of)\s+(living|life|going on|"
             r"being alive|being here)\b",
             r"\b(can't|cannot)\s+go\s+on\b",
+            # Saying goodbye in deed: the warning signs a person gives instead of the word.
+            r"\b(won't|will not)\s+be\s+(around|here)\s+(much longer|for long|any ?more)\b",
+            # A farewell with a decision taken ("I won't be around next week. I've made up my mind"), not a
+            # rescheduling ("I won't be around next week, can I move my appointment?").
+            r"\b(won't|will not)\s+be\s+(around|here)\b[^?]{0,40}\b(made up my mind(?!\s+(to|about|on|that))|"
+            r"said my goodbyes|goodbye)",
+            r"\b(think\w*|thought|thoughts)\s+(about|of)\s+(jumping(?=\s*($|[.?!,]|off|from|in front))|ending it|"
+            r"killing (myself|himself|herself)|suicide|taking my (own )?life)",
+            r"\btired of (life|living|being alive)\b(?!\s+with)",
+            r"\b(decide|decided|ready)\s+to\s+(finish|end)\s+(everything|it all)\b",
+            r"\b(goodbye|suicide|farewell|last)\s+(letters?|notes?)\b",
         ),
         topic=(
             r"\b(murder\w*|depress\w*|low mood|suicide|suicidal|kill|killing|killed|self-harm|harm|"
-            r"dying|die|died|death|dead|own life|"
+            r"dying|die|died|death|dead|own life|end the suffering|give up (my|on) life|"
             r"dark thoughts)\b"
         ),
     ),
@@ -163,6 +184,12 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"paint thinner|turpentine|white spirit|nail polish remover|"
             r"lamp oil|(someone else's|her|his|my mum's|my dad's|grandma's|nan's) (pills|tablets|meds))\b",
             r"\bswallowed\b[^.?!]{0,30}\b(pills|tablets|capsules|bottle|medicine|meds)\b",
+            # The substance first: "bit open a dishwasher pod and swallowed some".
+            r"\b(bleach|detergent|antifreeze|weed ?killer|pesticide|batter(y|ies)|(laundry|dishwasher|washing[- ]up|"
+            r"toilet) (pods?|capsules?|tablets?|liquid))\b[^.?!]{0,30}\b(swallowed|drank|ate|chewed|swallow)\b",
+            r"\bmix\w*\b[^.?!]{0,20}\b(bleach|ammonia)\b[^.?!]{0,20}\b(bleach|ammonia|vinegar|acid|cleaner)\b",
+            r"\b(inhaled|breathed in|breathing in)\b[^.?!]{0,20}\b(fumes|gas|chemicals?|bleach|ammonia|chlorine)\b",
+            r"\bpinpoint pupils\b",
             rf"\b(took|taken|swallowed|had)\b[^.?!]{{0,30}}\b{_DRUG}\b[^.?!]{{0,40}}\b(with|and|on top of|after|then)\b"
             rf"[^.?!]{{0,25}}\b{_ALCOHOL}\b",
             rf"\b{_ALCOHOL}\b[^.?!]{{0,40}}\b(with|and|on top of|then)\b[^.?!]{{0,25}}\b(took|taken|swallowed)\b"
@@ -181,19 +208,29 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         (
             r"\b(heavy|heavily|severe|severely|lots of|a lot of|uncontroll\w*|profuse\w*|gushing|pouring|massive|"
             r"spurting)\b[^.?!]{0,30}\bbl(ee|oo)d",
-            r"\bbleed\w*[^.?!]{0,30}\b(won't|will not|doesn't|does not|can't|cannot|isn't|not)\s+(stop|stopping|slow)",
+            r"\bbleed\w*[^.?!]{0,30}\b(won't|will not|doesn't|does not|can't|cannot|isn't|not)\s+(stop|stopping|slow|"
+            r"controlled|stopped|slowing)",
+            r"\b(bleed\w*|nose ?bleed)\b[^.?!]{0,20}\bfor\s+(over\s+|more than\s+|about\s+|nearly\s+)?(\d{2,}|an|one|"
+            r"two|three|twenty|thirty|forty|several)\s+(minutes|mins|hours?|hrs?)\b",
+            r"\b(pouring|gushing|spurting|streaming|keeps? coming)\b[^.?!]{0,40}\b(won't|will not|doesn't|can't)"
+            r"\s+stop",
+            r"\b(won't|will not|doesn't|does not)\s+stop\s+(even\s+)?(with|despite)\s+(pressure|pressing)\b",
+            r"\b(full of|covered in|soaked (in|with)|running with) blood\b",
             r"\bbleeding\s+(really\s+|very\s+|so\s+)?(heavily|badly|a lot|everywhere|profusely)\b",
             r"\bstill\s+(be\s+)?bleeding\b",
             r"\b(pumping|spurting|gushing|pouring|streaming)\s+(out|blood)\b",
-            r"\bpress\w*\b[^.?!]{0,25}\b(isn't|not|doesn't|won't|didn't)\s+(stop|stopping|working|helping)",
+            r"\b(press\w*|pinch\w*)\b[^.?!]{0,25}\b(isn't|not|doesn't|won't|didn't)\s+(stop|stopping|working|helping|"
+            r"help)",
             r"\b(won't|will not|doesn't|does not|can't|cannot)\s+stop\s+(the\s+)?bleed",
             r"\bsoak\w*\s+(through|(\w+\s+){0,2}(towels?|pads?|bandages?|dressings?|tissues?|red))\b",
             r"\b(coughing|vomiting|throwing) (up )?blood\b",
-            r"\bblood\b[^.?!]{0,20}\b(everywhere|gushing|pouring|spurting|pumping)\b",
+            r"\bblood\b[^.?!]{0,20}\b(everywhere|gushing|pouring|spurting|pumping|running down|dripping down|"
+            r"still (coming|flowing|running|dripping|pouring))\b",
         ),
         topic=(
             r"\b(bleed|bleeds|bleeding|bled|blood|bleeder|haemophilia|hemophilia|warfarin|thinners|"
-            r"anticoagulants?|nosebleed|heavy periods?|bruise|bruised|bruises|bruising)\b"
+            r"anticoagulants?|nosebleed|heavy periods?|bruise|bruised|bruises|bruising|clopidogrel|apixaban|"
+            r"rivaroxaban|heparin|xarelto|eliquis|plavix|antiplatelets?)\b"
         ),
     ),
     RedFlag(
@@ -225,6 +262,11 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"not)\s+(get up|stand|move|"
             r"respond|answer|wake)",
             r"\bloss of consciousness\b",
+            r"\b(hard|difficult|can't|cannot|unable)\s+to\s+(rouse|arouse)\b",
+            r"\b(still|completely|totally)\s+out of it\b",
+            r"\b(hit|banged|smashed|cracked)\s+(his|her|their|my)\s+head\b[^.?!]{0,40}\b(unconscious|out of it|"
+            r"confused|vomit\w*|drowsy|not making sense)",
+            r"\b(extreme|severe|terrible)\s+dizz\w*\b[^.?!]{0,40}\b(cold sweat|clammy|grey|gray|pale)\b",
         ),
         topic=(
             r"\b(vasovagal|faint|fainted|fainting|fainter|faints|woozy|dizzy|dizziness|lightheaded|"
@@ -260,6 +302,13 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\b(arm|leg|hand)\b[^.?!]{0,20}\b(gone|went|is|feels)\s+(dead|limp|numb|weak)\b",
             r"\b(words|speech|talking)\b[^.?!]{0,25}\b(jumbled|garbled|wrong|nonsense|muddled|strange|weird)\b",
             r"\bcan't\s+(get|find)\s+(my|his|her|the)\s+words\b",
+            r"\b(can't|cannot|unable to)\s+walk\s+straight\b|\bunsafe\s+(walking|to walk)\b",
+            # Jumping eyes with vertigo or unsteadiness (nystagmus): a stroke in the back of the brain.
+            r"\b(vertigo|dizz\w*|light ?headed|unsteady)\b[^.?!]{0,40}\beyes?\b[^.?!]{0,20}\b(jumpy|jumping|flicking|"
+            r"trying to cross)\b",
+            r"\beyes?\b[^.?!]{0,20}\b(jumpy|jumping|flicking|trying to cross)\b[^.?!]{0,40}\b(vertigo|dizz\w*|"
+            r"light ?headed|unsteady|unsafe walking)\b",
+            r"\b(doesn't|does not|didn't|don't)\s+(know|recogni[sz]e)\s+(where|who)\s+(he|she|they|i)\s+(is|are|am)\b",
         ),
         topic=(
             r"\b(face (dropped|drooped)|hemiparesis|stroke|strokes|tia|mini-stroke|be-fast|spasticity|"
@@ -274,7 +323,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\banaphyla",
             r"\ballergic reaction\b",
             r"\bthroat\b[^.?!]{0,20}\b(swell\w*|swollen|clos\w*|tight\w*)",
-            r"\b(tongue|lips?|face|eyes)\b[^.?!]{0,15}\b(swell\w*|swollen|puff\w*|huge|ballooning)\b",
+            r"\b(tongue|lips?|face|eyes)\b[^.?!]{0,15}\b(swell\w*|swollen|puff\w*|huge|ballooning|big|enlarged)\b",
+            r"\b(can't|cannot|can not|unable to|not able to)\s+swallow\s+(my\s+|his\s+|her\s+)?(own\s+)?"
+            r"(saliva|spit)\b",
             r"\b(mouth|throat|voice)\b[^.?!]{0,20}\b(tight|closing|hoarse|"
             r"strange)\b[^.?!]{0,40}\b(swell\w*|puff\w*|ate|eaten|"
             r"allerg\w*|sting|stung)\b",
@@ -306,6 +357,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bfoaming at the mouth\b",
             r"\beyes\s+(rolled|rolling|go|going|went|gone)\s+(back|up)\b",
             r"\bshaking\s+(all|her|his|their|the)\s+(whole\s+)?(body|over)\b",
+            r"\b(went|gone|going)\s+(all\s+)?(stiff|rigid)\b[^.?!]{0,30}\b(jerk\w*|shak\w*|twitch\w*)",
         ),
         topic=r"\b((trigger|cause|causes|have|having|had|has)\s+(a\s+)?fits?|seizure|seizures|epilepsy|epileptic|convulsion|convulsions|fits)\b",
     ),
@@ -314,15 +366,16 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "fever with spreading redness or swelling where a needle went in can be a spreading infection (sepsis)",
         (
             r"\bseps(is|tic)\b",
-            r"\b(fever|temperature|chills|shivering|feverish)\b[^.?!]{0,80}\b(red\w*|swollen|swelling|pus|hot|"
+            r"\b(fever|temperature|temp|chills|shivering|feverish)\b[^.?!]{0,80}\b(red\w*|swollen|swelling|pus|hot|"
             r"streaks?|spreading|infected)\b",
-            r"\b(red\w*|swollen|swelling|pus|hot|streaks?|spreading|infected)\b[^.?!]{0,80}\b(fever|temperature|"
+            r"\b(red\w*|swollen|swelling|pus|hot|streaks?|spreading|infected)\b[^.?!]{0,80}\b(fever|temperature|temp|"
             r"chills|shivering|feverish)\b",
+            r"\b(red\w*|swelling|red patch)\b[^.?!]{0,20}\b(got|getting|grown|growing|gotten)\s+bigger\b",
             r"\bred (streaks?|lines?)\b",
             r"\bcellulitis\b[^.?!]{0,40}\b(spreading|fever|febrile|rigors|confused)",
             r"\b(redness|swelling)\b[^.?!]{0,20}\bspreading\b",
         ),
-        topic=r"\b(infection|infections|infected|sepsis|septic|pus|fever|abscess)\b",
+        topic=r"\b(infection|infections|infected|sepsis|septic|pus|fever|abscess|cellulitis)\b",
         lasting=True,
     ),
     RedFlag(

@@ -181,7 +181,10 @@ class RedFlagReader:
                 last, position = after[1], position + 2
                 continue
             before = tokens[position - 1][2] if position else ""
-            pieces += [folded[last:start], self._reading(word, before, after[2] if after else "")]
+            # A letter run that is part of a code ("SI1", "CV17" for acupuncture points) is no word to read.
+            code = folded[end : end + 1].isdigit() or folded[start - 1 : start].isdigit()
+            reading = word if code else self._reading(word, before, after[2] if after else "")
+            pieces += [folded[last:start], reading]
             last, position = end, position + 1
         return "".join([*pieces, folded[last:]])
 

@@ -182,6 +182,8 @@ def test_chat_survives_sigint_and_quits_with_status_zero() -> None:
         seen = _read_until(child, b"you> ")
         time.sleep(0.2)  # let input() block on the read before the signal arrives
         child.send_signal(signal.SIGINT)
+        # The next line goes in only once the interrupted prompt is back, so it cannot race the signal.
+        seen += _read_until(child, b"you> \nyou> ", seen)
         stdout, stderr = child.communicate(b"/quit\n", timeout=60)
     finally:
         if child.poll() is None:
@@ -190,10 +192,11 @@ def test_chat_survives_sigint_and_quits_with_status_zero() -> None:
     assert b"you> \nyou> " in seen + stdout and b"Traceback" not in stderr  # a newline, then a fresh prompt
 
 
-def _read_until(child: subprocess.Popen[bytes], marker: bytes) -> bytes:
+def _read_until(child: subprocess.Popen[bytes], marker: bytes, already: bytes = b"") -> bytes:
+    """What the child writes until `marker` is in `already` plus it (or a minute passes)."""
     assert child.stdout is not None
     seen, deadline = b"", time.monotonic() + 60
-    while marker not in seen and time.monotonic() < deadline:
+    while marker not in already + seen and time.monotonic() < deadline:
         if select.select([child.stdout], [], [], 1)[0]:
             chunk = os.read(child.stdout.fileno(), 4096)
             if not chunk:

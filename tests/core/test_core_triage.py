@@ -193,3 +193,66 @@ def test_it_happening_now_after_a_question_about_a_red_flag_is_an_emergency(engi
 def test_chronic_denied_and_figurative_mentions_are_not_emergencies(reader: RedFlagReader, message: str) -> None:
     triage = reader.read(message)
     assert triage.mentions and not triage.current
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my wife's lips have gone blue and she's breathing really shallow",
+        "rapid breathing and my fingertips look grey",
+        "I'm having an angina attack and the spray isn't working",
+        "we mixed bleach with another cleaner and now I'm coughing",
+        "my little girl chewed a laundry pod and swallowed some",
+        "he's drowsy with pinpoint pupils",
+        "the needle site on his scalp has been bleeding for 30 minutes",
+        "the bleeding won't stop even with pressure",
+        "there is blood still coming from the cupping cut",
+        "my tongue is enlarged and I can't swallow my saliva",
+        "she went stiff and started jerking, now she doesn't know where she is",
+        "he hit his head when he fell and he's still out of it",
+        "the needle spot is red and the red patch has got bigger, temp 38.9",
+        "I've decided to end it all, I've written a goodbye letter",
+        "my mum has had slurred speech for three days, what should we do?",
+        "I used my epipen 5 minutes ago, can I still come to my appointment?",
+    ],
+)
+def test_emergencies_described_by_their_signs_are_current(reader: RedFlagReader, message: str) -> None:
+    assert reader.read(message).current, reader.read(message).mentions
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I read that dry needling can puncture a lung, do you needle near the ribs?",
+        "a friend heard someone passed out during cupping, does that happen?",
+        "my uncle died of a heart attack, is electro-acupuncture safe for me?",
+        "can moxa smoke set off asthma attacks?",
+        "can acupuncture stop seizures?",
+        "I had a bad allergic reaction a couple of summers ago, should I tell the acupuncturist?",
+        "years ago, when I was at uni, I took an overdose. Is acupuncture ok with my meds?",
+        "I faint about twice a month and my cardiologist says it's vasovagal, can I have needles?",
+        "she has epilepsy and her seizures are well controlled, can she have acupuncture?",
+        "the practitioner said 'I think he's fainting' and he came round after a minute, all fine since",
+        "my lips swell up when I eat peanuts, is that an issue for acupuncture?",
+        "is fast breathing during a session normal?",
+        "I got stung last week and my face swelled up, antihistamines sorted it, can I have facial acupuncture?",
+    ],
+)
+def test_reported_past_habitual_and_treatment_mentions_are_not_current(reader: RedFlagReader, message: str) -> None:
+    triage = reader.read(message)
+    assert triage.mentions and not triage.current, triage.mentions
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I won't be around next week, can I move my appointment?",
+        "I'm tired of living with back pain, can acupuncture help?",
+        "I keep thinking about jumping into the pool after my session",
+        "can I get a breakdown of the costs?",
+        "please treat points SI1 and SI3",
+        "my eyes feel jumpy after a day at the screen",
+    ],
+)
+def test_everyday_messages_near_red_flag_wordings_raise_nothing(reader: RedFlagReader, message: str) -> None:
+    assert not reader.read(message).current
