@@ -177,7 +177,16 @@ def test_chat_ctrl_c_clears_the_line_and_keeps_the_conversation(engine: Engine) 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and select() on pipes")
 def test_chat_survives_sigint_and_quits_with_status_zero() -> None:
-    child = subprocess.Popen([*COMMAND, "chat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # A suite started in the background of a non-interactive shell ignores SIGINT, and children inherit that; the
+    # terminal a person types in does not, so the chat is started as it would be there.
+    interactive = [
+        sys.executable,
+        "-c",
+        "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+    ]
+    child = subprocess.Popen(
+        [*interactive, *COMMAND, "chat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         seen = _read_until(child, b"you> ")
         time.sleep(0.2)  # let input() block on the read before the signal arrives
