@@ -8,12 +8,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from faqbot.models import QAPair, Suggestion
-from faqbot.text import split_sentences
+from faqbot.text import fold, split_sentences
 
 # A question the knowledge base made from a bare heading ("Origins of the practices" -> "What about origins of the
 # practices?") is a fallback for lookups, not a question a patient would tap.
 _MADE_FROM_HEADING = re.compile(r"^What about ")
 _WORD = re.compile(r"[A-Za-z][a-z]+")
+_IS = re.compile(r"(?<=\w)'s\b")
+_KEY_WORD = re.compile(r"[a-z0-9]+")
 
 
 class _Casing:
@@ -71,7 +73,7 @@ class Suggester:
         differently from each other."""
         left_out, seen, chosen = set(exclude), set(), []
         for pair in ranked:
-            wording = self.offers[pair.id].question.casefold()
+            wording = _same_question(self.offers[pair.id].question)
             if pair.id in left_out or wording in seen:
                 continue
             seen.add(wording)
@@ -79,6 +81,12 @@ class Suggester:
             if len(chosen) == count:
                 break
         return tuple(chosen)
+
+
+def _same_question(text: str) -> str:
+    """A chip's wording reduced to what a reader tells apart: "What's the difference…" and "What is the difference…"
+    are one question to a patient, so two sections worded so are not offered side by side."""
+    return " ".join(_KEY_WORD.findall(_IS.sub(" is", fold(text))))
 
 
 def _wording(pair: QAPair, position: int, owner: Callable[[str], int | None], casing: _Casing) -> str:

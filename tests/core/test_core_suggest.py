@@ -12,6 +12,7 @@ from faqbot.engine import Engine
 from faqbot.evaluate import parse_cases
 from faqbot.knowledge import KnowledgeBase
 from faqbot.models import Reply
+from faqbot.text import fold
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
 FILES = ("dev", "check", "holdout", "blind2", "blind3", "real")
@@ -93,3 +94,11 @@ def test_starter_chips_are_natural_questions(engine: Engine) -> None:
     # A Title Case heading is offered in sentence case.
     intro = engine.suggester.offers["dry-needling-vs-acupuncture/intro"]
     assert intro.heading != intro.question and intro.question.casefold() == intro.heading.casefold()
+
+
+def test_chips_worded_as_the_same_question_are_not_offered_side_by_side(engine: Engine) -> None:
+    cases = parse_cases((EVAL / "dev.jsonl").read_text(encoding="utf-8").splitlines())
+    for case in cases:
+        chips = [s.question for s in engine.respond(case.turns[0], None).suggestions]
+        said = [" ".join(re.findall(r"[a-z]+", fold(c).replace("what's", "what is"))) for c in chips]
+        assert len(said) == len(set(said)), chips
