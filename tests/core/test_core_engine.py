@@ -395,3 +395,19 @@ def test_a_question_in_everyday_words_that_a_section_asks_is_looked_up(engine: E
     # "how often should I go?" is all everyday words, but "often" is the section's own question word.
     reply = converse(engine, "What is acupuncture?", "how often should I go?")
     assert heading(reply) == "How often should I get treatments?"
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("definition of acupuncture", "acupuncture/what-is-acupuncture"),
+        ("acupuncture meaning", "acupuncture/what-is-acupuncture"),
+        ("define dry needling", "dry-needling-vs-acupuncture/dry-needling-vs-acupuncture"),
+        ("give me a brief overview of dry needling", "dry-needling-vs-acupuncture/dry-needling-vs-acupuncture"),
+    ],
+)
+def test_words_that_ask_for_a_definition_are_not_taken_for_a_subject(
+    engine: Engine, question: str, section: str
+) -> None:
+    reply = engine.respond(question, None)
+    assert reply.kind == "answer" and reply.answer is not None and reply.answer.id == section
