@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check faqbot adapters tests bench
 	$(BIN)/mypy
 
-# Every case file but the blind ones (real_blind.jsonl, safety_blind.jsonl), which are run only for reported runs.
+# Every case file but the blind ones (*_blind.jsonl), which are run only for reported runs.
 eval: $(STAMP)
 	$(BIN)/faqbot eval eval/dev.jsonl
 	$(BIN)/faqbot eval eval/check.jsonl
