@@ -1,8 +1,10 @@
-"""Benchmark the Slack adapter's HTTP mode: signed events at a fixed rate against one `faqbot slack --http` process.
+"""Benchmark the Slack adapter's HTTP mode: signed events at a fixed rate against `faqbot slack --http`.
 
 Prints ack latency (p50/p99), replies posted to a local fake Slack, and whether every event was answered exactly
 once (redeliveries with the same event_id and X-Slack-Retry-Num retries are mixed in and must not be answered).
-Run: .venv/bin/python bench/slack_bench.py [--rate 50] [--seconds 20]
+With --redis URL it runs two processes sharing that Redis ([store] url), sends events to each in turn and every
+redelivery and retry to the other one.
+Run: .venv/bin/python bench/slack_bench.py [--rate 50] [--seconds 20] [--redis redis://127.0.0.1:6379/0]
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -28,6 +32,8 @@ sys.path.insert(0, str(ROOT / "tests" / "slack"))
 from fakeslack import FakeSlack, wait_until  # noqa: E402
 from slackhttp import SECRET, signature_headers  # noqa: E402
 
+# In every channel and event id, so a second run against the same Redis is not taken for redeliveries of the first.
+RUN = secrets.token_hex(4).upper()
 QUESTIONS = ("does acupuncture hurt?", "what is dry needling?", "how long does a session take?", "hello", "is it safe?")
 
 
@@ -37,20 +43,25 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=50.0, help="events per second (default 50)")
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to send (default 20)")
     parser.add_argument("--redeliver", type=float, default=0.1, help="share of events also redelivered (0.1)")
+    parser.add_argument("--redis", metavar="URL", help="run two processes sharing this Redis (its data is kept)")
     args = parser.parse_args()
     fake = FakeSlack().start()
-    port = _free_port()
-    server = _start_server(fake.url, port)
+    config = Path(tempfile.mkdtemp()) / "faqbot.toml"
+    config.write_text(f'[store]\nurl = "{args.redis}"\n' if args.redis else "", encoding="utf-8")
+    ports = [_free_port() for _ in range(2 if args.redis else 1)]
+    servers = []
     try:
-        url = f"http://127.0.0.1:{port}/slack/events"
+        servers = [_start_server(fake.url, port, config) for port in ports]
+        urls = [f"http://127.0.0.1:{port}/slack/events" for port in ports]
         total = int(args.rate * args.seconds)
-        sent_at, acks, statuses = asyncio.run(_send_all(url, total, args.rate, args.redeliver))
+        sent_at, acks, statuses = asyncio.run(_send_all(urls, total, args.rate, args.redeliver))
         wait_until(lambda: len(fake.calls_to("chat.postMessage")) >= total, 60, "every reply")
         time.sleep(1.0)  # let a stray duplicate show up before counting (a benchmark, not a test)
         return _report(args, total, sent_at, acks, statuses, fake)
     finally:
-        server.terminate()
-        server.wait(10)
+        for server in servers:
+            server.terminate()
+            server.wait(10)
         fake.stop()
 
 
@@ -61,10 +72,10 @@ def _free_port() -> int:
         return port
 
 
-def _start_server(api_url: str, port: int) -> subprocess.Popen[bytes]:
+def _start_server(api_url: str, port: int, config: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env.update(SLACK_BOT_TOKEN="xoxb-bench-1", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=api_url)
-    command = [sys.executable, "-m", "adapters.cli", "slack", "--http", "--port", str(port)]
+    command = [sys.executable, "-m", "adapters.cli", "slack", "--http", "--port", str(port), "--config", str(config)]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -87,7 +98,7 @@ def _event(i: int) -> dict[str, Any]:
         "text": f"<@UBOT> {QUESTIONS[i % len(QUESTIONS)]}",
         "ts": ts,
         "event_ts": ts,
-        "channel": "C0BENCH",
+        "channel": f"C0{RUN}",
         "team": "T0CLINIC",
     }
     return {
@@ -95,13 +106,13 @@ def _event(i: int) -> dict[str, Any]:
         "team_id": "T0CLINIC",
         "api_app_id": "A0FAQBOT",
         "event": event,
-        "event_id": f"Ev{i:08d}",
+        "event_id": f"Ev{RUN}{i:08d}",
         "event_time": 1700000000 + i,
     }
 
 
 async def _send_all(
-    url: str, total: int, rate: float, redeliver: float
+    urls: list[str], total: int, rate: float, redeliver: float
 ) -> tuple[dict[str, float], list[float], Counter[int]]:
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(limits=limits, timeout=10) as client:
@@ -109,7 +120,7 @@ async def _send_all(
         acks: list[float] = []
         statuses: Counter[int] = Counter()
 
-        async def send(body: dict[str, Any], retry: bool, measured: bool) -> None:
+        async def send(body: dict[str, Any], retry: bool, measured: bool, url: str) -> None:
             raw = json.dumps(body).encode()
             headers = {**signature_headers(raw), "Content-Type": "application/json"}
             if retry:
@@ -128,12 +139,14 @@ async def _send_all(
         for i in range(total):
             await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
             body = _event(i)
-            tasks.append(asyncio.create_task(send(body, retry=False, measured=True)))
+            tasks.append(asyncio.create_task(send(body, retry=False, measured=True, url=urls[i % len(urls)])))
             if every and i % every == every - 1:
-                # A redelivery of an earlier event (same event_id) and a retry of it: neither may be answered.
-                earlier = _event(i - every // 2)
-                tasks.append(asyncio.create_task(send(earlier, retry=False, measured=False)))
-                tasks.append(asyncio.create_task(send(earlier, retry=True, measured=False)))
+                # A redelivery of an earlier event (same event_id) and a retry of it: neither may be answered. With
+                # two processes both go to the one that did not get the event.
+                j = i - every // 2
+                other = urls[(j + 1) % len(urls)]
+                tasks.append(asyncio.create_task(send(_event(j), retry=False, measured=False, url=other)))
+                tasks.append(asyncio.create_task(send(_event(j), retry=True, measured=False, url=other)))
         await asyncio.gather(*tasks)
         return sent_at, acks, statuses
 
@@ -160,7 +173,8 @@ def _report(
     ms = [a * 1000 for a in acks]
     print(
         f"faqbot Slack HTTP mode: {total} signed app_mention events at {args.rate:g}/s for {args.seconds:g} s "
-        f"(+{sum(statuses.values()) - total} redeliveries/retries), one process"
+        f"(+{sum(statuses.values()) - total} redeliveries/retries), "
+        + ("two processes sharing Redis" if args.redis else "one process")
     )
     print(f"  HTTP statuses: {dict(sorted(statuses.items()))}")
     print(

@@ -69,19 +69,28 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class StoreSettings:
+    """Where the adapters keep dedupe, conversation state and rate limits: this process, or a shared store."""
+
+    # None keeps everything in this process's memory; "redis://host:6379/0" shares it between processes and hosts.
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of faqbot's settings; secrets are not here (they come from the environment)."""
 
     engine: EngineSettings = field(default_factory=EngineSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
 
 
 T = TypeVar("T")
 
 
 def load_settings(path: Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
-    """Settings from a TOML file (sections engine/clinic/slack/web) plus overrides; unknown keys are errors."""
+    """Settings from a TOML file (sections engine/clinic/slack/web/store) plus overrides; unknown keys are errors."""
     data: dict[str, Any] = {}
     if path is not None:
         try:
@@ -109,6 +118,7 @@ def settings_from_mapping(data: dict[str, Any]) -> Settings:
         ),
         slack=_section(SlackSettings, data.get("slack", {}), "slack"),
         web=_section(WebSettings, data.get("web", {}), "web"),
+        store=_section(StoreSettings, data.get("store", {}), "store"),
     )
 
 
@@ -117,6 +127,7 @@ def settings_to_mapping(settings: Settings) -> dict[str, Any]:
     data = dataclasses.asdict(settings)
     clinic = data["engine"].pop("clinic")
     data["clinic"] = {key: value for key, value in clinic.items() if value is not None}
+    data["store"] = {key: value for key, value in data["store"].items() if value is not None}
     return data
 
 
@@ -185,6 +196,21 @@ def _is_web_address(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def _is_store_url(url: str) -> bool:
+    """True for a redis://, rediss:// or unix:// URL the Redis client can connect to."""
+    if len(url) > 500 or not url.isprintable() or " " in url:
+        return False
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port that is not a number in range raises here
+    except ValueError:
+        return False
+    if parts.scheme == "unix":
+        return bool(parts.path)
+    database = parts.path.strip("/")
+    return parts.scheme in ("redis", "rediss") and bool(parts.hostname) and (not database or database.isdigit())
+
+
 def _is_short_line(text: str) -> bool:
     """True for one short line of printable text (it is shown to patients as it is)."""
     return len(text) <= 160 and text.isprintable()
@@ -197,6 +223,10 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "clinic.phone": (_is_dialable, _PHONE_HINT.replace("'911', '112'", "'0161 496 0000'")),
     "clinic.booking_url": (_is_web_address, "an http:// or https:// address, like 'https://clinic.example/book'"),
     "clinic.hours": (_is_short_line, "one line of at most 160 characters, like 'Mon-Fri 9am-5pm'"),
+    "store.url": (
+        _is_store_url,
+        "a Redis URL like 'redis://localhost:6379/0'; leave the key out to keep it all in memory",
+    ),
     "clinic.address": (_is_short_line, "one line of at most 160 characters, like '1 High Street, Leeds LS1 1AA'"),
 }
 
@@ -204,4 +234,6 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
 def _check(key: str, value: Any) -> None:
     check = _CHECKS.get(key)
     if check and not check[0](value):
-        raise SettingsError(f"setting {key} has an unusable value {_shown(value)} (expected {check[1]})")
+        # A store URL can carry a password, which an error line (and the log it lands in) must not show.
+        shown = _shown(re.sub(r"//[^/@]*@", "//***@", value) if key == "store.url" else value)
+        raise SettingsError(f"setting {key} has an unusable value {shown} (expected {check[1]})")

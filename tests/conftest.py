@@ -1,4 +1,4 @@
-"""Suite-wide check: no log line at INFO or above, from any logger, carries what someone asked the engine."""
+"""Suite-wide fixtures: no log line at INFO or above carries what someone asked the engine; a real Redis."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from redisserver import RedisServer
 
 from faqbot.engine import Engine
 
@@ -62,3 +63,18 @@ def no_message_text_in_logs(request: pytest.FixtureRequest, monkeypatch: pytest.
     leaked = sorted({line for line in handler.lines for text in asked if text in line})
     if leaked:
         pytest.fail(f"message text in {len(leaked)} log line(s), e.g. {leaked[0][:300]!r}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A real redis-server shared by the session's tests (skipped, saying why, when the binary is absent)."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """The URL of an emptied Redis database."""
+    redis_server.flush()
+    return redis_server.url

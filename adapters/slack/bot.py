@@ -26,7 +26,8 @@ from slack_sdk.http_retry.state import RetryState
 from adapters.slack import render
 from adapters.slack.events import Place, is_from_person, place_of, place_of_click, question_of
 from adapters.slack.logs import bolt_base_logger
-from adapters.slack.store import Conversations, TTLCache
+from adapters.slack.store import Conversations
+from adapters.store import MemoryStore, Store, StoreDown
 from faqbot.engine import Engine
 from faqbot.models import Reply
 from faqbot.settings import SlackSettings
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 COMMAND = "/faq"
 SEEN_TTL_SECONDS = 3600.0  # Slack's last retry comes ~5 minutes after the first delivery
 SEEN_MAX = 50_000
+SEEN_PREFIX = "slack:seen:"
 
 
 WEB_API_TIMEOUT_SECONDS = 10
@@ -72,12 +74,23 @@ def web_client(token: str, api_url: str, timeout: float = WEB_API_TIMEOUT_SECOND
 class SlackBot:
     """The adapter's behaviour, independent of how events arrive (Socket Mode or HTTP)."""
 
-    def __init__(self, engine: Engine, settings: SlackSettings) -> None:
+    def __init__(self, engine: Engine, settings: SlackSettings, store: Store | None = None) -> None:
+        """`store` is shared with other processes (Redis); None keeps state and seen ids in this process."""
         self.engine = engine
-        slack = settings
-        states: TTLCache[dict[str, Any]] = TTLCache(slack.state_max_conversations, slack.state_ttl_seconds)
-        self.conversations = Conversations(engine, states)
-        self.seen: TTLCache[bool] = TTLCache(SEEN_MAX, SEEN_TTL_SECONDS)
+        states = store or MemoryStore(settings.state_max_conversations)
+        self.conversations = Conversations(engine, states, settings.state_ttl_seconds)
+        self.seen = store or MemoryStore(SEEN_MAX)
+
+    def first_time(self, key: str) -> bool:
+        """True for the first sight of `key` anywhere the store is shared (an atomic add-if-absent).
+
+        With the store down the event is handled anyway: a reply repeated by a rare retry is better than a lost one.
+        """
+        try:
+            return self.seen.add(SEEN_PREFIX + key, SEEN_TTL_SECONDS)
+        except StoreDown:
+            log.info("could not check %s for a repeat; handling it", key.partition(":")[0])
+            return True
 
     def skip_redeliveries(self, request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
         """Global middleware: ack an event, command or click already handled without running any listener.
@@ -86,7 +99,7 @@ class SlackBot:
         delivery never arrived, it is the only copy. Replayed commands and clicks are recognised by trigger_id.
         """
         key = delivery_key(request.body) if isinstance(request.body, dict) else None
-        if key is not None and not self.seen.add(key, True):
+        if key is not None and not self.first_time(key):
             log.info("skipped a repeated delivery (%s)", key.partition(":")[0])
             return BoltResponse(status=200, body="")
         return next()
@@ -98,7 +111,7 @@ class SlackBot:
         if not is_from_person(event) or event.get("user") == context.bot_user_id:
             return
         # A mention inside a DM arrives as both app_mention and message.im: the first one wins.
-        if not self.seen.add(f"message:{event['channel']}:{event['ts']}", True):
+        if not self.first_time(f"message:{event['channel']}:{event['ts']}"):
             return
         place = place_of(event)
         question = question_of(event.get("text") or "", context.bot_user_id)

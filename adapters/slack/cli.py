@@ -35,6 +35,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackApiError, SlackClientError
 
     from adapters.slack import server
+    from adapters.store import shared_store
 
     sock = None
     if args.http:
@@ -43,8 +44,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             sock = server.bind(args.host, port)
         except OSError as error:
             return _fail(f"cannot listen on {args.host}:{port}: {error.strerror or _first_line(error)}")
+    store = shared_store(settings.store.url)
     try:
-        app = server.create_app(secrets, settings)
+        app = server.create_app(secrets, settings, store=store)
         if sock is not None:
             assert secrets.signing_secret is not None  # slack_secrets guarantees it with --http
             server.run_http(app, secrets.signing_secret, sock)
@@ -61,6 +63,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         if sock is not None:
             sock.close()
+        if store is not None:
+            store.close()
     return 0
 
 

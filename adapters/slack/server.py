@@ -20,6 +20,7 @@ from adapters import serving
 from adapters.slack import guard
 from adapters.slack.bot import SlackBot, build_app, web_client
 from adapters.slack.secrets import SlackSecrets
+from adapters.store import Store
 from faqbot.engine import Engine
 from faqbot.settings import Settings
 
@@ -27,10 +28,15 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-def create_app(secrets: SlackSecrets, settings: Settings, *, verify_token: bool = True) -> App:
-    """The bolt App for these credentials and settings (builds the engine; auth.test if verify_token)."""
+def create_app(
+    secrets: SlackSecrets, settings: Settings, *, verify_token: bool = True, store: Store | None = None
+) -> App:
+    """The bolt App for these credentials and settings (builds the engine; auth.test if verify_token).
+
+    `store` (from `[store] url`) is where seen ids and conversation state go; None keeps them in this process.
+    """
     engine = Engine.from_settings(settings.engine)
-    bot = SlackBot(engine, settings.slack)
+    bot = SlackBot(engine, settings.slack, store)
     client = web_client(secrets.bot_token, secrets.api_url)
     return build_app(bot, client, signing_secret=secrets.signing_secret, verify_token=verify_token)
 

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from adapters.store import Store
 from adapters.web.chat import ChatEndpoint, error_content
 from adapters.web.middleware import ClientNames, FrontDoor
 from adapters.web.openapi import openapi_document
@@ -132,12 +133,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(status, "http_error" if status < 500 else "internal", str(detail))
 
 
-def create_app(settings: Settings, secret: bytes, engine: Engine | None = None) -> Starlette:
-    """The whole web app; `faqbot serve` builds exactly this (tests too)."""
+def create_app(
+    settings: Settings, secret: bytes, engine: Engine | None = None, store: Store | None = None
+) -> Starlette:
+    """The whole web app; `faqbot serve` builds exactly this (tests too). `store` shares the rate limit."""
     engine = engine or Engine.from_settings(settings.engine)
     routes = [
         # A bare ASGI app as the endpoint: Starlette routes to it without wrapping it in Request/Response.
-        Route("/api/chat", ChatEndpoint(engine, settings.web, secret), methods=["POST"]),
+        Route("/api/chat", ChatEndpoint(engine, settings.web, secret, store), methods=["POST"]),
         _greeting_route(engine),
         *_static_routes(settings.web),
     ]

@@ -14,8 +14,9 @@ from typing import Any
 from starlette.types import Receive, Scope, Send
 
 from adapters.serving import BODY_SECONDS
+from adapters.store import Store, StoreDown
 from adapters.web.limits import BodyTooLarge, ClientGone, RateLimiter, read_body
-from adapters.web.middleware import MESSAGE_SCOPE_KEY
+from adapters.web.middleware import MESSAGE_SCOPE_KEY, ClientNames
 from adapters.web.pool import Busy, Lanes
 from adapters.web.state import StateSigner
 from faqbot.engine import Engine
@@ -75,13 +76,15 @@ def _content_headers(scope: Scope) -> tuple[bytes, bytes]:
 
 
 class ChatEndpoint:
-    """One conversation turn per request, sharing one engine, signer and rate limiter (per process)."""
+    """One conversation turn per request, sharing one engine, signer and rate limiter (in `store` when given)."""
 
-    def __init__(self, engine: Engine, web: WebSettings, secret: bytes) -> None:
+    def __init__(self, engine: Engine, web: WebSettings, secret: bytes, store: Store | None = None) -> None:
         self.engine = engine
         self.web = web
         self.signer = StateSigner(secret, web.state_ttl_seconds)
-        self.limiter = RateLimiter(web.rate_limit_per_minute)
+        self.limiter = RateLimiter(web.rate_limit_per_minute, store=store)
+        # A shared store holds keyed hashes of client addresses, not the addresses.
+        self.client_key = ClientNames(secret) if store is not None else ClientNames(None)
         self.lanes = Lanes()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -98,26 +101,26 @@ class ChatEndpoint:
         media_type, declared = _content_headers(scope)
         if media_type != b"application/json":
             return 415, *error_content("unsupported_media_type", "Send the message as application/json.")
-        client = scope.get("client")
-        wait = self.limiter.check(client[0] if client else "-")
+        refusal = await self._limit(scope)
         try:
             async with asyncio.timeout(BODY_SECONDS):
                 body = await read_body(receive, declared, self.web.max_body_bytes)
         except BodyTooLarge:
-            if wait:
-                return _rate_limited(wait)
+            if refusal:
+                return refusal
             return 413, *error_content("too_large", "That message is too long to send.")
         except TimeoutError:
             return 408, *error_content("timeout", "The message took too long to arrive. Please send it again.")
         parsed = parse_chat_request(body, self.web.max_message_chars)
         if isinstance(parsed, str):
-            if wait:
-                return _rate_limited(wait)
+            if refusal:
+                return refusal
             return 422, *error_content("invalid_request", parsed)
         message, token = parsed
-        # Safety first: the emergency instruction is never withheld, so over the limit only a red flag goes on.
-        if wait and not self.engine.red_flags.read(message).current:
-            return _rate_limited(wait)
+        # Safety first: the emergency instruction is never withheld, so over the limit (or with the store down)
+        # only a red flag goes on.
+        if refusal and not self.engine.red_flags.read(message).current:
+            return refusal
         if self.web.log_messages:
             scope[MESSAGE_SCOPE_KEY] = message
         # A forged, expired or missing state simply starts a fresh conversation.
@@ -132,6 +135,16 @@ class ChatEndpoint:
         data = reply.to_dict()
         data["state"] = self.signer.sign(reply.state)
         return 200, data, [_NO_STORE]
+
+    async def _limit(self, scope: Scope) -> tuple[int, dict[str, Any], RawHeaders] | None:
+        """The answer for a client over its rate limit (429), or when the shared store is down (503); else None."""
+        client = scope.get("client")
+        key = self.client_key(client[0] if client else "-")
+        try:
+            wait = await asyncio.to_thread(self.limiter.check, key) if self.limiter.shared else self.limiter.check(key)
+        except StoreDown:
+            return _busy(1)  # the store logged the outage; "busy" is what the widget and clients already handle
+        return _rate_limited(wait) if wait else None
 
     def _urgent(self, message: str, state: dict[str, Any] | None) -> Reply | None:
         """The emergency reply, answered here and now, when the message raises a red flag happening now.

@@ -116,6 +116,7 @@ def configure_logging() -> None:
 
 def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
     """Worker-side factory: rebuild settings and secret from the environment the parent prepared."""
+    from adapters.store import shared_store
     from adapters.web.app import create_app
 
     env = os.environ if environ is None else environ
@@ -124,7 +125,7 @@ def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
     if secret is None:
         raise RuntimeError(f"{SECRET_ENV} must be set for worker processes")
     configure_logging()
-    return create_app(settings, secret)
+    return create_app(settings, secret, store=shared_store(settings.store.url))
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -132,6 +133,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from adapters import serving
+    from adapters.store import shared_store
     from adapters.web.app import create_app
     from faqbot.engine import Engine
 
@@ -140,7 +142,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     secret = ensure_secret(os.environ)
     engine = Engine.from_settings(settings.engine)  # fail here, once, with a one-line corpus error
     configure_logging()
-    target: Starlette | str = create_app(settings, secret, engine)
+    # With workers, each builds its own app (and store client) from the environment instead.
+    store = shared_store(settings.store.url) if web.workers == 1 else None
+    target: Starlette | str = create_app(settings, secret, engine, store)
     if web.workers > 1:
         os.environ[SETTINGS_ENV] = settings_to_json(settings)
         target = "adapters.web.cli:app_from_environ"

@@ -1,4 +1,4 @@
-"""Request limits that need no shared store: a per-process rate limiter and a bounded body reader."""
+"""Request limits: a rate limiter over the shared store (or this process's memory) and a bounded body reader."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from collections.abc import Callable
 
 from starlette.types import Receive
 
+from adapters.store import MemoryStore, Store
+
 # At most this many clients are tracked (memory stays bounded under many addresses); the least recently seen goes.
 _MAX_CLIENTS = 50_000
+RATE_PREFIX = "web:rate:"
 
 
 class BodyTooLarge(Exception):
@@ -17,28 +20,23 @@ class BodyTooLarge(Exception):
 
 
 class RateLimiter:
-    """A token bucket per client key: `per_minute` requests a minute, with bursts up to that many."""
+    """A token bucket per client key: `per_minute` requests a minute, with bursts up to that many.
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self._capacity = float(per_minute)
-        self._rate = per_minute / 60.0
-        self._clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
+    The buckets live in `store`: shared by every worker and host on Redis, else in this process's memory.
+    """
+
+    def __init__(
+        self, per_minute: int, clock: Callable[[], float] = time.monotonic, store: Store | None = None
+    ) -> None:
+        self._per_minute = per_minute
+        self._store = store or MemoryStore(_MAX_CLIENTS, clock)
+        # A shared store is a network round trip, which the caller keeps off its event loop.
+        self.shared = store is not None
 
     def check(self, key: str) -> float:
-        """0 when the request may proceed (and is counted), else the seconds to wait before retrying."""
-        now = self._clock()
-        # Popped and re-inserted, so the dict's order is least recently seen first.
-        tokens, last = self._buckets.pop(key, (self._capacity, now))
-        tokens = min(self._capacity, tokens + (now - last) * self._rate)
-        if tokens < 1.0:
-            self._buckets[key] = (tokens, now)
-            return max(1.0, math.ceil((1.0 - tokens) / self._rate))
-        self._buckets[key] = (tokens - 1.0, now)
-        while len(self._buckets) > _MAX_CLIENTS:
-            # The least recently seen client goes first; clearing the whole table let every client start afresh.
-            del self._buckets[next(iter(self._buckets))]
-        return 0.0
+        """0 when the request may proceed (and is counted), else the whole seconds to wait (raises StoreDown)."""
+        wait = self._store.take(RATE_PREFIX + key, self._per_minute, 60.0)
+        return 0.0 if wait <= 0 else max(1.0, math.ceil(wait))
 
 
 class ClientGone(Exception):

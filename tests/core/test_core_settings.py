@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +93,26 @@ def test_settings_survive_the_round_trip_to_worker_processes() -> None:
         settings = settings_from_mapping({"clinic": clinic, "engine": {"emergency_number": "112"}})
         mapping = json.loads(json.dumps(settings_to_mapping(settings), default=str))
         assert settings_from_mapping(mapping) == settings
+
+
+def _store_url_after_a_round_trip(data: dict[str, Any]) -> str | None:
+    """store.url as a worker process reads it back (the parent hands settings over as JSON)."""
+    mapping = json.loads(json.dumps(settings_to_mapping(settings_from_mapping(data)), default=str))
+    return settings_from_mapping(mapping).store.url
+
+
+def test_the_store_is_memory_unless_a_redis_url_is_given(tmp_path: Path) -> None:
+    assert settings_from_mapping({}).store.url is None
+    assert _store_url_after_a_round_trip({}) is None
+    for url in ("redis://localhost:6379/0", "rediss://:pw@cache.internal", "unix:///run/redis.sock"):
+        assert _store_url_after_a_round_trip({"store": {"url": url}}) == url
+    for url in ("http://cache:6379", "redis://", "redis://cache:99999", "redis://cache/zero", "redis://a b", ""):
+        with pytest.raises(SettingsError, match=r"^setting store\.url has an unusable value") as raised:
+            settings_from_mapping({"store": {"url": url}})
+        assert "\n" not in str(raised.value)
+    with pytest.raises(SettingsError) as raised:
+        settings_from_mapping({"store": {"url": "http://:s3cret@cache.internal"}})
+    assert "s3cret" not in str(raised.value) and "//***@cache.internal" in str(raised.value)
+    (tmp_path / "faqbot.toml").write_text('[store]\nuri = "redis://x"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"unknown setting\(s\) in \[store\]: uri \(known: url\)"):
+        load_settings(tmp_path / "faqbot.toml")

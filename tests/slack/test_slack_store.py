@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack.store import Conversations, TTLCache
+from adapters.slack.store import Conversations, MemoryStore, TTLCache
 from faqbot.engine import Engine
 
 
@@ -54,10 +54,11 @@ def test_bad_bounds_are_refused() -> None:
 
 
 def test_conversations_keep_state_per_key_and_stay_bounded(engine: Engine) -> None:
-    conversations = Conversations(engine, TTLCache(2, 60))
+    store = MemoryStore(2)
+    conversations = Conversations(engine, store, 60)
     conversations.turn("thread:C1:1", "what is dry needling?")
     in_thread = conversations.turn("thread:C1:1", "does it hurt?")
     elsewhere = conversations.turn("thread:C1:2", "does it hurt?")
     assert in_thread.state["turns"] == 2 and elsewhere.state["turns"] == 1
     conversations.turn("dm:D1", "hello")
-    assert len(conversations) == 2
+    assert len(store) == 2
