@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 from adapters.errors import UsageError
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="phone number emergency replies tell people to call, e.g. 112 or +44 20 7946 0000 (default 911)",
     )
     parser = argparse.ArgumentParser(prog="faqbot", description="Answers questions from a clinic's documents.")
+    parser.add_argument("--version", action="version", version=f"faqbot {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("chat", parents=[common], help="chat in the terminal")
     ask = commands.add_parser("ask", parents=[common], help="ask questions from the command line or stdin")
@@ -42,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     platforms.add_arguments("slack", slack)
     platforms.add_arguments("serve", serve)
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("faqbot")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:

@@ -212,3 +212,14 @@ def _read_until(child: subprocess.Popen[bytes], marker: bytes, already: bytes = 
                 break
             seen += chunk
     return seen
+
+
+def test_version_is_the_installed_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib import metadata
+
+    from adapters.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"faqbot {metadata.version('faqbot')}"
