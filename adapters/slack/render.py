@@ -23,6 +23,8 @@ ASK_ACTION = "faqbot_ask"
 SHARE_ACTION = "faqbot_share"
 MORE_ACTION = "faqbot_more"
 BOOK_ACTION = "faqbot_book"
+VOTE_ACTIONS = {"up": "faqbot_vote_up", "down": "faqbot_vote_down"}
+VOTE_LABELS = {"up": "\U0001f44d Helpful", "down": "\U0001f44e Not helpful"}
 MORE_LABEL = "Read the whole section"
 
 
@@ -92,6 +94,25 @@ def render_failure(emergency_number: str) -> list[Message]:
 def ask_value(question: str) -> str:
     """A button value that asks `question` when clicked (short enough for Slack's value limit)."""
     return question[:BUTTON_VALUE_CHARS]
+
+
+def vote_value(answer: Answer) -> str:
+    """The value of the thumbs buttons under an answer: its id and confidence, which the vote is stored with."""
+    return json.dumps({"id": answer.id, "confidence": round(answer.confidence, 4)})[:BUTTON_VALUE_CHARS]
+
+
+def read_vote_value(value: str) -> tuple[str, float | None] | None:
+    """(answer id, confidence) from a thumbs button's value; None for a value this module did not write."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
+        return None
+    confidence = data.get("confidence")
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
+        return data["id"], None
+    return data["id"], float(confidence)
 
 
 def _main(reply: Reply) -> list[Block]:
@@ -188,6 +209,11 @@ def _actions(reply: Reply, share_value: str | None) -> list[Block]:
     blocks = []
     for start in range(0, len(buttons), ACTIONS_ELEMENTS):
         blocks.append({"type": "actions", "elements": buttons[start : start + ACTIONS_ELEMENTS]})
+    if reply.kind == "answer" and reply.answer is not None:
+        # A row of their own, so the thumbs read as a verdict on the answer, not as more questions to ask.
+        value = vote_value(reply.answer)
+        votes = [_button(VOTE_LABELS[vote], action, value) for vote, action in VOTE_ACTIONS.items()]
+        blocks.append({"type": "actions", "elements": votes})
     return blocks
 
 

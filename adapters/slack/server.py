@@ -21,6 +21,7 @@ from adapters.slack import guard
 from adapters.slack.bot import SlackBot, build_app, web_client
 from adapters.slack.secrets import SlackSecrets
 from faqbot.engine import Engine
+from faqbot.insights import Insights
 from faqbot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ EVENTS_PATH = "/slack/events"
 def create_app(secrets: SlackSecrets, settings: Settings, *, verify_token: bool = True) -> App:
     """The bolt App for these credentials and settings (builds the engine; auth.test if verify_token)."""
     engine = Engine.from_settings(settings.engine)
-    bot = SlackBot(engine, settings.slack)
+    bot = SlackBot(engine, settings.slack, Insights.from_settings(settings.insights))
     client = web_client(secrets.bot_token, secrets.api_url)
     return build_app(bot, client, signing_secret=secrets.signing_secret, verify_token=verify_token)
 
