@@ -61,8 +61,11 @@ class InsightsStore(Protocol):
     def add_outcome(self, outcome: Outcome) -> None:
         """Keep one outcome (committed before returning)."""
 
-    def add_feedback(self, feedback: Feedback) -> None:
-        """Keep one vote (committed before returning)."""
+    def add_feedback(self, feedback: Feedback) -> int:
+        """Keep one vote (committed before returning); its id, for a comment that follows."""
+
+    def add_comment(self, feedback_id: int, comment: str) -> bool:
+        """Give a thumbs-down that has no comment yet its comment; False if there is no such vote."""
 
     def expire(self, before: float) -> int:
         """Delete the question text and comments of rows recorded before `before`; the number of rows changed."""
@@ -136,13 +139,22 @@ class SQLiteStore:
             (outcome.at, outcome.channel, outcome.kind, outcome.answer_id, outcome.confidence, outcome.question),
         )
 
-    def add_feedback(self, feedback: Feedback) -> None:
-        """Keep one vote."""
+    def add_feedback(self, feedback: Feedback) -> int:
+        """Keep one vote; its row id."""
         f = feedback
-        self._connection().execute(
+        cursor = self._connection().execute(
             f"INSERT INTO feedback ({_FEEDBACK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (f.at, f.channel, f.answer_id, f.vote, f.kind, f.confidence, f.comment, f.question),
         )
+        return int(cursor.lastrowid or 0)
+
+    def add_comment(self, feedback_id: int, comment: str) -> bool:
+        """Set the comment of a thumbs-down that has none."""
+        cursor = self._connection().execute(
+            "UPDATE feedback SET comment = ? WHERE id = ? AND vote = 'down' AND comment IS NULL",
+            (comment, feedback_id),
+        )
+        return cursor.rowcount == 1
 
     def expire(self, before: float) -> int:
         """Delete question text and comments older than `before`."""
@@ -220,8 +232,9 @@ class Insights:
         confidence: float | None = None,
         comment: str | None = None,
         question: str | None = None,
-    ) -> bool:
-        """Record a vote on an answer: the comment scrubbed, the question only on a thumbs down when kept."""
+    ) -> int | None:
+        """Record a vote on an answer: the comment scrubbed, the question only on a thumbs down when kept.
+        The vote's id (for a comment sent after it), None if it was lost."""
         keep = self.settings.keep_questions and vote == "down" and question is not None and question.strip()
         feedback = Feedback(
             at=self._clock(),
@@ -229,16 +242,25 @@ class Insights:
             answer_id=answer_id,
             vote=vote,
             confidence=confidence,
-            comment=scrub(comment.strip()[:MAX_COMMENT_CHARS]) if comment and comment.strip() else None,
+            comment=_comment(comment),
             question=scrub(question) if keep and question else None,
         )
-        return self._write(lambda: self.store.add_feedback(feedback))
+        ids: list[int] = []
+        return ids[0] if self._write(lambda: ids.append(self.store.add_feedback(feedback))) else None
+
+    def comment(self, feedback_id: int, comment: str) -> bool:
+        """Add the (scrubbed) comment line sent after a thumbs down; False if lost or there is no such vote."""
+        text = _comment(comment)
+        added: list[bool] = []
+        if text is None or not self._write(lambda: added.append(self.store.add_comment(feedback_id, text))):
+            return False
+        return added == [True]
 
     def close(self) -> None:
         """Close the store."""
         self.store.close()
 
-    def _write(self, write: Callable[[], None]) -> bool:
+    def _write(self, write: Callable[[], object]) -> bool:
         now = self._clock()
         try:
             write()
@@ -252,3 +274,9 @@ class Insights:
     def _expire(self, now: float) -> None:
         self._expired_at = now
         self.store.expire(now - self.settings.retention_days * DAY_SECONDS)
+
+
+def _comment(comment: str | None) -> str | None:
+    """A comment as kept: one line of at most MAX_COMMENT_CHARS, scrubbed; None when there is nothing to keep."""
+    line = " ".join((comment or "").split())[:MAX_COMMENT_CHARS]
+    return scrub(line) if line else None

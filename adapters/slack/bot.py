@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/faq"
 CHANNEL = "slack"
-THANKS = "Thanks for your feedback."
 SEEN_TTL_SECONDS = 3600.0  # Slack's last retry comes ~5 minutes after the first delivery
 SEEN_MAX = 50_000
 
@@ -165,9 +164,21 @@ class SlackBot:
             return
         answer_id, confidence = read
         recorded = self.insights.vote(CHANNEL, answer_id, vote, confidence=confidence)
-        if recorded:
-            respond(text=THANKS, response_type="ephemeral", replace_original=False)
-        log.info("recorded a %s vote (%s)", vote, answer_id if recorded else "lost")
+        if recorded is not None:
+            # After a thumbs down, the thanks carries the optional "what were you looking for?" line.
+            thanks = render.comment_prompt(recorded) if vote == "down" else {"text": render.THANKS}
+            respond(**thanks, response_type="ephemeral", replace_original=False)
+        log.info("recorded a %s vote (%s)", vote, answer_id if recorded is not None else "lost")
+
+    def on_comment(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """The line typed under the thanks for a thumbs down: add it to that vote, then leave only the thanks."""
+        ack()
+        action = body["actions"][0]
+        feedback_id = render.comment_feedback_id(str(action.get("block_id") or ""))
+        line = str(action.get("value") or "")
+        added = feedback_id is not None and self.insights is not None and self.insights.comment(feedback_id, line)
+        respond(text=render.THANKS, response_type="ephemeral", replace_original=True)
+        log.info("a comment on a vote was %s", "recorded" if added else "not recorded")
 
     def _gone(self) -> Reply:
         # A button on an old message whose section the corpus no longer has: say so politely, with a safety note.
@@ -277,6 +288,7 @@ def build_app(
     app.action(render.SHARE_ACTION)(bot.on_share_click)
     app.action(render.MORE_ACTION)(bot.on_more_click)
     app.action(re.compile(rf"^({'|'.join(render.VOTE_ACTIONS.values())})$"))(bot.on_vote_click)
+    app.action(render.COMMENT_ACTION)(bot.on_comment)
     # The booking button opens its link in the browser; Slack still sends the click, which must be acked.
     app.action(render.BOOK_ACTION)(lambda ack: ack())
     return app

@@ -24,6 +24,10 @@ SHARE_ACTION = "faqbot_share"
 MORE_ACTION = "faqbot_more"
 BOOK_ACTION = "faqbot_book"
 VOTE_ACTIONS = {"up": "faqbot_vote_up", "down": "faqbot_vote_down"}
+COMMENT_ACTION = "faqbot_vote_comment"
+COMMENT_BLOCK = "faqbot_comment_"  # + the vote's id: Slack sends the block id back with the line typed
+COMMENT_CHARS = 200
+THANKS = "Thanks for your feedback."
 VOTE_LABELS = {"up": "\U0001f44d Helpful", "down": "\U0001f44e Not helpful"}
 MORE_LABEL = "Read the whole section"
 
@@ -113,6 +117,35 @@ def read_vote_value(value: str) -> tuple[str, float | None] | None:
     if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
         return data["id"], None
     return data["id"], float(confidence)
+
+
+def comment_prompt(feedback_id: int) -> Message:
+    """After a thumbs down: thanks, and an optional one-line "what were you looking for?" sent with Enter."""
+    line = {
+        "type": "plain_text_input",
+        "action_id": COMMENT_ACTION,
+        "max_length": COMMENT_CHARS,
+        "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
+    }
+    label = {"type": "plain_text", "text": "What were you looking for? (optional, press Enter to send)"}
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": THANKS}},
+        {
+            "type": "input",
+            "block_id": f"{COMMENT_BLOCK}{feedback_id}",
+            "dispatch_action": True,
+            "optional": True,
+            "label": label,
+            "element": line,
+        },
+    ]
+    return {"text": THANKS, "blocks": blocks}
+
+
+def comment_feedback_id(block_id: str) -> int | None:
+    """The vote's id from a comment line's block id; None for a block this module did not write."""
+    digits = block_id.removeprefix(COMMENT_BLOCK)
+    return int(digits) if block_id.startswith(COMMENT_BLOCK) and digits.isdigit() else None
 
 
 def _main(reply: Reply) -> list[Block]:

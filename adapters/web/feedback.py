@@ -84,7 +84,7 @@ class FeedbackEndpoint:
             comment=fields["comment"],
             question=fields["question"],
         )
-        if not recorded:
+        if recorded is None:
             return FeedbackError(503, "not_recorded", "The feedback could not be saved. Please try again.").response()
         return JSONResponse({"recorded": True}, headers=_NO_STORE)
 

@@ -54,6 +54,27 @@ def test_the_store_keeps_rows_in_order_and_expires_only_text(store: InsightsStor
     ]
 
 
+def test_a_comment_is_added_once_to_a_thumbs_down_only(store: InsightsStore) -> None:
+    down = store.add_feedback(Feedback(NOW, "slack", "a1", "down"))
+    up = store.add_feedback(Feedback(NOW, "slack", "a1", "up"))
+    assert down != up
+    assert not store.add_comment(up, "x")
+    assert store.add_comment(down, "first")
+    assert not store.add_comment(down, "second")
+    assert not store.add_comment(999, "none")
+    assert [f.comment for f in store.feedback()] == ["first", None]
+
+
+def test_comments_through_insights_are_one_scrubbed_line(store: InsightsStore) -> None:
+    kept = insights(store)
+    vote = kept.vote("slack", "a1", "down")
+    assert vote is not None
+    assert not kept.comment(vote, "   ")
+    assert kept.comment(vote, "call\n07700 900123  " + "x" * 300)
+    comment = store.feedback()[0].comment
+    assert comment is not None and comment.startswith("call [number] x") and "\n" not in comment
+
+
 def test_the_store_refuses_a_vote_that_is_neither_up_nor_down(store: InsightsStore) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         store.add_feedback(Feedback(NOW, "web", "a1", "sideways"))  # type: ignore[arg-type]

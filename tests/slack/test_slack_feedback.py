@@ -63,9 +63,32 @@ def test_an_answer_in_slack_has_thumbs_buttons_and_a_click_is_recorded_and_thank
     [hook] = fake_slack.wait_for("webhook")
     assert (hook.body["response_type"], hook.body["text"]) == ("ephemeral", "Thanks for your feedback.")
     assert hook.body["replace_original"] is False
+    line = hook.body["blocks"][1]
+    assert (line["type"], line["element"]["action_id"], line["optional"]) == ("input", render.COMMENT_ACTION, True)
     (vote,) = insights.store.feedback()
     assert (vote.answer_id, vote.vote, vote.kind, vote.channel) == (answer_id, "down", "answer", "slack")
+    assert vote.comment is None
+
+    typed = payload("block_actions")
+    typed["response_url"] = fake_slack.webhook_url
+    typed["container"]["is_ephemeral"] = True
+    typed["actions"] = [
+        {
+            "type": "plain_text_input",
+            "action_id": render.COMMENT_ACTION,
+            "block_id": line["block_id"],
+            "value": "prices, I'm Jo Bloggs",
+            "action_ts": "1700000600.000600",
+        }
+    ]
+    typed["trigger_id"] = "another-trigger"
+    assert server.interaction(typed).status_code == 200
+    _, done = fake_slack.wait_for("webhook", 2)
+    assert (done.body["text"], done.body["replace_original"]) == ("Thanks for your feedback.", True)
+    (vote,) = insights.store.feedback()
+    assert vote.comment == "prices, I'm [name]"
     assert vote.confidence == json.loads(down["value"])["confidence"]
+    assert render.comment_feedback_id("faqbot_comment_x") is None
     (outcome,) = insights.store.outcomes()
     assert (outcome.channel, outcome.kind, outcome.answer_id, outcome.question) == ("slack", "answer", answer_id, None)
 
