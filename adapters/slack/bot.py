@@ -162,8 +162,8 @@ class SlackBot:
         if read is None or self.insights is None:
             log.info("ignored a vote that cannot be recorded")
             return
-        answer_id, confidence = read
-        recorded = self.insights.vote(CHANNEL, answer_id, vote, confidence=confidence)
+        answer_id, confidence, question = read
+        recorded = self.insights.vote(CHANNEL, answer_id, vote, confidence=confidence, question=question)
         if recorded is not None:
             # After a thumbs down, the thanks carries the optional "what were you looking for?" line.
             thanks = render.comment_prompt(recorded) if vote == "down" else {"text": render.THANKS}
@@ -213,7 +213,10 @@ class SlackBot:
             if question is not None and self.insights is not None:
                 self.insights.outcome(reply, CHANNEL, question)
             share = share_value if reply.kind == "answer" else None
-            return reply, render.render_reply(reply, note=note, share_value=share)
+            kept = self.insights is not None and self.insights.settings.keep_questions
+            # Only a clinic that keeps questions gets them back with a thumbs down, so only then do buttons carry them.
+            keep = question if kept and reply.kind == "answer" else None
+            return reply, render.render_reply(reply, note=note, share_value=share, vote_question=keep)
         except Exception:
             log.exception("answering failed")
             return None, render.render_failure(self.engine.settings.emergency_number)

@@ -68,6 +68,7 @@ def test_an_answer_in_slack_has_thumbs_buttons_and_a_click_is_recorded_and_thank
     (vote,) = insights.store.feedback()
     assert (vote.answer_id, vote.vote, vote.kind, vote.channel) == (answer_id, "down", "answer", "slack")
     assert vote.comment is None
+    assert vote.question == "does acupuncture hurt?"  # questions are kept here, and a thumbs down keeps its own
 
     typed = payload("block_actions")
     typed["response_url"] = fake_slack.webhook_url
@@ -120,13 +121,24 @@ def test_a_vote_button_with_a_value_not_ours_is_acked_and_ignored(
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ('{"id": "a/b", "confidence": 0.5}', ("a/b", 0.5)),
-        ('{"id": "a/b", "confidence": 7}', ("a/b", None)),
-        ('{"id": "a/b", "confidence": true}', ("a/b", None)),
+        ('{"id": "a/b", "confidence": 0.5}', ("a/b", 0.5, None)),
+        ('{"id": "a/b", "confidence": 7, "question": "q"}', ("a/b", None, "q")),
+        ('{"id": "a/b", "confidence": true, "question": 3}', ("a/b", None, None)),
         ('{"id": ""}', None),
         ("[]", None),
         ("{", None),
     ],
 )
-def test_vote_values_are_read_back_strictly(value: str, expected: tuple[str, float | None] | None) -> None:
+def test_vote_values_are_read_back_strictly(value: str, expected: tuple[str, float | None, str | None] | None) -> None:
     assert render.read_vote_value(value) == expected
+
+
+def test_a_vote_value_always_fits_and_reads_back(engine: Engine) -> None:
+    reply = engine.respond("does acupuncture hurt?", None)
+    assert reply.answer is not None
+    for question in ("short", "é" * 5000, '"\\' * 3000):
+        value = render.vote_value(reply.answer, question)
+        read = render.read_vote_value(value)
+        assert len(value) <= render.BUTTON_VALUE_CHARS and read is not None and read.answer_id == reply.answer.id
+    [message] = render.render_reply(reply)
+    assert "question" not in json.dumps(message)  # without kept questions the buttons carry none
