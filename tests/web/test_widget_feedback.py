@@ -30,13 +30,14 @@ def test_a_thumbs_up_is_sent_once_shown_pressed_and_kept_after_a_reload(make_wid
     up.click()
     assert up.get_attribute("aria-pressed") == "true"
     assert reply.get_by_role("group", name="Was this answer helpful?").inner_text().startswith("Thanks")
-    down.click()  # one vote per answer: a second press changes nothing
+    assert up.get_attribute("aria-disabled") == down.get_attribute("aria-disabled") == "true"
+    down.dispatch_event("click")  # one vote per answer: a second press changes nothing
     wait_for_votes(widget, 1)
     answer = payload("answer_truncated_list")["answer"]
     assert widget.clinic.votes == [{"answer_id": answer["id"], "vote": "up", "confidence": answer["confidence"]}]
     widget.page.reload()
     kept = widget.page.locator(".msg.bot").last.get_by_role("button", name="Helpful", exact=True)
-    assert kept.get_attribute("aria-pressed") == "true"
+    assert kept.get_attribute("aria-pressed") == "true" and kept.get_attribute("aria-disabled") == "true"
     assert len(widget.clinic.votes) == 1
     assert widget.page.evaluate("window.__csp") == []
 

@@ -141,6 +141,7 @@
     '.chip:hover,.more:hover,.vote:hover{background:var(--chip-hover)}',
     '.rate{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin-top:8px;font-size:13px;color:var(--muted)}',
     '.vote{min-width:44px;min-height:36px;padding:2px 10px;border:1px solid var(--chip-line);border-radius:18px;background:var(--chip);color:var(--fg);font:inherit;font-size:16px;cursor:pointer}',
+    '.vote[aria-disabled="true"]{cursor:default}',
     '.vote svg{display:block;margin:auto}.vote.down svg{transform:rotate(180deg)}',
     '.vote[aria-pressed="true"],.vote[aria-pressed="true"]:hover{background:var(--brand);border-color:var(--on-brand);color:var(--on-brand)}',
     '.comment{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px;font-size:14px}',
@@ -470,6 +471,10 @@
     down.append(thumb());
     up.setAttribute('aria-label', T.helpful);
     down.setAttribute('aria-label', T.notHelpful);
+    // After the one vote an answer gets, both stay focusable (no focus lost) but say they no longer act.
+    function settle() {
+      if (entry.vote) { up.setAttribute('aria-disabled', 'true'); down.setAttribute('aria-disabled', 'true'); }
+    }
     [[up, 'up'], [down, 'down']].forEach(function (pair) {
       pair[0].setAttribute('aria-pressed', String(entry.vote === pair[1]));
       pair[0].addEventListener('click', function () {
@@ -478,6 +483,7 @@
         save();
         up.setAttribute('aria-pressed', String(pair[1] === 'up'));
         down.setAttribute('aria-pressed', String(pair[1] === 'down'));
+        settle();
         said.textContent = T.thanks;
         if (pair[1] === 'up') { postVote(entry, ''); return; }
         flushDown('');
@@ -487,6 +493,7 @@
         comment.line.focus();
       });
     });
+    settle();
     group.append(said, up, down);
     return group;
   }
