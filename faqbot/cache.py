@@ -24,6 +24,11 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "faqbot"
 
 
+def default_data_dir() -> Path:
+    """Where records are kept: $XDG_DATA_HOME/faqbot, else ~/.local/share/faqbot."""
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "faqbot"
+
+
 def content_key(parts: Iterable[str]) -> str:
     """A short hash of the texts a result was computed from (NUL-separated, so parts can't run together)."""
     digest = hashlib.sha256()

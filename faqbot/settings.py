@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from faqbot.cache import default_cache_dir
+from faqbot.cache import default_cache_dir, default_data_dir
 from faqbot.contact import ContactDetails
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -77,6 +77,17 @@ class StoreSettings:
 
 
 @dataclass(frozen=True)
+class InsightsSettings:
+    """What is recorded about replies and feedback, and for how long question text is kept."""
+
+    # An SQLite file, shared by every worker and adapter that points at it.
+    path: Path = field(default_factory=lambda: default_data_dir() / "insights.sqlite3")
+    # Off by default: the text of declined, clarified and thumbs-down questions is kept (scrubbed) only when on.
+    keep_questions: bool = False
+    retention_days: int = 30
+
+
+@dataclass(frozen=True)
 class Settings:
     """All of faqbot's settings; secrets are not here (they come from the environment)."""
 
@@ -84,13 +95,15 @@ class Settings:
     slack: SlackSettings = field(default_factory=SlackSettings)
     web: WebSettings = field(default_factory=WebSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
+    insights: InsightsSettings = field(default_factory=InsightsSettings)
 
 
 T = TypeVar("T")
 
 
 def load_settings(path: Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
-    """Settings from a TOML file (sections engine/clinic/slack/web/store) plus overrides; unknown keys are errors."""
+    """Settings from a TOML file (engine/clinic/slack/web/store/insights tables) plus overrides; unknown keys are
+    errors."""
     data: dict[str, Any] = {}
     if path is not None:
         try:
@@ -119,6 +132,7 @@ def settings_from_mapping(data: dict[str, Any]) -> Settings:
         slack=_section(SlackSettings, data.get("slack", {}), "slack"),
         web=_section(WebSettings, data.get("web", {}), "web"),
         store=_section(StoreSettings, data.get("store", {}), "store"),
+        insights=_section(InsightsSettings, data.get("insights", {}), "insights"),
     )
 
 

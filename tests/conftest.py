@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +20,7 @@ _OWN_HANDLERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "faqbot.web")
 # Shorter texts ("hi", "reset") are words a log line may contain for other reasons.
 _MIN_CHARS = 8
 MARKER = "logs_message_text"
+_DATA_KEY = pytest.StashKey[tuple[str | None, str]]()
 
 
 class _Lines(logging.Handler):
@@ -33,8 +37,24 @@ class _Lines(logging.Handler):
             self.lines.append(f"{record.name}: {text}")
 
 
+_DATA_ENV = "XDG_DATA_HOME"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{MARKER}: the test switches message logging on, so the check is skipped")
+    # Apps built with default settings record insights in the default data folder: a throwaway one, not the home's.
+    config.stash[_DATA_KEY] = (os.environ.get(_DATA_ENV), tempfile.mkdtemp(prefix="faqbot-data-"))
+    os.environ[_DATA_ENV] = config.stash[_DATA_KEY][1]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    before, folder = config.stash.get(_DATA_KEY, (None, ""))
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        if before is None:
+            os.environ.pop(_DATA_ENV, None)
+        else:
+            os.environ[_DATA_ENV] = before
 
 
 @pytest.fixture(autouse=True)

@@ -29,12 +29,14 @@ from adapters.slack.logs import bolt_base_logger
 from adapters.slack.store import Conversations
 from adapters.store import MemoryStore, Store, StoreDown
 from faqbot.engine import Engine
+from faqbot.insights import Insights, Vote
 from faqbot.models import Reply
 from faqbot.settings import SlackSettings
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/faq"
+CHANNEL = "slack"
 SEEN_TTL_SECONDS = 3600.0  # Slack's last retry comes ~5 minutes after the first delivery
 SEEN_MAX = 50_000
 SEEN_PREFIX = "slack:seen:"
@@ -74,9 +76,13 @@ def web_client(token: str, api_url: str, timeout: float = WEB_API_TIMEOUT_SECOND
 class SlackBot:
     """The adapter's behaviour, independent of how events arrive (Socket Mode or HTTP)."""
 
-    def __init__(self, engine: Engine, settings: SlackSettings, store: Store | None = None) -> None:
-        """`store` is shared with other processes (Redis); None keeps state and seen ids in this process."""
+    def __init__(
+        self, engine: Engine, settings: SlackSettings, store: Store | None = None, insights: Insights | None = None
+    ) -> None:
+        """`store` is shared with other processes (Redis); None keeps state and seen ids in this process.
+        `insights` records each reply's outcome and the votes on answers."""
         self.engine = engine
+        self.insights = insights
         states = store or MemoryStore(settings.state_max_conversations)
         self.conversations = Conversations(engine, states, settings.state_ttl_seconds)
         self.seen = store or MemoryStore(SEEN_MAX)
@@ -115,7 +121,7 @@ class SlackBot:
             return
         place = place_of(event)
         question = question_of(event.get("text") or "", context.bot_user_id)
-        reply, messages = self.answer(lambda: self.conversations.turn(place.key, question))
+        reply, messages = self.answer(lambda: self.conversations.turn(place.key, question), question=question)
         log.info("answered %s (%s) in %s", event.get("type"), answer_of(reply), place.channel)
         self.post(client, place, messages)
 
@@ -123,7 +129,9 @@ class SlackBot:
         """/faq question: ack at once, then show the answer only to the asker with a Share button."""
         ack()
         question = question_of(command.get("text") or "", None)
-        reply, messages = self.answer(lambda: self.engine.respond(question, None), share_value=question)
+        reply, messages = self.answer(
+            lambda: self.engine.respond(question, None), share_value=question, question=question
+        )
         log.info("answered %s (%s)", COMMAND, answer_of(reply))
         self.post_ephemeral(client, respond, command["channel_id"], command["user_id"], messages)
 
@@ -136,11 +144,15 @@ class SlackBot:
         place = place_of_click(body)
         if (body.get("container") or {}).get("is_ephemeral"):
             # Buttons under a /faq answer: stay private, as the question was.
-            _, messages = self.answer(lambda: self.engine.respond(question, None), note=note, share_value=question)
+            _, messages = self.answer(
+                lambda: self.engine.respond(question, None), note=note, share_value=question, question=question
+            )
             for message in messages:
                 respond(**message, response_type="ephemeral", replace_original=False)
             return
-        reply, messages = self.answer(lambda: self.conversations.turn(place.key, question), note=note)
+        reply, messages = self.answer(
+            lambda: self.conversations.turn(place.key, question), note=note, question=question
+        )
         log.info("answered a button (%s) in %s", answer_of(reply), place.channel)
         self.post(client, place, messages)
 
@@ -156,6 +168,33 @@ class SlackBot:
         else:
             self.post(client, place_of_click(body), messages)
         log.info("showed a whole section (%s)", answer_of(reply))
+
+    def on_vote_click(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """A thumbs button under an answer: record the vote and thank the person who clicked, only them."""
+        ack()
+        action = body["actions"][0]
+        vote: Vote = "up" if action.get("action_id") == render.VOTE_ACTIONS["up"] else "down"
+        read = render.read_vote_value(str(action.get("value") or ""))
+        if read is None or self.insights is None:
+            log.info("ignored a vote that cannot be recorded")
+            return
+        answer_id, confidence, question = read
+        recorded = self.insights.vote(CHANNEL, answer_id, vote, confidence=confidence, question=question)
+        if recorded is not None:
+            # After a thumbs down, the thanks carries the optional "what were you looking for?" line.
+            thanks = render.comment_prompt(recorded) if vote == "down" else {"text": render.THANKS}
+            respond(**thanks, response_type="ephemeral", replace_original=False)
+        log.info("recorded a %s vote (%s)", vote, answer_id if recorded is not None else "lost")
+
+    def on_comment(self, ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """The line typed under the thanks for a thumbs down: add it to that vote, then leave only the thanks."""
+        ack()
+        action = body["actions"][0]
+        feedback_id = render.comment_feedback_id(str(action.get("block_id") or ""))
+        line = str(action.get("value") or "")
+        added = feedback_id is not None and self.insights is not None and self.insights.comment(feedback_id, line)
+        respond(text=render.THANKS, response_type="ephemeral", replace_original=True)
+        log.info("a comment on a vote was %s", "recorded" if added else "not recorded")
 
     def _gone(self) -> Reply:
         # A button on an old message whose section the corpus no longer has: say so politely, with a safety note.
@@ -175,14 +214,25 @@ class SlackBot:
         log.info("shared a /faq answer (%s)", answer_of(reply))
 
     def answer(
-        self, ask: Callable[[], Reply], *, note: str | None = None, share_value: str | None = None
+        self,
+        ask: Callable[[], Reply],
+        *,
+        note: str | None = None,
+        share_value: str | None = None,
+        question: str | None = None,
     ) -> tuple[Reply | None, list[render.Message]]:
         """The reply and its messages; if answering fails, an apology that still names the emergency number,
-        because the person asking may be waiting on it. The Share button is offered under answers only."""
+        because the person asking may be waiting on it. The Share button is offered under answers only.
+        With `question`, the reply's outcome is recorded (a section shown again or shared is not a new one)."""
         try:
             reply = ask()
+            if question is not None and self.insights is not None:
+                self.insights.outcome(reply, CHANNEL, question)
             share = share_value if reply.kind == "answer" else None
-            return reply, render.render_reply(reply, note=note, share_value=share)
+            kept = self.insights is not None and self.insights.settings.keep_questions
+            # Only a clinic that keeps questions gets them back with a thumbs down, so only then do buttons carry them.
+            keep = question if kept and reply.kind == "answer" else None
+            return reply, render.render_reply(reply, note=note, share_value=share, vote_question=keep)
         except Exception:
             log.exception("answering failed")
             return None, render.render_failure(self.engine.settings.emergency_number)
@@ -256,6 +306,8 @@ def build_app(
     app.action(re.compile(rf"^{render.ASK_ACTION}_\d+$"))(bot.on_ask_click)
     app.action(render.SHARE_ACTION)(bot.on_share_click)
     app.action(render.MORE_ACTION)(bot.on_more_click)
+    app.action(re.compile(rf"^({'|'.join(render.VOTE_ACTIONS.values())})$"))(bot.on_vote_click)
+    app.action(render.COMMENT_ACTION)(bot.on_comment)
     # The booking button opens its link in the browser; Slack still sends the click, which must be acked.
     app.action(render.BOOK_ACTION)(lambda ack: ack())
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from faqbot.models import Answer, Reply
 from faqbot.models import Block as TextBlock
@@ -23,6 +23,14 @@ ASK_ACTION = "faqbot_ask"
 SHARE_ACTION = "faqbot_share"
 MORE_ACTION = "faqbot_more"
 BOOK_ACTION = "faqbot_book"
+VOTE_ACTIONS = {"up": "faqbot_vote_up", "down": "faqbot_vote_down"}
+COMMENT_ACTION = "faqbot_vote_comment"
+COMMENT_BLOCK = "faqbot_comment_"  # + the vote's id: Slack sends the block id back with the line typed
+COMMENT_CHARS = 200
+THANKS = "Thanks for your feedback."
+VOTE_ID_CHARS = 500
+VOTE_QUESTION_CHARS = 1000
+VOTE_LABELS = {"up": "\U0001f44d Helpful", "down": "\U0001f44e Not helpful"}
 MORE_LABEL = "Read the whole section"
 
 
@@ -55,10 +63,13 @@ def _cut_point(text: str, limit: int) -> int:
     return entity if entity > 0 and ";" not in window[entity:] else limit
 
 
-def render_reply(reply: Reply, *, note: str | None = None, share_value: str | None = None) -> list[Message]:
+def render_reply(
+    reply: Reply, *, note: str | None = None, share_value: str | None = None, vote_question: str | None = None
+) -> list[Message]:
     """The Slack messages (each with `text` and `blocks`) for a reply, split when one message is too small.
 
-    `note` is mrkdwn shown above the reply (e.g. who asked); `share_value` adds a "Share in channel" button.
+    `note` is mrkdwn shown above the reply (e.g. who asked); `share_value` adds a "Share in channel" button;
+    `vote_question` rides in the thumbs buttons' value, for a clinic that keeps the questions of thumbs-downs.
     """
     content: list[Block] = []
     if note:
@@ -69,7 +80,7 @@ def render_reply(reply: Reply, *, note: str | None = None, share_value: str | No
         content.extend(_sections(f"*{escape(reply.emergency.note)}*"))
     tail: list[Block] = [_context(_source(reply.answer))] if reply.answer else []
     tail.extend(_notes_blocks(reply.disclaimers))
-    tail.extend(_actions(reply, share_value))
+    tail.extend(_actions(reply, share_value, vote_question))
     room = MAX_BLOCKS - len(tail)
     parts = [content[i : i + room] for i in range(0, len(content), room)] or [[]]
     if len(parts) == 1:
@@ -92,6 +103,68 @@ def render_failure(emergency_number: str) -> list[Message]:
 def ask_value(question: str) -> str:
     """A button value that asks `question` when clicked (short enough for Slack's value limit)."""
     return question[:BUTTON_VALUE_CHARS]
+
+
+class VoteValue(NamedTuple):
+    """What a thumbs button carries back: the answer's id and confidence, and the question when it is kept."""
+
+    answer_id: str
+    confidence: float | None
+    question: str | None = None
+
+
+def vote_value(answer: Answer, question: str | None = None) -> str:
+    """The value of the thumbs buttons under an answer: its id and confidence, which the vote is stored with."""
+    data: dict[str, Any] = {"id": answer.id[:VOTE_ID_CHARS], "confidence": round(answer.confidence, 4)}
+    if question:
+        data["question"] = question[:VOTE_QUESTION_CHARS]
+    # Cut to length, the JSON would not read back: escapes are what could make it long, so drop the question then.
+    text = json.dumps(data, ensure_ascii=False)
+    return text if len(text) <= BUTTON_VALUE_CHARS or not question else vote_value(answer)
+
+
+def read_vote_value(value: str) -> VoteValue | None:
+    """The answer id, confidence and question from a thumbs button's value; None for a value not written here."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
+        return None
+    question = data.get("question") if isinstance(data.get("question"), str) else None
+    confidence = data.get("confidence")
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
+        return VoteValue(data["id"], None, question)
+    return VoteValue(data["id"], float(confidence), question)
+
+
+def comment_prompt(feedback_id: int) -> Message:
+    """After a thumbs down: thanks, and an optional one-line "what were you looking for?" sent with Enter."""
+    line = {
+        "type": "plain_text_input",
+        "action_id": COMMENT_ACTION,
+        "max_length": COMMENT_CHARS,
+        "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
+    }
+    label = {"type": "plain_text", "text": "What were you looking for? (optional, press Enter to send)"}
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": THANKS}},
+        {
+            "type": "input",
+            "block_id": f"{COMMENT_BLOCK}{feedback_id}",
+            "dispatch_action": True,
+            "optional": True,
+            "label": label,
+            "element": line,
+        },
+    ]
+    return {"text": THANKS, "blocks": blocks}
+
+
+def comment_feedback_id(block_id: str) -> int | None:
+    """The vote's id from a comment line's block id; None for a block this module did not write."""
+    digits = block_id.removeprefix(COMMENT_BLOCK)
+    return int(digits) if block_id.startswith(COMMENT_BLOCK) and digits.isdigit() else None
 
 
 def _main(reply: Reply) -> list[Block]:
@@ -176,7 +249,7 @@ def _context(texts: list[str]) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in head]}
 
 
-def _actions(reply: Reply, share_value: str | None) -> list[Block]:
+def _actions(reply: Reply, share_value: str | None, vote_question: str | None) -> list[Block]:
     buttons: list[Block] = []
     if reply.answer is not None and reply.answer.truncated:
         buttons.append(_button(MORE_LABEL, MORE_ACTION, reply.answer.id[:BUTTON_VALUE_CHARS]))
@@ -188,6 +261,11 @@ def _actions(reply: Reply, share_value: str | None) -> list[Block]:
     blocks = []
     for start in range(0, len(buttons), ACTIONS_ELEMENTS):
         blocks.append({"type": "actions", "elements": buttons[start : start + ACTIONS_ELEMENTS]})
+    if reply.kind == "answer" and reply.answer is not None:
+        # A row of their own, so the thumbs read as a verdict on the answer, not as more questions to ask.
+        value = vote_value(reply.answer, vote_question)
+        votes = [_button(VOTE_LABELS[vote], action, value) for vote, action in VOTE_ACTIONS.items()]
+        blocks.append({"type": "actions", "elements": votes})
     return blocks
 
 

@@ -22,6 +22,7 @@ from adapters.slack.bot import SlackBot, build_app, web_client
 from adapters.slack.secrets import SlackSecrets
 from adapters.store import Store
 from faqbot.engine import Engine
+from faqbot.insights import Insights
 from faqbot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def create_app(
     `store` (from `[store] url`) is where seen ids and conversation state go; None keeps them in this process.
     """
     engine = Engine.from_settings(settings.engine)
-    bot = SlackBot(engine, settings.slack, store)
+    bot = SlackBot(engine, settings.slack, store, insights=Insights.from_settings(settings.insights))
     client = web_client(secrets.bot_token, secrets.api_url)
     return build_app(bot, client, signing_secret=secrets.signing_secret, verify_token=verify_token)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 
@@ -18,9 +20,11 @@ from starlette.routing import Route
 
 from adapters.store import Store
 from adapters.web.chat import ChatEndpoint, error_content
+from adapters.web.feedback import FeedbackEndpoint
 from adapters.web.middleware import ClientNames, FrontDoor
 from adapters.web.openapi import openapi_document
 from faqbot.engine import Engine
+from faqbot.insights import Insights
 from faqbot.settings import Settings, WebSettings
 
 DEMO_CSP = (
@@ -134,13 +138,19 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    settings: Settings, secret: bytes, engine: Engine | None = None, store: Store | None = None
+    settings: Settings,
+    secret: bytes,
+    engine: Engine | None = None,
+    store: Store | None = None,
+    insights: Insights | None = None,
 ) -> Starlette:
     """The whole web app; `faqbot serve` builds exactly this (tests too). `store` shares the rate limit."""
     engine = engine or Engine.from_settings(settings.engine)
+    insights = insights or Insights.from_settings(settings.insights)
     routes = [
         # A bare ASGI app as the endpoint: Starlette routes to it without wrapping it in Request/Response.
-        Route("/api/chat", ChatEndpoint(engine, settings.web, secret, store), methods=["POST"]),
+        Route("/api/chat", ChatEndpoint(engine, settings.web, secret, store, insights), methods=["POST"]),
+        Route("/api/feedback", FeedbackEndpoint(engine, settings.web, insights).handle, methods=["POST"]),
         _greeting_route(engine),
         *_static_routes(settings.web),
     ]
@@ -159,4 +169,12 @@ def create_app(
             )
         )
     handlers = {HTTPException: _http_error, Exception: _http_error}
-    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        insights.close()
+
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
+    app.state.insights = insights
+    return app

@@ -20,6 +20,7 @@ from adapters.web.middleware import MESSAGE_SCOPE_KEY, ClientNames
 from adapters.web.pool import Busy, Lanes
 from adapters.web.state import StateSigner
 from faqbot.engine import Engine
+from faqbot.insights import Insights
 from faqbot.models import Reply
 from faqbot.settings import WebSettings
 
@@ -78,9 +79,17 @@ def _content_headers(scope: Scope) -> tuple[bytes, bytes]:
 class ChatEndpoint:
     """One conversation turn per request, sharing one engine, signer and rate limiter (in `store` when given)."""
 
-    def __init__(self, engine: Engine, web: WebSettings, secret: bytes, store: Store | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        web: WebSettings,
+        secret: bytes,
+        store: Store | None = None,
+        insights: Insights | None = None,
+    ) -> None:
         self.engine = engine
         self.web = web
+        self.insights = insights
         self.signer = StateSigner(secret, web.state_ttl_seconds)
         self.limiter = RateLimiter(web.rate_limit_per_minute, store=store)
         # A shared store holds keyed hashes of client addresses, not the addresses.
@@ -132,6 +141,8 @@ class ChatEndpoint:
             if urgent is None:
                 return _busy(busy.retry_after)
             reply = urgent
+        if self.insights is not None:
+            self.insights.outcome(reply, "web", message)
         data = reply.to_dict()
         data["state"] = self.signer.sign(reply.state)
         return 200, data, [_NO_STORE]

@@ -119,6 +119,28 @@ _REPLY = {
 }
 
 
+_FEEDBACK_REQUEST: dict[str, Any] = {
+    "type": "object",
+    "required": ["answer_id", "vote"],
+    "properties": {
+        "answer_id": {"type": "string", "maxLength": 200, "description": "answer.id of the reply voted on"},
+        "vote": {"enum": ["up", "down"]},
+        "comment": {
+            "type": "string",
+            "maxLength": 200,
+            "description": "optional one line, e.g. what the person was looking for; kept without what identifies "
+            "people, and deleted after [insights] retention_days",
+        },
+        "confidence": {"type": "number", "minimum": 0, "maximum": 1, "description": "answer.confidence"},
+        "question": {
+            "type": "string",
+            "description": "the question answered, sent with a thumbs down; kept only when the clinic sets "
+            "[insights] keep_questions",
+        },
+    },
+}
+
+
 def _error_responses(*codes: str) -> dict[str, Any]:
     content = {"application/json": {"schema": _ERROR}}
     return {code: {"description": "error", "content": content} for code in codes}
@@ -137,6 +159,9 @@ def openapi_document(max_message_chars: int, max_body_bytes: int) -> dict[str, A
             },
         },
     }
+    properties: dict[str, Any] = dict(_FEEDBACK_REQUEST["properties"])
+    properties["question"] = {**properties["question"], "maxLength": max_message_chars}
+    feedback_request = {**_FEEDBACK_REQUEST, "properties": properties}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -159,6 +184,30 @@ def openapi_document(max_message_chars: int, max_body_bytes: int) -> dict[str, A
                             "content": {"application/json": {"schema": _REPLY}},
                         },
                         **_error_responses("413", "415", "422", "429"),
+                    },
+                }
+            },
+            "/api/feedback": {
+                "post": {
+                    "summary": "A thumbs up or down on an answer (rate limited per client)",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": feedback_request}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "recorded",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["recorded"],
+                                        "properties": {"recorded": {"const": True}},
+                                    }
+                                }
+                            },
+                        },
+                        **_error_responses("408", "413", "415", "422", "429", "503"),
                     },
                 }
             },

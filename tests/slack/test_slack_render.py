@@ -189,5 +189,7 @@ def test_long_button_labels_are_shortened_but_the_value_keeps_the_question() -> 
 def test_share_button_and_note() -> None:
     [message] = render.render_reply(recorded_reply("answer"), note="<@U1> asked", share_value="does it hurt")
     assert message["blocks"][0] == {"type": "context", "elements": [{"type": "mrkdwn", "text": "<@U1> asked"}]}
-    share = message["blocks"][-1]["elements"][-1]
+    # The last row is the thumbs under the answer; the Share button ends the row before.
+    share = message["blocks"][-2]["elements"][-1]
     assert (share["action_id"], share["value"], share["style"]) == (render.SHARE_ACTION, "does it hurt", "primary")
+    assert [e["action_id"] for e in message["blocks"][-1]["elements"]] == list(render.VOTE_ACTIONS.values())

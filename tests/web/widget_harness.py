@@ -55,6 +55,7 @@ class RecordedClinic:
     page: str
     replies: dict[str, str] = field(default_factory=lambda: dict(REPLIES))
     questions: list[str] = field(default_factory=list)
+    votes: list[dict[str, Any]] = field(default_factory=list)  # the bodies POSTed to /api/feedback
     # A payload changed by a test (e.g. with the new fields removed), by name.
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -81,6 +82,9 @@ class RecordedClinic:
             question = json.loads(request.post_data or "{}").get("message", "")
             self.questions.append(question)
             route.fulfill(json=self.reply_for(question))
+        elif path == "/api/feedback":
+            self.votes.append(json.loads(request.post_data or "{}"))
+            route.fulfill(json={"recorded": True})
         else:
             route.fulfill(status=404, body="not found")
 

@@ -29,6 +29,9 @@
     more: 'Read the whole section', pleaseNote: 'Please note:', safety: 'Safety information', urgent: 'Urgent',
     call: 'Call {number}', contact: 'Contact the clinic', phone: 'Phone:', book: 'Book an appointment',
     hours: 'Opening hours:', address: 'Address:',
+    rate: 'Was this answer helpful?', helpful: 'Helpful', notHelpful: 'Not helpful',
+    lookingFor: 'What were you looking for? (optional)', sendFeedback: 'Send feedback',
+    thanks: 'Thanks for your feedback.',
     failed: 'Sorry, the message could not be sent. Please check your connection and try again.',
     busy: 'Sorry, too many messages at once. Please wait {wait} and try again.',
     second: '1 second', seconds: '{n} seconds', fewSeconds: 'a few seconds',
@@ -135,7 +138,15 @@
     '.urgent .note{background:transparent;color:inherit}',
     '.chips{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}',
     '.chip{min-height:36px;padding:6px 12px;border:1px solid var(--chip-line);border-radius:18px;background:var(--chip);color:var(--fg);font:inherit;font-size:14px;text-align:left;cursor:pointer}',
-    '.chip:hover,.more:hover{background:var(--chip-hover)}',
+    '.chip:hover,.more:hover,.vote:hover{background:var(--chip-hover)}',
+    '.rate{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin-top:8px;font-size:13px;color:var(--muted)}',
+    '.vote{min-width:44px;min-height:36px;padding:2px 10px;border:1px solid var(--chip-line);border-radius:18px;background:var(--chip);color:var(--fg);font:inherit;font-size:16px;cursor:pointer}',
+    '.vote[aria-disabled="true"]{cursor:default}',
+    '.vote svg{display:block;margin:auto}.vote.down svg{transform:rotate(180deg)}',
+    '.vote[aria-pressed="true"],.vote[aria-pressed="true"]:hover{background:var(--brand);border-color:var(--on-brand);color:var(--on-brand)}',
+    '.comment{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px;font-size:14px}',
+    '.comment label{flex-basis:100%}',
+    '.comment .link{min-height:44px}',
     '.error{margin:0;padding:0 12px;color:var(--error);font-size:14px}',
     '.error:not(:empty){padding:6px 12px;border-top:1px solid var(--line)}',
     '.typing{min-height:0;padding:0 12px;font-size:14px;color:var(--muted)}',
@@ -382,6 +393,111 @@
     }
   }
 
+  // Thumbs up or down under an answer. A thumbs down waits for its optional comment line, and is sent with it or
+  // as soon as the person moves on (asks again, closes the panel, leaves the page), so each vote is one record.
+  var pendingDown = null;
+  function postVote(entry, comment) {
+    var answer = entry.reply.answer;
+    var vote = { answer_id: answer.id, vote: entry.vote };
+    if (typeof answer.confidence === 'number') { vote.confidence = answer.confidence; }
+    if (entry.vote === 'down') {
+      var i = model.messages.indexOf(entry);
+      var asked = i > 0 ? model.messages[i - 1] : null;
+      if (asked && asked.who === 'user') { vote.question = asked.text.slice(0, 1000); }
+      if (comment) { vote.comment = comment.slice(0, 200); }
+    }
+    fetch(API + '/api/feedback', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(vote), keepalive: true
+    }).catch(function () { /* feedback is best effort */ });
+  }
+  function flushDown(comment) {
+    var waiting = pendingDown;
+    pendingDown = null;
+    if (waiting) {
+      waiting.box.remove();
+      postVote(waiting.entry, comment);
+    }
+  }
+  window.addEventListener('pagehide', function () { flushDown(''); });
+
+  function commentBox(entry, said) {
+    var box = el('div', 'comment');
+    var id = 'faqbot-comment-' + model.messages.indexOf(entry);
+    var prompt = el('label', null, T.lookingFor);
+    prompt.htmlFor = id;
+    var line = el('input');
+    line.id = id;
+    line.type = 'text';
+    line.maxLength = 200;
+    line.autocomplete = 'off';
+    var done = button('link', T.sendFeedback);
+    function finish() { flushDown(line.value.trim()); said.focus(); }
+    done.addEventListener('click', finish);
+    line.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter') { event.preventDefault(); finish(); }
+    });
+    box.append(prompt, line, done);
+    return { box: box, line: line };
+  }
+
+  // Drawn, not an emoji: not every system has a colour emoji font, and a missing glyph shows as an empty box.
+  // The path is Material Icons' thumb_up (Apache License 2.0); the thumbs down is the same icon turned over.
+  var THUMB = 'M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 ' +
+    '7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z';
+  function thumb() {
+    var NS = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('width', '18');
+    svg.setAttribute('height', '18');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var path = document.createElementNS(NS, 'path');
+    path.setAttribute('d', THUMB);
+    path.setAttribute('fill', 'currentColor');
+    svg.append(path);
+    return svg;
+  }
+
+  function rating(entry) {
+    var group = el('div', 'rate');
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', T.rate);
+    var said = el('span', null, entry.vote ? T.thanks : T.rate);
+    said.tabIndex = -1;
+    var up = button('vote');
+    var down = button('vote down');
+    up.append(thumb());
+    down.append(thumb());
+    up.setAttribute('aria-label', T.helpful);
+    down.setAttribute('aria-label', T.notHelpful);
+    // After the one vote an answer gets, both stay focusable (no focus lost) but say they no longer act.
+    function settle() {
+      if (entry.vote) { up.setAttribute('aria-disabled', 'true'); down.setAttribute('aria-disabled', 'true'); }
+    }
+    [[up, 'up'], [down, 'down']].forEach(function (pair) {
+      pair[0].setAttribute('aria-pressed', String(entry.vote === pair[1]));
+      pair[0].addEventListener('click', function () {
+        if (entry.vote) { return; }  // one vote per answer
+        entry.vote = pair[1];
+        save();
+        up.setAttribute('aria-pressed', String(pair[1] === 'up'));
+        down.setAttribute('aria-pressed', String(pair[1] === 'down'));
+        settle();
+        said.textContent = T.thanks;
+        if (pair[1] === 'up') { postVote(entry, ''); return; }
+        flushDown('');
+        var comment = commentBox(entry, said);
+        pendingDown = { entry: entry, box: comment.box };
+        group.after(comment.box);
+        comment.line.focus();
+      });
+    });
+    settle();
+    group.append(said, up, down);
+    return group;
+  }
+
   function renderBot(reply, entry) {
     var item = el('div', 'msg bot' + (reply.kind === 'emergency' ? ' urgent' : ''));
     item.append(el('span', 'sr', T.bot + ' '));
@@ -399,6 +515,7 @@
     var card = reply.contact && typeof reply.contact === 'object' ? contactCard(reply.contact) : null;
     if (card) { bubble.append(card); }
     renderDisclaimers(bubble, reply.disclaimers);
+    if (entry && reply.kind === 'answer' && reply.answer && reply.answer.id) { bubble.append(rating(entry)); }
     if (reply.suggestions && reply.suggestions.length) { bubble.append(chips(reply.suggestions)); }
     item.append(bubble);
     return item;
@@ -480,6 +597,7 @@
   function ask(text) {
     text = String(text || '').trim();
     if (!text || pending) { return; }
+    flushDown('');
     pending = true;
     error.textContent = '';
     var entry = { who: 'user', text: text };
@@ -570,6 +688,7 @@
       scrollToLatest();
       input.focus();
     } else {
+      flushDown('');
       askToClear(false);
       if (restoreFocus) { launcher.focus(); }
     }
@@ -597,6 +716,7 @@
   clear.addEventListener('click', function () { askToClear(true); });
   no.addEventListener('click', function () { askToClear(false); clear.focus(); });
   yes.addEventListener('click', function () {
+    flushDown('');
     model.messages = [];
     model.state = null;
     save();
