@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from faqbot.cache import default_cache_dir
 from faqbot.engine import Engine
 
 # Loggers that do not propagate to the root logger, so a handler on the root alone would not see their lines.
-_OWN_HANDLERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "faqbot.web")
+_OWN_HANDLERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "faqbot.web", "faqbot.reload")
 # Shorter texts ("hi", "reset") are words a log line may contain for other reasons.
 _MIN_CHARS = 8
 MARKER = "logs_message_text"
@@ -62,3 +65,15 @@ def no_message_text_in_logs(request: pytest.FixtureRequest, monkeypatch: pytest.
     leaked = sorted({line for line in handler.lines for text in asked if text in line})
     if leaked:
         pytest.fail(f"message text in {len(leaked)} log line(s), e.g. {leaked[0][:300]!r}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder of the test session's own, seeded with the user's: tests that edit a corpus write their index
+    and embeddings here, so they never push the bundled corpus's out of the shared cache (it keeps 8 of each kind)."""
+    folder = tmp_path_factory.mktemp("cache")
+    shared = default_cache_dir()
+    if shared.is_dir():
+        for path in shared.glob("*.npz"):
+            shutil.copy2(path, folder / path.name)
+    return folder

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from http.client import RemoteDisconnected
@@ -23,6 +24,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
+from adapters.reloading import EngineHolder
 from adapters.slack import render
 from adapters.slack.events import Place, is_from_person, place_of, place_of_click, question_of
 from adapters.slack.logs import bolt_base_logger
@@ -72,12 +74,30 @@ def web_client(token: str, api_url: str, timeout: float = WEB_API_TIMEOUT_SECOND
 class SlackBot:
     """The adapter's behaviour, independent of how events arrive (Socket Mode or HTTP)."""
 
-    def __init__(self, engine: Engine, settings: SlackSettings) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine | EngineHolder, settings: SlackSettings) -> None:
+        self.holder = engine if isinstance(engine, EngineHolder) else EngineHolder.fixed(engine)
         slack = settings
-        states: TTLCache[dict[str, Any]] = TTLCache(slack.state_max_conversations, slack.state_ttl_seconds)
-        self.conversations = Conversations(engine, states)
+        self._states: TTLCache[dict[str, Any]] = TTLCache(slack.state_max_conversations, slack.state_ttl_seconds)
+        self._conversations = Conversations(self.holder.engine, self._states)
+        self._conversations_of = self.holder.engine
+        self._swap = threading.Lock()
         self.seen: TTLCache[bool] = TTLCache(SEEN_MAX, SEEN_TTL_SECONDS)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine in service now (a listener takes it once and answers with it)."""
+        return self.holder.engine
+
+    @property
+    def conversations(self) -> Conversations:
+        """Conversation turns answered by the engine in service; the remembered states outlive a reload."""
+        engine = self.holder.engine
+        with self._swap:
+            if self._conversations_of is not engine:
+                # A turn already running on the old engine finishes there; its state is kept like any other.
+                self._conversations = Conversations(engine, self._states)
+                self._conversations_of = engine
+            return self._conversations
 
     def skip_redeliveries(self, request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
         """Global middleware: ack an event, command or click already handled without running any listener.

@@ -17,20 +17,22 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from adapters import serving
+from adapters.reloading import EngineHolder
 from adapters.slack import guard
 from adapters.slack.bot import SlackBot, build_app, web_client
 from adapters.slack.secrets import SlackSecrets
-from faqbot.engine import Engine
 from faqbot.settings import Settings
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-def create_app(secrets: SlackSecrets, settings: Settings, *, verify_token: bool = True) -> App:
-    """The bolt App for these credentials and settings (builds the engine; auth.test if verify_token)."""
-    engine = Engine.from_settings(settings.engine)
-    bot = SlackBot(engine, settings.slack)
+def create_app(
+    secrets: SlackSecrets, settings: Settings, *, verify_token: bool = True, holder: EngineHolder | None = None
+) -> App:
+    """The bolt App for these credentials and settings (builds the engine unless `holder` has it; auth.test if
+    verify_token)."""
+    bot = SlackBot(holder or EngineHolder.from_settings(settings.engine), settings.slack)
     client = web_client(secrets.bot_token, secrets.api_url)
     return build_app(bot, client, signing_secret=secrets.signing_secret, verify_token=verify_token)
 

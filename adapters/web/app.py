@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
@@ -16,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from adapters.reloading import EngineHolder, reload_on_sighup, watching
 from adapters.web.chat import ChatEndpoint, error_content
 from adapters.web.middleware import ClientNames, FrontDoor
 from adapters.web.openapi import openapi_document
@@ -59,9 +64,10 @@ def error_response(status: int, code: str, message: str) -> Response:
     return JSONResponse(content, status_code=status, headers=_NO_STORE)
 
 
-def _greeting_route(engine: Engine) -> Route:
+def _greeting_route(holder: EngineHolder) -> Route:
     async def greeting(request: Request) -> Response:
         """GET /api/greeting: starter questions for the widget's greeting chips."""
+        engine = holder.engine
         starters = [suggestion.to_dict() for suggestion in engine.starter_suggestions(4)]
         content = {"suggestions": starters, "emergency_number": engine.settings.emergency_number}
         return JSONResponse(content, headers={"cache-control": "public, max-age=300"})
@@ -132,13 +138,25 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(status, "http_error" if status < 500 else "internal", str(detail))
 
 
-def create_app(settings: Settings, secret: bytes, engine: Engine | None = None) -> Starlette:
-    """The whole web app; `faqbot serve` builds exactly this (tests too)."""
-    engine = engine or Engine.from_settings(settings.engine)
+def create_app(
+    settings: Settings,
+    secret: bytes,
+    engine: Engine | EngineHolder | None = None,
+    watch: Path | None = None,
+    sighup: bool = False,
+) -> Starlette:
+    """The whole web app; `faqbot serve` builds exactly this (tests too). While it runs (its lifespan), changes in
+    the folder `watch` and, with `sighup`, SIGHUP reload the documents."""
+    if isinstance(engine, EngineHolder):
+        holder = engine
+    elif engine is not None:
+        holder = EngineHolder(lambda: Engine.from_settings(settings.engine), engine)
+    else:
+        holder = EngineHolder.from_settings(settings.engine)
     routes = [
         # A bare ASGI app as the endpoint: Starlette routes to it without wrapping it in Request/Response.
-        Route("/api/chat", ChatEndpoint(engine, settings.web, secret), methods=["POST"]),
-        _greeting_route(engine),
+        Route("/api/chat", ChatEndpoint(holder, settings.web, secret), methods=["POST"]),
+        _greeting_route(holder),
         *_static_routes(settings.web),
     ]
     # Logs name clients by a hash keyed from the state secret: stable across workers and hosts, useless elsewhere.
@@ -156,4 +174,12 @@ def create_app(settings: Settings, secret: bytes, engine: Engine | None = None) 
             )
         )
     handlers = {HTTPException: _http_error, Exception: _http_error}
-    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Signal handlers can only be set from the main thread: uvicorn runs the lifespan there, test clients don't.
+        hup = sighup and threading.current_thread() is threading.main_thread()
+        with watching(holder, watch), reload_on_sighup(holder) if hup else nullcontext():
+            yield
+
+    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)

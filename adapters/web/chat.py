@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
+from adapters.reloading import EngineHolder
 from adapters.serving import BODY_SECONDS
 from adapters.web.limits import BodyTooLarge, ClientGone, RateLimiter, read_body
 from adapters.web.middleware import MESSAGE_SCOPE_KEY
@@ -77,8 +78,8 @@ def _content_headers(scope: Scope) -> tuple[bytes, bytes]:
 class ChatEndpoint:
     """One conversation turn per request, sharing one engine, signer and rate limiter (per process)."""
 
-    def __init__(self, engine: Engine, web: WebSettings, secret: bytes) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine | EngineHolder, web: WebSettings, secret: bytes) -> None:
+        self.holder = engine if isinstance(engine, EngineHolder) else EngineHolder.fixed(engine)
         self.web = web
         self.signer = StateSigner(secret, web.state_ttl_seconds)
         self.limiter = RateLimiter(web.rate_limit_per_minute)
@@ -115,17 +116,19 @@ class ChatEndpoint:
                 return _rate_limited(wait)
             return 422, *error_content("invalid_request", parsed)
         message, token = parsed
+        # Taken once: a reload during this request does not change the engine it is answered with.
+        engine = self.holder.engine
         # Safety first: the emergency instruction is never withheld, so over the limit only a red flag goes on.
-        if wait and not self.engine.red_flags.read(message).current:
+        if wait and not engine.red_flags.read(message).current:
             return _rate_limited(wait)
         if self.web.log_messages:
             scope[MESSAGE_SCOPE_KEY] = message
         # A forged, expired or missing state simply starts a fresh conversation.
         state = self.signer.verify(token)
         try:
-            reply = await self.lanes.for_message(message).run(lambda: self.engine.respond(message, state))
+            reply = await self.lanes.for_message(message).run(lambda: engine.respond(message, state))
         except Busy as busy:
-            urgent = self._urgent(message, state)
+            urgent = self._urgent(engine, message, state)
             if urgent is None:
                 return _busy(busy.retry_after)
             reply = urgent
@@ -133,12 +136,12 @@ class ChatEndpoint:
         data["state"] = self.signer.sign(reply.state)
         return 200, data, [_NO_STORE]
 
-    def _urgent(self, message: str, state: dict[str, Any] | None) -> Reply | None:
+    def _urgent(self, engine: Engine, message: str, state: dict[str, Any] | None) -> Reply | None:
         """The emergency reply, answered here and now, when the message raises a red flag happening now.
 
         Over capacity the emergency instruction is still never withheld: triage and the emergency reply take well
         under a millisecond, so they run on the event loop instead of waiting for a thread.
         """
-        if not self.engine.red_flags.read(message).current:
+        if not engine.red_flags.read(message).current:
             return None
-        return self.engine.respond(message, state)
+        return engine.respond(message, state)

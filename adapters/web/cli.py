@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 # How the parent hands its settings to worker processes, which uvicorn starts from an import string.
 SETTINGS_ENV = "FAQBOT_SERVE_SETTINGS"
+# Set (to "1") when the workers should watch the corpus folder themselves.
+WATCH_ENV = "FAQBOT_SERVE_WATCH"
 MAX_PORT = 65535
 
 
@@ -33,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         metavar="ORIGIN",
         help="a site allowed to call the API from the browser, e.g. https://clinic.example (repeatable)",
+    )
+    parser.add_argument(
+        "--watch", action="store_true", help="reload the documents when the corpus folder changes (SIGHUP always does)"
     )
 
 
@@ -104,14 +109,15 @@ class RequestLogFormatter(logging.Formatter):
 
 
 def configure_logging() -> None:
-    """Send the one-line request log to stderr (uvicorn's own access log is off)."""
-    logger = logging.getLogger("faqbot.web")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(RequestLogFormatter())
-        logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+    """Send the one-line request log and the reload log to stderr (uvicorn's own access log is off)."""
+    for name in ("faqbot.web", "faqbot.reload"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(RequestLogFormatter())
+            logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
@@ -124,7 +130,8 @@ def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
     if secret is None:
         raise RuntimeError(f"{SECRET_ENV} must be set for worker processes")
     configure_logging()
-    return create_app(settings, secret)
+    watch = settings.engine.corpus if env.get(WATCH_ENV) == "1" else None
+    return create_app(settings, secret, watch=watch, sighup=True)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -132,24 +139,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from adapters import serving
+    from adapters.reloading import EngineHolder, reload_on_sighup
     from adapters.web.app import create_app
-    from faqbot.engine import Engine
+    from adapters.web.workers import run_workers
 
     settings = settings_with_flags(args, settings)
     web = settings.web
     secret = ensure_secret(os.environ)
-    engine = Engine.from_settings(settings.engine)  # fail here, once, with a one-line corpus error
+    holder = EngineHolder.from_settings(settings.engine)  # fail here, once, with a one-line corpus error
     configure_logging()
-    target: Starlette | str = create_app(settings, secret, engine)
-    if web.workers > 1:
-        os.environ[SETTINGS_ENV] = settings_to_json(settings)
-        target = "adapters.web.cli:app_from_environ"
-    uvicorn.run(
-        target,
+    watch = settings.engine.corpus if getattr(args, "watch", False) else None
+    options = dict(
         host=web.host,
         port=web.port,
-        workers=web.workers if web.workers > 1 else None,
-        factory=web.workers > 1,
         access_log=False,
         server_header=False,
         ws="none",  # no websockets here; skip importing them
@@ -159,4 +161,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         forwarded_allow_ips=list(web.trusted_proxies) or None,
         **serving.uvicorn_options(),
     )
+    if web.workers > 1:
+        # Each worker builds its own engine (and watches, with --watch); the master only passes SIGHUP on.
+        os.environ[SETTINGS_ENV] = settings_to_json(settings)
+        os.environ[WATCH_ENV] = "1" if watch else ""
+        run_workers("adapters.web.cli:app_from_environ", workers=web.workers, factory=True, **options)
+    else:
+        # Set here, before uvicorn starts, not in the app's lifespan: SIGHUP's default action would end the server.
+        with reload_on_sighup(holder):
+            uvicorn.run(create_app(settings, secret, holder, watch=watch), **options)
     return 0
