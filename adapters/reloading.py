@@ -17,9 +17,11 @@ from faqbot.engine import Engine
 from faqbot.settings import EngineSettings
 
 log = logging.getLogger("faqbot.reload")
-# Milliseconds of quiet after the last change before rebuilding: an editor's save (write, rename, metadata) or a
-# copied folder arrives as a burst of events, and one rebuild should follow the whole burst.
-DEBOUNCE_MS = 1000
+# Milliseconds of quiet after a change before rebuilding: an editor's save (write, rename, metadata) or a copied
+# folder arrives as a burst of events, and one rebuild should follow the whole burst (watchfiles' default, 50 ms,
+# rebuilt halfway through one). A stream of changes with no such pause is still read every DEBOUNCE_MS.
+QUIET_MS = 500
+DEBOUNCE_MS = 5000
 
 
 class EngineHolder:
@@ -103,22 +105,13 @@ def reload_on_sighup(holder: EngineHolder) -> Iterator[None]:
         signal.signal(signal.SIGHUP, previous)
 
 
-def install_sighup(holder: EngineHolder) -> None:
-    """Make SIGHUP reload the documents for the rest of this process (a worker process, which never gives it back)."""
-
-    def on_hup(signum: int, frame: FrameType | None) -> None:
-        holder.reload_in_background()
-
-    signal.signal(signal.SIGHUP, on_hup)
-
-
 class CorpusWatcher:
     """A thread that reloads the holder after each burst of changes in the corpus folder."""
 
-    def __init__(self, holder: EngineHolder, folder: Path, debounce_ms: int = DEBOUNCE_MS) -> None:
+    def __init__(self, holder: EngineHolder, folder: Path, quiet_ms: int = QUIET_MS) -> None:
         self._holder = holder
         self._folder = folder
-        self._debounce = debounce_ms
+        self._quiet = quiet_ms
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="faqbot-watch", daemon=True)
 
@@ -128,7 +121,7 @@ class CorpusWatcher:
         return self
 
     def stop(self) -> None:
-        """Stop watching and wait for the thread (watchfiles checks the stop event every 50 ms)."""
+        """Stop watching and wait for the thread (watchfiles checks the stop event between its waits)."""
         self._stop.set()
         self._thread.join(timeout=5)
 
@@ -136,9 +129,10 @@ class CorpusWatcher:
         import watchfiles  # here: only watching processes load it
 
         try:
-            for _changes in watchfiles.watch(
-                self._folder, debounce=self._debounce, stop_event=self._stop, raise_interrupt=False
-            ):
+            changes = watchfiles.watch(
+                self._folder, step=self._quiet, debounce=DEBOUNCE_MS, stop_event=self._stop, raise_interrupt=False
+            )
+            for _batch in changes:
                 self._holder.reload()
         except Exception as error:  # a vanished folder or an exhausted inotify limit must not go unnoticed
             log.error("stopped watching %s: %s", self._folder, _reason(error))

@@ -22,7 +22,7 @@ from conftest import BOT_TOKEN
 from fakeslack import BOT_USER_ID, FakeSlack, wait_until
 from slackhttp import SECRET, HTTPMode, signature_headers
 
-from adapters.reloading import EngineHolder
+from adapters.reloading import EngineHolder, watching
 from adapters.slack import render
 from adapters.slack.bot import SlackBot, build_app, web_client
 from faqbot.settings import EngineSettings, SlackSettings
@@ -108,6 +108,24 @@ def test_an_unexpected_failure_is_named_by_its_type_not_its_message(caplog: pyte
     [record] = [r for r in caplog.records if r.name == "faqbot.reload"]
     assert "unexpected ValueError at test_slack_reload.py:" in record.getMessage()
     assert "quoted" not in record.getMessage()
+
+
+def test_watching_reloads_after_a_burst_of_changes_once(corpus: Path, private_cache: Path) -> None:
+    # Lexical only: this is about when reloads happen, and embedding each new version would only add seconds.
+    holder = EngineHolder.from_settings(EngineSettings(corpus=corpus, cache_dir=private_cache, semantic=False))
+    reloads: list[bool] = []
+    reload = holder.reload
+    holder.reload = lambda: reloads.append(reload()) or reloads[-1]  # type: ignore[method-assign]
+    with watching(holder, corpus):
+        time.sleep(0.5)  # the watch is in place a moment after the thread starts
+        for line in ("\n\nIs there parking at the clinic?\n\n", "Yes, there is free parking on Elm Street.\n"):
+            with (corpus / "acupuncture.txt").open("a", encoding="utf-8") as document:
+                document.write(line)
+            time.sleep(0.1)
+        wait_until(lambda: bool(reloads), 30, "the watcher's reload")
+        time.sleep(1.5)
+    assert reloads == [True]
+    assert "Elm Street" in holder.engine.respond("is there parking at the clinic?", None).text
 
 
 class SlackProcess:
