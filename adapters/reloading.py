@@ -126,16 +126,47 @@ class CorpusWatcher:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
+        try:
+            watched = None
+            while not self._stop.is_set():
+                current = _identity(self._folder)
+                if current is None:  # gone (deleted, or mid-replacement): look again shortly
+                    self._stop.wait(self._quiet / 1000)
+                    continue
+                if watched is not None and current != watched:
+                    self._holder.reload()  # a folder replaced whole (mv, a switched symlink) brings no event
+                watched = current
+                self._watch(current)
+        except Exception as error:  # an exhausted inotify limit, say: must not go unnoticed
+            log.error("stopped watching %s: %s", self._folder, _reason(error))
+
+    def _watch(self, identity: tuple[int, int]) -> None:
+        """Reload after each burst of changes until told to stop or the folder is no longer the one watched."""
         import watchfiles  # here: only watching processes load it
 
-        try:
-            changes = watchfiles.watch(
-                self._folder, step=self._quiet, debounce=DEBOUNCE_MS, stop_event=self._stop, raise_interrupt=False
-            )
-            for _batch in changes:
+        # yield_on_timeout: an empty batch every second, to notice a folder replaced without an event inside it.
+        for batch in watchfiles.watch(
+            self._folder,
+            step=self._quiet,
+            debounce=DEBOUNCE_MS,
+            stop_event=self._stop,
+            rust_timeout=1000,
+            yield_on_timeout=True,
+            raise_interrupt=False,
+        ):
+            if _identity(self._folder) != identity:
+                return
+            if batch:
                 self._holder.reload()
-        except Exception as error:  # a vanished folder or an exhausted inotify limit must not go unnoticed
-            log.error("stopped watching %s: %s", self._folder, _reason(error))
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder the path names now (device and inode, through symlinks); None when there is none."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 @contextmanager
@@ -144,6 +175,8 @@ def watching(holder: EngineHolder, folder: Path | None) -> Iterator[None]:
     if folder is None:
         yield
         return
+    # watchfiles logs "N changes detected" at INFO for every batch; the reload's own line says what matters.
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)
     watcher = CorpusWatcher(holder, folder).start()
     log.info("watching %s for changes", folder)
     try:

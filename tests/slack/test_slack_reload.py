@@ -128,6 +128,24 @@ def test_watching_reloads_after_a_burst_of_changes_once(corpus: Path, private_ca
     assert "Elm Street" in holder.engine.respond("is there parking at the clinic?", None).text
 
 
+def test_watching_follows_a_folder_replaced_whole(tmp_path: Path, private_cache: Path) -> None:
+    # Deploys often switch a symlink to a new copy, or move a new folder into place: no event inside the old one.
+    for version in ("v1", "v2"):
+        shutil.copytree(ROOT / "corpus", tmp_path / version)
+    with (tmp_path / "v2" / "acupuncture.txt").open("a", encoding="utf-8") as document:
+        document.write(PARKING_SECTION)
+    link = tmp_path / "corpus"
+    link.symlink_to(tmp_path / "v1")
+    holder = EngineHolder.from_settings(EngineSettings(corpus=link, cache_dir=private_cache, semantic=False))
+    first = holder.engine
+    with watching(holder, link):
+        time.sleep(0.5)
+        (tmp_path / "next").symlink_to(tmp_path / "v2")
+        (tmp_path / "next").replace(link)  # atomic, like `ln -sfn v2 corpus`
+        wait_until(lambda: holder.engine is not first, 30, "the reload after the switch")
+    assert "Elm Street" in holder.engine.respond("is there parking at the clinic?", None).text
+
+
 class SlackProcess:
     """`faqbot slack --http` in a child process, talking to the fake Slack."""
 
