@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 SETTINGS_ENV = "FAQBOT_SERVE_SETTINGS"
 # Set (to "1") when the workers should watch the corpus folder themselves.
 WATCH_ENV = "FAQBOT_SERVE_WATCH"
+# Seconds a worker that cannot load the documents waits before exiting (uvicorn starts its replacement at once).
+WORKER_RETRY_SECONDS = 5.0
 MAX_PORT = 65535
 
 
@@ -122,7 +124,9 @@ def configure_logging() -> None:
 
 def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
     """Worker-side factory: rebuild settings and secret from the environment the parent prepared."""
+    from adapters.reloading import EngineHolder
     from adapters.web.app import create_app
+    from faqbot.corpus import CorpusError
 
     env = os.environ if environ is None else environ
     settings = settings_from_mapping(json.loads(env[SETTINGS_ENV]))
@@ -131,7 +135,15 @@ def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
         raise RuntimeError(f"{SECRET_ENV} must be set for worker processes")
     configure_logging()
     watch = settings.engine.corpus if env.get(WATCH_ENV) == "1" else None
-    return create_app(settings, secret, watch=watch, sighup=True)
+    try:
+        holder = EngineHolder.from_settings(settings.engine)
+    except CorpusError as error:
+        # A worker replacing one that died, while the documents on disk do not load: the other workers go on serving
+        # the last good ones. One line, not a traceback, and a pause, or uvicorn would retry twice a second.
+        logging.getLogger("faqbot.reload").error("worker not started, the documents do not load: %s", error)
+        time.sleep(WORKER_RETRY_SECONDS)
+        raise SystemExit(1) from None
+    return create_app(settings, secret, holder, watch=watch, sighup=True)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import logging
 import os
 import re
 import shutil
@@ -21,7 +23,9 @@ from typing import Any
 
 import pytest
 
+from adapters.web import cli
 from adapters.web.state import SECRET_ENV
+from faqbot.settings import EngineSettings, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PARKING_SECTION = (
@@ -186,3 +190,26 @@ def test_two_workers_watch_the_corpus_and_both_reload_on_sighup(serve: Callable[
     server.wait_for("reloaded the documents", count=4)
     assert set(re.findall(r"pid=(\d+) reloaded the documents", server.log)) == set(reloaded)
     assert "Started server process" not in server.log.split("asking 2 workers to reload")[-1]
+
+
+def test_a_worker_that_cannot_load_the_documents_exits_with_one_line(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (corpus / "notes.txt").write_bytes(b"\xff not UTF-8")
+    settings = cli.settings_with_flags(argparse.Namespace(), Settings(engine=EngineSettings(corpus=corpus)))
+    monkeypatch.setattr(cli, "WORKER_RETRY_SECONDS", 0.0)
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("faqbot.reload")
+    logger.addHandler(handler)
+    try:
+        with pytest.raises(SystemExit) as exit:
+            cli.app_from_environ({cli.SETTINGS_ENV: cli.settings_to_json(settings), SECRET_ENV: "s"})
+    finally:
+        logger.removeHandler(handler)
+    assert exit.value.code == 1
+    assert [r.getMessage() for r in records] == [
+        "worker not started, the documents do not load: notes.txt is not UTF-8 text"
+    ]
+    assert records[0].exc_info is None
