@@ -81,14 +81,14 @@ class EngineHolder:
         return thread
 
 
-def _reason(error: Exception) -> str:
+def _reason(error: Exception, doing: str = "building the index") -> str:
     """One line naming what went wrong: CorpusError messages name the file and the reason; anything else is
     named by its type and where it was raised, never by its message, which could quote a document."""
     if isinstance(error, CorpusError):
         return " ".join(str(error).split())
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    return f"unexpected {type(error).__name__}{where} while building the index"
+    return f"unexpected {type(error).__name__}{where} while {doing}"
 
 
 @contextmanager
@@ -138,7 +138,7 @@ class CorpusWatcher:
                 watched = current
                 self._watch(current)
         except Exception as error:  # an exhausted inotify limit, say: must not go unnoticed
-            log.error("stopped watching %s: %s", self._folder, _reason(error))
+            log.error("stopped watching %s: %s", self._folder, _reason(error, "watching"))
 
     def _watch(self, identity: tuple[int, int]) -> None:
         """Reload after each burst of changes until told to stop or the folder is no longer the one watched."""
