@@ -8,15 +8,17 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from redisserver import RedisServer
 
+from faqbot.cache import default_cache_dir
 from faqbot.engine import Engine
 
 # Loggers that do not propagate to the root logger, so a handler on the root alone would not see their lines.
-_OWN_HANDLERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "faqbot.web")
+_OWN_HANDLERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "faqbot.web", "faqbot.reload")
 # Shorter texts ("hi", "reset") are words a log line may contain for other reasons.
 _MIN_CHARS = 8
 MARKER = "logs_message_text"
@@ -98,3 +100,15 @@ def redis_url(redis_server: RedisServer) -> str:
     """The URL of an emptied Redis database."""
     redis_server.flush()
     return redis_server.url
+
+
+@pytest.fixture(scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder of the test session's own, seeded with the user's: tests that edit a corpus write their index
+    and embeddings here, so they never push the bundled corpus's out of the shared cache (it keeps 8 of each kind)."""
+    folder = tmp_path_factory.mktemp("cache")
+    shared = default_cache_dir()
+    if shared.is_dir():
+        for path in shared.glob("*.npz"):
+            shutil.copy2(path, folder / path.name)
+    return folder

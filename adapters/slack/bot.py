@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from http.client import RemoteDisconnected
@@ -23,6 +24,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
+from adapters.reloading import EngineHolder
 from adapters.slack import render
 from adapters.slack.events import Place, is_from_person, place_of, place_of_click, question_of
 from adapters.slack.logs import bolt_base_logger
@@ -77,14 +79,21 @@ class SlackBot:
     """The adapter's behaviour, independent of how events arrive (Socket Mode or HTTP)."""
 
     def __init__(
-        self, engine: Engine, settings: SlackSettings, store: Store | None = None, insights: Insights | None = None
+        self,
+        engine: Engine | EngineHolder,
+        settings: SlackSettings,
+        store: Store | None = None,
+        insights: Insights | None = None,
     ) -> None:
         """`store` is shared with other processes (Redis); None keeps state and seen ids in this process.
         `insights` records each reply's outcome and the votes on answers."""
-        self.engine = engine
+        self.holder = engine if isinstance(engine, EngineHolder) else EngineHolder.fixed(engine)
         self.insights = insights
-        states = store or MemoryStore(settings.state_max_conversations)
-        self.conversations = Conversations(engine, states, settings.state_ttl_seconds)
+        self._states = store or MemoryStore(settings.state_max_conversations)
+        self._ttl = settings.state_ttl_seconds
+        self._conversations = Conversations(self.holder.engine, self._states, self._ttl)
+        self._conversations_of = self.holder.engine
+        self._swap = threading.Lock()
         self.seen = store or MemoryStore(SEEN_MAX)
 
     def first_time(self, key: str) -> bool:
@@ -97,6 +106,22 @@ class SlackBot:
         except StoreDown:
             log.info("could not check %s for a repeat; handling it", key.partition(":")[0])
             return True
+
+    @property
+    def engine(self) -> Engine:
+        """The engine in service now (a listener takes it once and answers with it)."""
+        return self.holder.engine
+
+    @property
+    def conversations(self) -> Conversations:
+        """Conversation turns answered by the engine in service; the remembered states outlive a reload."""
+        engine = self.holder.engine
+        with self._swap:
+            if self._conversations_of is not engine:
+                # A turn already running on the old engine finishes there; its state is kept like any other.
+                self._conversations = Conversations(engine, self._states, self._ttl)
+                self._conversations_of = engine
+            return self._conversations
 
     def skip_redeliveries(self, request: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
         """Global middleware: ack an event, command or click already handled without running any listener.

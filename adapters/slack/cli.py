@@ -6,9 +6,15 @@ import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from adapters.slack.secrets import SecretsError, slack_secrets
+from adapters.slack.secrets import SecretsError, SlackSecrets, slack_secrets
 from faqbot.settings import Settings
+
+if TYPE_CHECKING:
+    import socket
+
+    from slack_bolt import App
 
 MAX_PORT = 65535
 
@@ -18,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--http", action="store_true", help="serve HTTP on /slack/events, not Socket Mode")
     parser.add_argument("--port", type=int, help="HTTP mode port, 0 for any free one (default: [slack] port, 3000)")
     parser.add_argument("--host", default="127.0.0.1", help="HTTP mode address (default 127.0.0.1)")
+    parser.add_argument(
+        "--watch", action="store_true", help="reload the documents when the corpus folder changes (SIGHUP always does)"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -34,6 +43,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError, SlackClientError
 
+    from adapters.reloading import EngineHolder, reload_on_sighup, watching
     from adapters.slack import server
     from adapters.store import shared_store
 
@@ -46,13 +56,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return _fail(f"cannot listen on {args.host}:{port}: {error.strerror or _first_line(error)}")
     store = shared_store(settings.store.url)
     try:
-        app = server.create_app(secrets, settings, store=store)
-        if sock is not None:
-            assert secrets.signing_secret is not None  # slack_secrets guarantees it with --http
-            server.run_http(app, secrets.signing_secret, sock)
-        else:
-            assert secrets.app_token is not None  # slack_secrets guarantees it without --http
-            server.run_socket_mode(app, secrets.app_token)
+        holder = EngineHolder.from_settings(settings.engine)
+        watch = settings.engine.corpus if getattr(args, "watch", False) else None
+        app = server.create_app(secrets, settings, holder=holder, store=store)
+        with reload_on_sighup(holder), watching(holder, watch):
+            _serve(app, secrets, sock)
     except BoltError as error:
         # bolt's auth.test at start-up: a revoked or wrong token, or the wrong SLACK_API_URL.
         return _fail(f"Slack did not accept SLACK_BOT_TOKEN ({_first_line(error)})")
@@ -66,6 +74,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if store is not None:
             store.close()
     return 0
+
+
+def _serve(app: App, secrets: SlackSecrets, sock: socket.socket | None) -> None:
+    from adapters.slack import server
+
+    if sock is not None:
+        assert secrets.signing_secret is not None  # slack_secrets guarantees it with --http
+        server.run_http(app, secrets.signing_secret, sock)
+    else:
+        assert secrets.app_token is not None  # slack_secrets guarantees it without --http
+        server.run_socket_mode(app, secrets.app_token)
 
 
 def _fail(message: str) -> int:

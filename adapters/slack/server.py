@@ -17,11 +17,11 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from adapters import serving
+from adapters.reloading import EngineHolder
 from adapters.slack import guard
 from adapters.slack.bot import SlackBot, build_app, web_client
 from adapters.slack.secrets import SlackSecrets
 from adapters.store import Store
-from faqbot.engine import Engine
 from faqbot.insights import Insights
 from faqbot.settings import Settings
 
@@ -30,13 +30,16 @@ EVENTS_PATH = "/slack/events"
 
 
 def create_app(
-    secrets: SlackSecrets, settings: Settings, *, verify_token: bool = True, store: Store | None = None
+    secrets: SlackSecrets,
+    settings: Settings,
+    *,
+    verify_token: bool = True,
+    holder: EngineHolder | None = None,
+    store: Store | None = None,
 ) -> App:
-    """The bolt App for these credentials and settings (builds the engine; auth.test if verify_token).
-
-    `store` (from `[store] url`) is where seen ids and conversation state go; None keeps them in this process.
-    """
-    engine = Engine.from_settings(settings.engine)
+    """The bolt App for these credentials and settings (builds the engine unless `holder` has it; auth.test if
+    verify_token). `store` (from `[store] url`) is where seen ids and conversation state go; None keeps them here."""
+    engine = holder or EngineHolder.from_settings(settings.engine)
     bot = SlackBot(engine, settings.slack, store, insights=Insights.from_settings(settings.insights))
     client = web_client(secrets.bot_token, secrets.api_url)
     return build_app(bot, client, signing_secret=secrets.signing_secret, verify_token=verify_token)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
@@ -18,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from adapters.reloading import EngineHolder, reload_on_sighup, watching
 from adapters.store import Store
 from adapters.web.chat import ChatEndpoint, error_content
 from adapters.web.feedback import FeedbackEndpoint
@@ -64,9 +67,10 @@ def error_response(status: int, code: str, message: str) -> Response:
     return JSONResponse(content, status_code=status, headers=_NO_STORE)
 
 
-def _greeting_route(engine: Engine) -> Route:
+def _greeting_route(holder: EngineHolder) -> Route:
     async def greeting(request: Request) -> Response:
         """GET /api/greeting: starter questions for the widget's greeting chips."""
+        engine = holder.engine
         starters = [suggestion.to_dict() for suggestion in engine.starter_suggestions(4)]
         content = {"suggestions": starters, "emergency_number": engine.settings.emergency_number}
         return JSONResponse(content, headers={"cache-control": "public, max-age=300"})
@@ -140,18 +144,26 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def create_app(
     settings: Settings,
     secret: bytes,
-    engine: Engine | None = None,
+    engine: Engine | EngineHolder | None = None,
     store: Store | None = None,
     insights: Insights | None = None,
+    watch: Path | None = None,
+    sighup: bool = False,
 ) -> Starlette:
-    """The whole web app; `faqbot serve` builds exactly this (tests too). `store` shares the rate limit."""
-    engine = engine or Engine.from_settings(settings.engine)
+    """The whole web app; `faqbot serve` builds exactly this (tests too). `store` shares the rate limit. While it
+    runs (its lifespan), changes in the folder `watch` and, with `sighup`, SIGHUP reload the documents."""
+    if isinstance(engine, EngineHolder):
+        holder = engine
+    elif engine is not None:
+        holder = EngineHolder(lambda: Engine.from_settings(settings.engine), engine)
+    else:
+        holder = EngineHolder.from_settings(settings.engine)
     insights = insights or Insights.from_settings(settings.insights)
     routes = [
         # A bare ASGI app as the endpoint: Starlette routes to it without wrapping it in Request/Response.
-        Route("/api/chat", ChatEndpoint(engine, settings.web, secret, store, insights), methods=["POST"]),
-        Route("/api/feedback", FeedbackEndpoint(engine, settings.web, insights).handle, methods=["POST"]),
-        _greeting_route(engine),
+        Route("/api/chat", ChatEndpoint(holder, settings.web, secret, store, insights), methods=["POST"]),
+        Route("/api/feedback", FeedbackEndpoint(holder, settings.web, insights).handle, methods=["POST"]),
+        _greeting_route(holder),
         *_static_routes(settings.web),
     ]
     # Logs name clients by a hash keyed from the state secret: stable across workers and hosts, useless elsewhere.
@@ -172,7 +184,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
+        # Signal handlers can only be set from the main thread: uvicorn runs the lifespan there, test clients don't.
+        hup = sighup and threading.current_thread() is threading.main_thread()
+        with watching(holder, watch), reload_on_sighup(holder) if hup else nullcontext():
+            yield
         insights.close()
 
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)

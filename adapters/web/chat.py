@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
+from adapters.reloading import EngineHolder
 from adapters.serving import BODY_SECONDS
 from adapters.store import Store, StoreDown
 from adapters.web.limits import BodyTooLarge, ClientGone, RateLimiter, read_body
@@ -81,13 +82,13 @@ class ChatEndpoint:
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Engine | EngineHolder,
         web: WebSettings,
         secret: bytes,
         store: Store | None = None,
         insights: Insights | None = None,
     ) -> None:
-        self.engine = engine
+        self.holder = engine if isinstance(engine, EngineHolder) else EngineHolder.fixed(engine)
         self.web = web
         self.insights = insights
         self.signer = StateSigner(secret, web.state_ttl_seconds)
@@ -126,18 +127,20 @@ class ChatEndpoint:
                 return refusal
             return 422, *error_content("invalid_request", parsed)
         message, token = parsed
+        # Taken once: a reload during this request does not change the engine it is answered with.
+        engine = self.holder.engine
         # Safety first: the emergency instruction is never withheld, so over the limit (or with the store down)
         # only a red flag goes on.
-        if refusal and not self.engine.red_flags.read(message).current:
+        if refusal and not engine.red_flags.read(message).current:
             return refusal
         if self.web.log_messages:
             scope[MESSAGE_SCOPE_KEY] = message
         # A forged, expired or missing state simply starts a fresh conversation.
         state = self.signer.verify(token)
         try:
-            reply = await self.lanes.for_message(message).run(lambda: self.engine.respond(message, state))
+            reply = await self.lanes.for_message(message).run(lambda: engine.respond(message, state))
         except Busy as busy:
-            urgent = self._urgent(message, state)
+            urgent = self._urgent(engine, message, state)
             if urgent is None:
                 return _busy(busy.retry_after)
             reply = urgent
@@ -157,12 +160,12 @@ class ChatEndpoint:
             return _busy(1)  # the store logged the outage; "busy" is what the widget and clients already handle
         return _rate_limited(wait) if wait else None
 
-    def _urgent(self, message: str, state: dict[str, Any] | None) -> Reply | None:
+    def _urgent(self, engine: Engine, message: str, state: dict[str, Any] | None) -> Reply | None:
         """The emergency reply, answered here and now, when the message raises a red flag happening now.
 
         Over capacity the emergency instruction is still never withheld: triage and the emergency reply take well
         under a millisecond, so they run on the event loop instead of waiting for a thread.
         """
-        if not self.engine.red_flags.read(message).current:
+        if not engine.red_flags.read(message).current:
             return None
-        return self.engine.respond(message, state)
+        return engine.respond(message, state)

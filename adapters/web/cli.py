@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 # How the parent hands its settings to worker processes, which uvicorn starts from an import string.
 SETTINGS_ENV = "FAQBOT_SERVE_SETTINGS"
+# Set (to "1") when the workers should watch the corpus folder themselves.
+WATCH_ENV = "FAQBOT_SERVE_WATCH"
+# Seconds a worker that cannot load the documents waits before exiting (uvicorn starts its replacement at once).
+WORKER_RETRY_SECONDS = 5.0
 MAX_PORT = 65535
 
 
@@ -33,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         metavar="ORIGIN",
         help="a site allowed to call the API from the browser, e.g. https://clinic.example (repeatable)",
+    )
+    parser.add_argument(
+        "--watch", action="store_true", help="reload the documents when the corpus folder changes (SIGHUP always does)"
     )
 
 
@@ -104,20 +111,23 @@ class RequestLogFormatter(logging.Formatter):
 
 
 def configure_logging() -> None:
-    """Send the one-line request log to stderr (uvicorn's own access log is off)."""
-    logger = logging.getLogger("faqbot.web")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(RequestLogFormatter())
-        logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+    """Send the one-line request log and the reload log to stderr (uvicorn's own access log is off)."""
+    for name in ("faqbot.web", "faqbot.reload"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(RequestLogFormatter())
+            logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
     """Worker-side factory: rebuild settings and secret from the environment the parent prepared."""
+    from adapters.reloading import EngineHolder
     from adapters.store import shared_store
     from adapters.web.app import create_app
+    from faqbot.corpus import CorpusError
 
     env = os.environ if environ is None else environ
     settings = settings_from_mapping(json.loads(env[SETTINGS_ENV]))
@@ -125,7 +135,17 @@ def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
     if secret is None:
         raise RuntimeError(f"{SECRET_ENV} must be set for worker processes")
     configure_logging()
-    return create_app(settings, secret, store=shared_store(settings.store.url))
+    watch = settings.engine.corpus if env.get(WATCH_ENV) == "1" else None
+    try:
+        holder = EngineHolder.from_settings(settings.engine)
+    except CorpusError as error:
+        # A worker replacing one that died, while the documents on disk do not load: the other workers go on serving
+        # the last good ones. One line, not a traceback, and a pause, or uvicorn would retry twice a second.
+        logging.getLogger("faqbot.reload").error("worker not started, the documents do not load: %s", error)
+        time.sleep(WORKER_RETRY_SECONDS)
+        raise SystemExit(1) from None
+    store = shared_store(settings.store.url)
+    return create_app(settings, secret, holder, store, watch=watch, sighup=True)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -133,27 +153,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from adapters import serving
+    from adapters.reloading import EngineHolder, reload_on_sighup
     from adapters.store import shared_store
     from adapters.web.app import create_app
-    from faqbot.engine import Engine
+    from adapters.web.workers import run_workers
 
     settings = settings_with_flags(args, settings)
     web = settings.web
     secret = ensure_secret(os.environ)
-    engine = Engine.from_settings(settings.engine)  # fail here, once, with a one-line corpus error
+    holder = EngineHolder.from_settings(settings.engine)  # fail here, once, with a one-line corpus error
     configure_logging()
-    # With workers, each builds its own app (and store client) from the environment instead.
-    store = shared_store(settings.store.url) if web.workers == 1 else None
-    target: Starlette | str = create_app(settings, secret, engine, store)
-    if web.workers > 1:
-        os.environ[SETTINGS_ENV] = settings_to_json(settings)
-        target = "adapters.web.cli:app_from_environ"
-    uvicorn.run(
-        target,
+    watch = settings.engine.corpus if getattr(args, "watch", False) else None
+    options = dict(
         host=web.host,
         port=web.port,
-        workers=web.workers if web.workers > 1 else None,
-        factory=web.workers > 1,
         access_log=False,
         server_header=False,
         ws="none",  # no websockets here; skip importing them
@@ -163,4 +176,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         forwarded_allow_ips=list(web.trusted_proxies) or None,
         **serving.uvicorn_options(),
     )
+    if web.workers > 1:
+        # Each worker builds its own engine (and watches, with --watch); the master only passes SIGHUP on.
+        os.environ[SETTINGS_ENV] = settings_to_json(settings)
+        os.environ[WATCH_ENV] = "1" if watch else ""
+        run_workers("adapters.web.cli:app_from_environ", workers=web.workers, factory=True, **options)
+    else:
+        # With workers, each builds its own app (and store client) from the environment instead.
+        store = shared_store(settings.store.url)
+        # Set here, before uvicorn starts, not in the app's lifespan: SIGHUP's default action would end the server.
+        with reload_on_sighup(holder):
+            uvicorn.run(create_app(settings, secret, holder, store, watch=watch), **options)
     return 0

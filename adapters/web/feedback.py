@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from adapters.reloading import EngineHolder
 from adapters.serving import BODY_SECONDS
 from adapters.web.chat import error_content
 from adapters.web.limits import BodyTooLarge, ClientGone, RateLimiter, read_body
@@ -61,8 +62,8 @@ def parse_feedback(body: bytes, max_question_chars: int) -> dict[str, Any]:
 class FeedbackEndpoint:
     """Votes on answers, rate limited per client like the chat (its own bucket, so votes never cost a question)."""
 
-    def __init__(self, engine: Engine, web: WebSettings, insights: Insights) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine | EngineHolder, web: WebSettings, insights: Insights) -> None:
+        self.holder = engine if isinstance(engine, EngineHolder) else EngineHolder.fixed(engine)
         self.web = web
         self.insights = insights
         self.limiter = RateLimiter(web.rate_limit_per_minute)
@@ -106,6 +107,6 @@ class FeedbackEndpoint:
         except TimeoutError:
             raise FeedbackError(408, "timeout", "The feedback took too long to arrive.") from None
         fields = parse_feedback(body, self.web.max_message_chars)
-        if self.engine.kb.pair(fields["answer_id"]) is None:
+        if self.holder.engine.kb.pair(fields["answer_id"]) is None:
             raise FeedbackError(422, "unknown_answer", "There is no answer with that id.")
         return fields
