@@ -44,7 +44,9 @@ def read_html(data: bytes) -> Reading:
     blocks = _blocks(main) if main is not None else []
     if not blocks:
         raise UnreadableDocument("has no main content a reader can find (only navigation, or no text at all)")
-    if blocks[0].kind != "heading" and (title := _page_title(data)):
+    # The first heading is taken for the document's title: without an <h1> first, that is the page's <title>, so a
+    # page opening with "<h2>What is dry needling?</h2>" keeps that question as a section.
+    if (blocks[0].kind != "heading" or blocks[0].level > 1) and (title := _page_title(data)):
         blocks.insert(0, heading(title, 1))
     dropped = tuple(text for text in _page_texts(data) if not _kept(text, blocks))
     return Reading("html", blocks=tuple(blocks), dropped=dropped, note="main content of the page")

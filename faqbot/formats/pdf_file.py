@@ -20,17 +20,20 @@ _HEADING_RATIO = 1.12
 _MAX_HEADING_WORDS = 16
 # Baselines further apart than this many font sizes are a paragraph break (body lines sit about 1.2 apart).
 _PARAGRAPH_GAP = 1.5
+# Points further right than the body text's left edge that make an indented line (a list item without a bullet).
+_INDENT = 6
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?[-\u2013 ]*\d{1,4}(?:\s+of\s+\d{1,4})?[-\u2013 ]*$", re.I)
 
 
 @dataclass
 class Line:
-    """One line of a page: its text, baseline height, font size and whether its font is bold."""
+    """One line of a page: its text, baseline height, font size, whether its font is bold, and where it starts."""
 
     text: str
     y: float
     size: float
     bold: bool
+    x: float = 0.0
 
 
 def read_pdf(data: bytes) -> Reading:
@@ -64,16 +67,17 @@ def _lines(page: pypdf.PageObject) -> list[Line]:
         if not text.strip():
             return
         # The text matrix times the transformation matrix places the piece and scales its font.
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
         name = str(font.get("/BaseFont", "")) if isinstance(font, dict) else ""
         key = round(y)
-        line = lines.setdefault(key, Line("", y, size * scale, re.search(r"bold|black|heavy", name, re.I) is not None))
+        bold = re.search(r"bold|black|heavy", name, re.I) is not None
+        line = lines.setdefault(key, Line("", y, size * scale, bold, x))
         line.text += text.replace("\n", " ")
 
     page.extract_text(visitor_text=visit)
     return [
-        Line(" ".join(line.text.split()), line.y, line.size, line.bold)
+        Line(" ".join(line.text.split()), line.y, line.size, line.bold, line.x)
         for line in sorted(lines.values(), key=lambda line: -line.y)
     ]
 
@@ -131,6 +135,7 @@ def _blocks(pages: list[list[Line]], levels: dict[float, int]) -> list[Block]:
     current: list[str] = []  # lines of the paragraph being read
     items: list[str] = []  # items of the list being read
     for page in pages:
+        margin = _left_margin([line for line in page if _level(line, levels) is None])
         previous: Line | None = None
         for line in page:
             level = _level(line, levels)
@@ -139,13 +144,13 @@ def _blocks(pages: list[list[Line]], levels: dict[float, int]) -> list[Block]:
                 blocks[-1] = heading(f"{blocks[-1].text} {line.text}", level)  # a heading wrapped in two
                 previous = line
                 continue
-            is_item = fur.is_bullet_line(line.text)
+            is_item = fur.is_bullet_line(line.text) or (level is None and _unmarked_item(line, margin, items, current))
             if not near or level is not None or is_item:
                 _flush(blocks, current, items, list_continues=is_item)
             if level is not None:
                 blocks.append(heading(line.text, level))
             elif is_item:
-                items.append(fur.bullet_text(line.text))
+                items.append(fur.bullet_text(line.text) if fur.is_bullet_line(line.text) else line.text)
             elif items:
                 items[-1] += " " + line.text  # an item wrapped onto the next line
             else:
@@ -153,6 +158,22 @@ def _blocks(pages: list[list[Line]], levels: dict[float, int]) -> list[Block]:
             previous = line
     _flush(blocks, current, items, list_continues=False)
     return blocks
+
+
+def _left_margin(lines: list[Line]) -> float:
+    """Where a page's body text starts: the leftmost position two lines share (one line further left is an outlier,
+    and a page's margin may differ from the next page's)."""
+    starts = Counter(round(line.x) for line in lines)
+    shared = [x for x, count in starts.items() if count > 1]
+    return float(min(shared or starts or [0]))
+
+
+def _unmarked_item(line: Line, margin: float, items: list[str], current: list[str]) -> bool:
+    """An indented line starting with a capital or a digit, in a list or right after a lead-in ending in ":": an
+    item whose bullet is drawn as a shape, not a character (as browsers print lists)."""
+    if line.x <= margin + _INDENT or (not line.text[:1].isupper() and not line.text[:1].isdigit()):
+        return False
+    return bool(items) or (bool(current) and current[-1].endswith(":"))
 
 
 def _gap_between(upper: Line, lower: Line) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-# One entry per line: (size, bold, text); text "" is a paragraph break.
+# One entry per line: (size, bold, text); text "" is a paragraph break, a text starting with a tab is indented.
 PdfLine = tuple[float, bool, str]
 
 
@@ -52,8 +52,9 @@ def _content(lines: list[PdfLine], wrap: int) -> bytes:
         if not text:
             y -= size  # the extra space of a paragraph break
             continue
-        for part in textwrap.wrap(text, wrap) if not bold else [text]:
-            ops.append(b"BT /%s %g Tf 72 %g Td (%s) Tj ET" % (b"F2" if bold else b"F1", size, y, _escape(part)))
+        x = 102 if text.startswith("\t") else 72
+        for part in textwrap.wrap(text.strip(), wrap) if not bold else [text.strip()]:
+            ops.append(b"BT /%s %g Tf %g %g Td (%s) Tj ET" % (b"F2" if bold else b"F1", size, x, y, _escape(part)))
             y -= size * 1.25
     return b"\n".join(ops)
 

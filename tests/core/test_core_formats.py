@@ -4,6 +4,7 @@ left out reported, bad files one clear line, and a Q&A table export that reads b
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from formats_fixtures import (
     qa_table,
     word_document,
 )
+from pdfmaker import PdfLine, make_pdf
 
 from faqbot.corpus import CorpusError
 from faqbot.engine import Engine
@@ -120,6 +122,67 @@ def test_kb_reports_per_file_what_was_read_and_dropped(tmp_path: Path) -> None:
         "page header or footer: Riverside Clinic patient information",
         "table: Day | Opening hours \u2026",
     ]
+
+
+DIV_PAGE = b"""<html><head><title>Dry needling - Riverside</title></head><body>
+<div class="top-menu"><a href="/">Home</a> <a href="/t">Treatments</a> <a href="/c">Contact</a></div>
+<div class="cookie-banner">We use cookies to improve your experience. Accept all cookies</div>
+<div class="content"><div class="post"><div class="title"><h2>What is dry needling?</h2></div>
+<div>Dry needling uses thin filament needles in tight bands of muscle, called trigger points, to ease pain and
+stiffness in the muscle. It is offered by our physiotherapists.</div>
+<h2>Is it safe?</h2><p>Serious problems are rare. Talk to your healthcare provider before trying dry needling if you
+are pregnant.</p></div></div>
+<div class="sidebar"><h3>Popular posts</h3><ul><li><a href="/a">Ten tips for back pain</a></li></ul></div>
+<div class="footer">Riverside Clinic, 1 High Street. Registered in England.</div></body></html>"""
+
+
+def test_a_page_of_bare_divs_opening_with_a_question_keeps_it_as_a_section(tmp_path: Path) -> None:
+    (tmp_path / "needling.html").write_bytes(DIV_PAGE)
+    kb = load_knowledge_base(tmp_path)
+    assert kb.documents[0].title == "Dry needling"  # the page's <title>, trafilatura taking off the site's name
+    assert [p.heading for p in kb.pairs] == ["What is dry needling?", "Is it safe?"]
+    assert kb.files["needling.html"].dropped == (
+        "Home Treatments Contact",
+        "We use cookies to improve your experience. Accept all cookies",
+        "Popular posts",
+        "Ten tips for back pain",
+        "Riverside Clinic, 1 High Street. Registered in England.",
+    )
+
+
+def test_a_pdf_list_whose_bullets_are_drawn_is_read_by_its_indent(tmp_path: Path) -> None:
+    lines: list[PdfLine] = [(18, True, TITLE), (12, True, "What should I bring?"), (11, False, LEAD_IN)]
+    lines += [(11, False, "\t" + item) for item in ITEMS]
+    lines += [(11, False, ""), (11, False, "Talk to your healthcare provider before trying acupuncture if pregnant.")]
+    (tmp_path / "drawn.pdf").write_bytes(make_pdf([lines]))
+    pair = load_knowledge_base(tmp_path).pairs[0]
+    assert [block.to_dict() for block in pair.blocks] == [
+        {"type": "paragraph", "text": LEAD_IN},
+        {"type": "list", "items": list(ITEMS)},
+        {"type": "paragraph", "text": "Talk to your healthcare provider before trying acupuncture if pregnant."},
+    ]
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs chromium to print the page")
+def test_a_page_printed_to_pdf_by_a_browser_reads_like_the_page(tmp_path: Path) -> None:
+    # A real PDF writer (Skia, subset TrueType fonts, list bullets drawn as shapes) rather than the test's own.
+    (tmp_path / "leaflet.html").write_bytes(html_page())
+    printed = tmp_path / "corpus" / "printed.pdf"
+    printed.parent.mkdir()
+    command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"]
+    page = (tmp_path / "leaflet.html").as_uri()
+    subprocess.run([*command, f"--print-to-pdf={printed}", page], capture_output=True, timeout=120, check=True)
+    kb = load_knowledge_base(printed.parent)
+    assert [p.heading for p in kb.pairs if p.heading in QUESTIONS] == list(QUESTIONS)
+    assert {p.heading: p.path for p in kb.pairs}["Can I eat before a session?"][-2:] == (
+        "Before your visit",
+        "Can I eat before a session?",
+    )
+    bring = next(p for p in kb.pairs if p.heading == "What should I bring to my appointment?")
+    assert bring.blocks[-1].to_dict() == {"type": "list", "items": list(ITEMS)}
+    engine = Engine(kb)
+    replies = [engine.respond(question, None) for question in QUESTIONS]
+    assert [reply.answer.heading if reply.answer else None for reply in replies] == list(QUESTIONS)
 
 
 @pytest.mark.parametrize(
