@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from faqbot.extract import Block
 from faqbot.formats.table import TableRow
+
+# The readers' libraries log what they repair in a damaged file ("EOF marker not found"). With no logging set up, as
+# in `faqbot kb`, Python would print those on stderr beside faqbot's own one-line error; a configured application
+# still gets them through its root logger.
+for _library in ("pypdf", "trafilatura", "htmldate", "courlan", "docx"):
+    logging.getLogger(_library).addHandler(logging.NullHandler())
 
 # Suffix -> format name; .txt and .md are read as text by faqbot.corpus itself.
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".tsv": "table", ".csv": "table"}

@@ -41,7 +41,8 @@ def read_table(data: bytes, delimiter: str) -> tuple[tuple[TableRow, ...], tuple
         header = [name.strip().lower() for name in next(reader, [])]
         missing = [name for name in COLUMNS if name not in header]
         if missing:
-            raise TableError(f"has no {', '.join(missing)} column (the header row needs {', '.join(COLUMNS)})")
+            columns = f"{', '.join(missing)} column{'s' * (len(missing) > 1)}"
+            raise TableError(f"has no {columns} (the header row needs {', '.join(COLUMNS)})")
         rows = []
         for values in reader:
             if not any(value.strip() for value in values):
