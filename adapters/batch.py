@@ -1,4 +1,4 @@
-"""The non-interactive terminal commands: `faqbot ask`, `faqbot kb` and `faqbot eval`."""
+"""The non-interactive terminal commands `faqbot ask` and `faqbot eval` (`faqbot kb` is in adapters.kb)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from adapters.errors import UsageError
 from faqbot.baselines import bm25_baseline, tfidf_baseline
 from faqbot.engine import Engine
 from faqbot.evaluate import IN_SCOPE_CATEGORIES, CaseError, Summary, parse_cases, run_engine, run_retriever
-from faqbot.knowledge import KnowledgeBase
 from faqbot.settings import Settings
 
 
@@ -123,62 +122,6 @@ def _usable_id(value: Any) -> bool:
 def _has_surrogate(text: str) -> bool:
     # Undecodable input bytes arrive as surrogates (surrogateescape), and so do JSON escapes like "\\ud800".
     return any("\ud800" <= char <= "\udfff" for char in text)
-
-
-def kb(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:
-    """Print the extracted knowledge base (pairs, or disclaimers) for review."""
-    out = out or sys.stdout
-    base = Engine.from_settings(settings.engine).kb
-    if args.json:
-        print(json.dumps(_kb_json(base, args.disclaimers), ensure_ascii=False, indent=2), file=out)
-        return 0
-    if args.disclaimers:
-        for found in base.disclaimers:
-            print(f"[{found.category}] {found.doc.file} \u203a {found.section_id}\n  {found.text}\n", file=out)
-        return 0
-    for pair in base.pairs:
-        path = " \u203a ".join(pair.path)
-        print(f"{pair.id}\n  path:     {path}\n  question: {pair.question}", file=out)
-        print(f"  topics:   {', '.join(pair.topics)}\n  also:     {' | '.join(pair.alternates) or '-'}", file=out)
-        print("  " + pair.body.replace("\n", "\n  ") + "\n", file=out)
-    print(
-        f"{len(base.pairs)} Q&A pairs from {len(base.documents)} documents, {len(base.disclaimers)} disclaimers",
-        file=out,
-    )
-    return 0
-
-
-def _kb_json(base: KnowledgeBase, disclaimers_only: bool) -> Any:
-    disclaimers = [
-        {"text": d.text, "category": d.category, "file": d.doc.file, "section_id": d.section_id}
-        for d in base.disclaimers
-    ]
-    if disclaimers_only:
-        return disclaimers
-    pairs = [
-        {
-            "id": p.id,
-            "question": p.question,
-            "heading": p.heading,
-            "path": list(p.path),
-            "body": p.body,
-            "topics": list(p.topics),
-            "alternates": list(p.alternates),
-            "source": {"title": p.doc.title, "file": p.doc.file, "reviewed": p.doc.reviewed, "url": p.doc.url},
-            # As shown: editorial leftovers dropped; `asides` (blocks quoting a person) stay out of short answers.
-            "blocks": [block.to_dict() for block in p.blocks],
-            "asides": sorted(p.asides),
-        }
-        for p in base.pairs
-    ]
-    dropped = {file: list(lines) for file, lines in base.dropped.items()}
-    editorial = {file: list(sentences) for file, sentences in base.editorial.items()}
-    return {
-        "pairs": pairs,
-        "disclaimers": disclaimers,
-        "dropped_as_furniture": dropped,
-        "dropped_as_editorial": editorial,
-    }
 
 
 def evaluate(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:

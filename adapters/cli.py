@@ -33,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     kb = commands.add_parser("kb", parents=[common], help="print the extracted knowledge base")
     kb.add_argument("--json", action="store_true", help="print JSON")
     kb.add_argument("--disclaimers", action="store_true", help="print the safety statements found")
+    kb.add_argument(
+        "--export",
+        type=Path,
+        metavar="FILE",
+        help="write the Q&A pairs to a .tsv or .csv table",
+    )
     evaluate = commands.add_parser("eval", parents=[common], help="score the engine on a JSONL case file")
     evaluate.add_argument("file", type=Path, help="cases: {turns, expect, cat} per line")
     evaluate.add_argument("--no-baselines", action="store_true", help="skip the TF-IDF and BM25 baselines")
@@ -75,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters import batch, platforms, repl
+    from adapters import batch, kb, platforms, repl
 
     match args.command:
         case "chat":
@@ -83,7 +89,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         case "ask":
             return batch.ask(args, settings)
         case "kb":
-            return batch.kb(args, settings)
+            return kb.run(args, settings)
         case "eval":
             return batch.evaluate(args, settings)
         case "slack" | "serve":

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from faqbot import formats
+from faqbot.extract import Block
+from faqbot.formats.table import TableRow
 from faqbot.furniture import parse_date
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *formats.FORMATS)
 METADATA_FILE = "documents.toml"
 OVERLAY_FILE = "overlay.toml"
 _META_KEYS = {"title", "publisher", "date", "date_kind", "url"}
@@ -35,6 +39,13 @@ class SourceFile:
     date: str | None
     date_kind: str
     url: str | None = None
+    # How the file was read: "text" and "markdown" (`text` holds it), "html", "pdf" and "docx" (`blocks` holds what
+    # the reader found, the same kinds of blocks text extraction makes), "table" (`rows` holds its Q&A pairs).
+    format: str = "text"
+    blocks: tuple[Block, ...] = ()
+    rows: tuple[TableRow, ...] = ()
+    read_dropped: tuple[str, ...] = ()  # what the reader left out: navigation, page numbers, tables, ...
+    read_note: str = ""  # what it read: "main content of the page", "3 pages", ...
 
 
 @dataclass(frozen=True)
@@ -51,14 +62,15 @@ MAX_CORPUS_BYTES = 64 * 2**20
 
 
 def read_corpus(folder: Path) -> tuple[list[SourceFile], Overlay]:
-    """Read every .txt/.md document in `folder` with its metadata; raise CorpusError with a clear reason."""
+    """Read every document in `folder` (.txt, .md, .html, .pdf, .docx, .tsv, .csv) with its metadata; raise
+    CorpusError with a clear reason."""
     if not folder.is_dir():
         raise CorpusError(f"corpus folder not found: {folder}")
     metadata = _read_toml(folder / METADATA_FILE)
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file())
     paths = [p for p in paths if p.name.lower() != "readme.md"]
     if not paths:
-        raise CorpusError(f"no .txt or .md documents in {folder}")
+        raise CorpusError(f"no documents in {folder} (faqbot reads {', '.join(DOCUMENT_SUFFIXES)} files)")
     size = sum(p.stat().st_size for p in paths)
     if size > MAX_CORPUS_BYTES:
         raise CorpusError(
@@ -96,12 +108,7 @@ def read_overlay(path: Path) -> Overlay:
 
 
 def _read_source(path: Path, meta: dict[str, Any]) -> SourceFile:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise CorpusError(f"{path.name} is not UTF-8 text") from None
-    except OSError as error:
-        raise CorpusError(f"cannot read {path}: {error.strerror}") from None
+    text, reading = _read_file(path)
     date_text = meta.get("date")
     date = parse_date(str(date_text)) if date_text is not None else None
     if date_text is not None and date is None:
@@ -113,12 +120,31 @@ def _read_source(path: Path, meta: dict[str, Any]) -> SourceFile:
         name=path.name,
         text=text,
         markdown=path.suffix.lower() == ".md",
+        format=reading.format if reading else ("markdown" if path.suffix.lower() == ".md" else "text"),
+        blocks=reading.blocks if reading else (),
+        rows=reading.rows if reading else (),
+        read_dropped=reading.dropped if reading else (),
+        read_note=reading.note if reading else "",
         title=_optional_str(meta.get("title")),
         publisher=_optional_str(meta.get("publisher")),
         date=date,
         date_kind=kind,
         url=_url(meta.get("url"), path.name),
     )
+
+
+def _read_file(path: Path) -> tuple[str, formats.Reading | None]:
+    """A text document's text, or what the reader for its format found; one clear line when it can't be read."""
+    try:
+        if path.suffix.lower() in TEXT_SUFFIXES:
+            return path.read_text(encoding="utf-8"), None
+        return "", formats.read_document(path.suffix, path.read_bytes())
+    except UnicodeDecodeError:
+        raise CorpusError(f"{path.name} is not UTF-8 text") from None
+    except formats.UnreadableDocument as error:
+        raise CorpusError(f"{path.name} {error}") from None
+    except OSError as error:
+        raise CorpusError(f"cannot read {path}: {error.strerror}") from None
 
 
 def _url(value: Any, name: str) -> str | None:

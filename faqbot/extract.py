@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from faqbot import furniture as fur
@@ -43,7 +44,32 @@ class ParsedDocument:
 def parse_document(text: str, *, markdown: bool, title: str | None) -> ParsedDocument:
     """Split one document into sections, recording what was dropped as furniture."""
     result = ParsedDocument(title=title, sections=[])
-    blocks = _classify(_raw_blocks(text, markdown), markdown, result)
+    return _sectioned(_classify(_raw_blocks(text, markdown), markdown, result), result, markdown)
+
+
+def parse_blocks(blocks: Sequence[Block], *, title: str | None) -> ParsedDocument:
+    """Sections from a reader's typed blocks (HTML, PDF, Word): headings kept with their levels, paragraphs through
+    the same furniture rules as text, lists as they are."""
+    result = ParsedDocument(title=title, sections=[])
+    kept: list[Block] = []
+    skip_level: int | None = None
+    for block in blocks:
+        if skip_level is not None:
+            if block.kind != "heading" or (block.level or 1) > skip_level:
+                continue
+            skip_level = None
+        if block.kind == "heading" and fur.is_link_list_heading(block.text):
+            skip_level = block.level or 1
+            result.dropped.append(block.text)
+        elif block.kind == "text":
+            kept.extend(_classify_run([block.text], True, result))
+        else:
+            kept.append(block)
+    return _sectioned(kept, result, markdown=True)
+
+
+def _sectioned(blocks: list[Block], result: ParsedDocument, markdown: bool) -> ParsedDocument:
+    """The first heading is the title when none was given; the rest are grouped into sections."""
     if blocks and blocks[0].kind == "heading":
         found_title = blocks.pop(0).text
         result.title = result.title or found_title

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -10,9 +11,21 @@ from pathlib import Path
 from faqbot.corpus import CorpusError, Overlay, SourceFile, read_corpus
 from faqbot.disclaimers import find_disclaimers
 from faqbot.excerpt import SectionText, section_text
-from faqbot.extract import parse_document, same_text
+from faqbot.extract import ParsedDocument, parse_blocks, parse_document, same_text
+from faqbot.formats.table import TableRow
 from faqbot.models import Disclaimer, DocumentMeta, QAPair, Section
 from faqbot.text import fold, words
+
+
+@dataclass(frozen=True)
+class FileReading:
+    """How one corpus file was read: its format, what was read and what the reader left out."""
+
+    format: str
+    note: str
+    sections: int
+    lists: int
+    dropped: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -26,45 +39,53 @@ class KnowledgeBase:
     synonyms: dict[str, tuple[str, ...]]
     dropped: dict[str, tuple[str, ...]]
     editorial: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sentences dropped from what is shown
+    files: dict[str, FileReading] = field(default_factory=dict)
 
     def pair(self, pair_id: str) -> QAPair | None:
         """The pair with this id, or None."""
         return next((p for p in self.pairs if p.id == pair_id), None)
 
 
+@dataclass(frozen=True)
+class _Part:
+    """Sections of one file that share a source: a whole document, or a Q&A table's rows naming one source."""
+
+    source: SourceFile
+    doc: DocumentMeta
+    sections: list[tuple[str, Section]]
+    asked: dict[str, TableRow]  # section id -> its table row (question and alternates as the table gives them)
+
+
 def load_knowledge_base(folder: Path) -> KnowledgeBase:
     """Read and extract a corpus folder into a knowledge base."""
     sources, overlay = read_corpus(folder)
-    pairs: list[QAPair] = []
-    disclaimers: list[Disclaimer] = []
-    documents: list[DocumentMeta] = []
+    parts: list[_Part] = []
     dropped: dict[str, tuple[str, ...]] = {}
-    editorial: dict[str, tuple[str, ...]] = {}
-    parsed_sources = []
+    prefixes = _id_prefixes(sources)
     for source in sources:
-        parsed = parse_document(source.text, markdown=source.markdown, title=source.title)
-        doc = DocumentMeta(
-            file=source.name,
-            title=parsed.title or _title_from_name(source.name),
-            publisher=source.publisher,
-            reviewed=source.date or parsed.reviewed or parsed.published,
-            date_kind=source.date_kind if source.date else ("reviewed" if parsed.reviewed else "published"),
-            url=source.url,
-        )
-        documents.append(doc)
+        if source.rows:
+            parts.extend(_table_parts(source, prefixes[source.name]))
+            dropped[source.name] = ()
+            continue
+        parsed = parse_blocks(source.blocks, title=source.title) if source.blocks else _parse_text(source)
+        identified = _identify(parsed.sections, prefixes[source.name])
+        parts.append(_Part(source, _document(source, parsed), identified, {}))
         dropped[source.name] = tuple(parsed.dropped)
-        parsed_sources.append((source, parsed, doc))
+    documents = [part.doc for part in parts]
     # Without the editors' topics, each document's title is a topic, and sections are about the ones they name.
     topics = dict(overlay.topics) or _topics_from_titles(documents)
-    for source, parsed, doc in parsed_sources:
-        identified = _identify(source, parsed.sections)
-        disclaimers.extend(find_disclaimers(doc, identified))
+    pairs: list[QAPair] = []
+    disclaimers: list[Disclaimer] = []
+    editorial: dict[str, tuple[str, ...]] = {}
+    for part in parts:
+        disclaimers.extend(find_disclaimers(part.doc, part.sections))
         dropped_here: list[str] = []
-        for section_id, section in identified:
+        for section_id, section in part.sections:
             shown = section_text(section.paragraphs)
             dropped_here.extend(shown.dropped)
-            pairs.append(_pair(section_id, section, shown, doc, overlay, topics, len(pairs)))
-        editorial[source.name] = tuple(dropped_here)
+            row = part.asked.get(section_id)
+            pairs.append(_pair(section_id, section, shown, part.doc, overlay, topics, len(pairs), row))
+        editorial[part.source.name] = editorial.get(part.source.name, ()) + tuple(dropped_here)
     _check_overlay_ids(overlay, pairs)
     if not disclaimers:
         raise CorpusError(
@@ -79,7 +100,63 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
         synonyms=dict(overlay.synonyms),
         dropped=dropped,
         editorial=editorial,
+        files=_readings(sources, parts),
     )
+
+
+def _id_prefixes(sources: list[SourceFile]) -> dict[str, str]:
+    """Pair ids start with the file's name without its suffix, or with it when two files share that name (guide.pdf
+    and guide.html), so ids stay unique."""
+    stems = Counter(Path(source.name).stem for source in sources)
+    return {s.name: Path(s.name).stem if stems[Path(s.name).stem] == 1 else s.name for s in sources}
+
+
+def _parse_text(source: SourceFile) -> ParsedDocument:
+    return parse_document(source.text, markdown=source.markdown, title=source.title)
+
+
+def _document(source: SourceFile, parsed: ParsedDocument) -> DocumentMeta:
+    return DocumentMeta(
+        file=source.name,
+        title=parsed.title or _title_from_name(source.name),
+        publisher=source.publisher,
+        reviewed=source.date or parsed.reviewed or parsed.published,
+        date_kind=source.date_kind if source.date else ("reviewed" if parsed.reviewed else "published"),
+        url=source.url,
+    )
+
+
+def _table_parts(source: SourceFile, prefix: str) -> list[_Part]:
+    """A Q&A table's rows as sections, one part per source they name (rows without one: the file's title)."""
+    title = source.title or _title_from_name(source.name)
+    sections = [Section(row.question, 1, (row.question,), row.paragraphs) for row in source.rows]
+    identified = _identify(sections, prefix)
+    by_source: dict[str, list[int]] = {}
+    for index, row in enumerate(source.rows):
+        by_source.setdefault(row.source or title, []).append(index)
+    parts = []
+    for name, indexes in by_source.items():
+        doc = DocumentMeta(
+            file=source.name,
+            title=name,
+            publisher=source.publisher,
+            reviewed=source.date,
+            date_kind=source.date_kind,
+            url=source.url,
+        )
+        asked = {identified[i][0]: source.rows[i] for i in indexes}
+        parts.append(_Part(source, doc, [identified[i] for i in indexes], asked))
+    return parts
+
+
+def _readings(sources: list[SourceFile], parts: list[_Part]) -> dict[str, FileReading]:
+    """Per file: what was read (sections, lists) and what the reader left out, for `faqbot kb`."""
+    readings = {}
+    for source in sources:
+        sections = [section for part in parts if part.source is source for _, section in part.sections]
+        lists = sum(p.startswith("\u2022 ") for section in sections for p in section.paragraphs)
+        readings[source.name] = FileReading(source.format, source.read_note, len(sections), lists, source.read_dropped)
+    return readings
 
 
 def slug(text: str) -> str:
@@ -87,12 +164,11 @@ def slug(text: str) -> str:
     return "-".join(words(text)) or "section"
 
 
-def _identify(source: SourceFile, sections: list[Section]) -> list[tuple[str, Section]]:
-    stem = Path(source.name).stem
+def _identify(sections: list[Section], prefix: str) -> list[tuple[str, Section]]:
     seen: dict[str, int] = {}
     identified = []
     for section in sections:
-        base = f"{stem}/{'intro' if section.is_intro else slug(section.heading)}"
+        base = f"{prefix}/{'intro' if section.is_intro else slug(section.heading)}"
         seen[base] = seen.get(base, 0) + 1
         identified.append((base if seen[base] == 1 else f"{base}-{seen[base]}", section))
     return identified
@@ -106,11 +182,14 @@ def _pair(
     overlay: Overlay,
     topics: dict[str, tuple[str, ...]],
     order: int,
+    row: TableRow | None = None,
 ) -> QAPair:
     heading = section.heading
     question = heading if heading.rstrip().endswith("?") else _question_form(heading, section.is_intro)
     body = "\n\n".join(section.paragraphs)
     alternates = _generated_alternates(heading, question) + overlay.alternates.get(section_id, ())
+    if row is not None:  # a Q&A table's question and alternates are used as written
+        question, alternates = row.question, row.alternates + overlay.alternates.get(section_id, ())
     return QAPair(
         id=section_id,
         question=question,

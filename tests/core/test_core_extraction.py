@@ -204,7 +204,7 @@ def test_sections_of_a_corpus_without_editors_topics_are_about_their_documents_t
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({}, "no .txt or .md documents"),
+        ({}, r"no documents in .* \(faqbot reads .txt, .md, .html, .htm, .pdf, .docx, .tsv, .csv files\)"),
         ({"a.txt": "Hello there.", "documents.toml": '["b.txt"]\ntitle = "B"'}, "not in"),
         ({"a.txt": "Hello there.", "documents.toml": '["a.txt"]\ncolour = "red"'}, "unknown key"),
         ({"a.txt": "Hello there.", "documents.toml": "[[["}, "not valid TOML"),
