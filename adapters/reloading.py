@@ -46,6 +46,11 @@ class EngineHolder:
         """A holder for an engine that is never rebuilt (tests, embedding)."""
         return cls(lambda: engine, engine)
 
+    @classmethod
+    def of(cls, engine: Engine | EngineHolder) -> EngineHolder:
+        """The holder itself, or a fixed one for a bare engine: what every adapter that takes either keeps."""
+        return engine if isinstance(engine, EngineHolder) else cls.fixed(engine)
+
     @property
     def engine(self) -> Engine:
         """The engine to answer with now."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from faqbot.cache import default_cache_dir, default_data_dir
 from faqbot.contact import ContactDetails
@@ -198,26 +198,28 @@ def _is_dialable(number: str) -> bool:
     return 2 <= len(number) <= 20 and digits >= 2 and _DIALABLE.fullmatch(number) is not None
 
 
-def _is_web_address(url: str) -> bool:
-    """True for an http(s) URL with a host and nothing a link could be broken or abused with."""
-    if len(url) > 500 or not url.isprintable() or any(char in url for char in ' <>"\\`'):
-        return False
+def _url_parts(url: str, forbidden: str) -> SplitResult | None:
+    """The parts of a printable URL of at most 500 characters without any `forbidden` character, else None."""
+    if len(url) > 500 or not url.isprintable() or any(char in url for char in forbidden):
+        return None
     try:
         parts = urlsplit(url)
         _ = parts.port  # a port that is not a number in range raises here
     except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+        return None
+    return parts
+
+
+def _is_web_address(url: str) -> bool:
+    """True for an http(s) URL with a host and nothing a link could be broken or abused with."""
+    parts = _url_parts(url, ' <>"\\`')
+    return parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _is_store_url(url: str) -> bool:
     """True for a redis://, rediss:// or unix:// URL the Redis client can connect to."""
-    if len(url) > 500 or not url.isprintable() or " " in url:
-        return False
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # a port that is not a number in range raises here
-    except ValueError:
+    parts = _url_parts(url, " ")
+    if parts is None:
         return False
     if parts.scheme == "unix":
         return bool(parts.path)

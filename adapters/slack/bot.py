@@ -87,7 +87,7 @@ class SlackBot:
     ) -> None:
         """`store` is shared with other processes (Redis); None keeps state and seen ids in this process.
         `insights` records each reply's outcome and the votes on answers."""
-        self.holder = engine if isinstance(engine, EngineHolder) else EngineHolder.fixed(engine)
+        self.holder = EngineHolder.of(engine)
         self.insights = insights
         self._states = store or MemoryStore(settings.state_max_conversations)
         self._ttl = settings.state_ttl_seconds

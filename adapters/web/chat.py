@@ -88,7 +88,7 @@ class ChatEndpoint:
         store: Store | None = None,
         insights: Insights | None = None,
     ) -> None:
-        self.holder = engine if isinstance(engine, EngineHolder) else EngineHolder.fixed(engine)
+        self.holder = EngineHolder.of(engine)
         self.web = web
         self.insights = insights
         self.signer = StateSigner(secret, web.state_ttl_seconds)

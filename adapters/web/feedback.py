@@ -63,7 +63,7 @@ class FeedbackEndpoint:
     """Votes on answers, rate limited per client like the chat (its own bucket, so votes never cost a question)."""
 
     def __init__(self, engine: Engine | EngineHolder, web: WebSettings, insights: Insights) -> None:
-        self.holder = engine if isinstance(engine, EngineHolder) else EngineHolder.fixed(engine)
+        self.holder = EngineHolder.of(engine)
         self.web = web
         self.insights = insights
         self.limiter = RateLimiter(web.rate_limit_per_minute)
