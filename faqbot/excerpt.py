@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from faqbot import editorial
 from faqbot.models import Block, QAPair
@@ -106,7 +107,7 @@ def _units(section: SectionText) -> list[tuple[int, ...]]:
 
 def _scores(units: Sequence[Sequence[Block]], focus: Collection[str]) -> list[float]:
     """Each unit's overlap with the question's stems, a stem counting less the more units share it."""
-    unit_stems = [set(stems(plain(unit))) for unit in units]
+    unit_stems = [_stem_set(plain(unit)) for unit in units]
     wanted = set(focus)
     scores = []
     for found in unit_stems:
@@ -121,7 +122,7 @@ def _narrowed(blocks: Sequence[Block], focus: Collection[str]) -> list[Block]:
     narrowed = []
     for position, block in enumerate(blocks):
         lead_in = blocks[position - 1] if position else None
-        named = set(focus) - (set(stems(lead_in.text)) if lead_in is not None else set())
+        named = set(focus) - (_stem_set(lead_in.text) if lead_in is not None else frozenset())
         if block.kind == "list" and len(block.items) > 2 and named:
             scores = _scores([[Block("paragraph", text=item)] for item in block.items], named)
             best = max(scores)
@@ -129,6 +130,12 @@ def _narrowed(blocks: Sequence[Block], focus: Collection[str]) -> list[Block]:
                 block = Block("list", items=tuple(i for i, s in zip(block.items, scores, strict=True) if s == best))
         narrowed.append(block)
     return narrowed
+
+
+@lru_cache(maxsize=8192)
+def _stem_set(text: str) -> frozenset[str]:
+    """The stems of a block's text; the documents' blocks are few and asked about again and again."""
+    return frozenset(stems(text))
 
 
 def _words(section: SectionText, units: Sequence[tuple[int, ...]]) -> int:
