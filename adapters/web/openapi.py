@@ -183,7 +183,7 @@ def openapi_document(max_message_chars: int, max_body_bytes: int) -> dict[str, A
                             "description": "the reply",
                             "content": {"application/json": {"schema": _REPLY}},
                         },
-                        **_error_responses("413", "415", "422", "429"),
+                        **_error_responses("408", "413", "415", "422", "429", "503"),
                     },
                 }
             },
