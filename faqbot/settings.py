@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,18 @@ from urllib.parse import SplitResult, urlsplit
 from faqbot.cache import default_cache_dir, default_data_dir
 from faqbot.contact import ContactDetails
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+
+def bundled_corpus(source: Path | None = None, prefix: Path | None = None) -> Path:
+    """The bundled documents: `corpus/` next to the package in a source checkout, else where the wheel installs them
+    (`<prefix>/share/faqbot/corpus`)."""
+    checkout = (source or _PACKAGE_PARENT) / "corpus"
+    installed = (prefix or Path(sys.prefix)) / "share" / "faqbot" / "corpus"
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+DEFAULT_CORPUS = bundled_corpus()
 
 
 class SettingsError(Exception):

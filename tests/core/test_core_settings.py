@@ -116,3 +116,15 @@ def test_the_store_is_memory_unless_a_redis_url_is_given(tmp_path: Path) -> None
     (tmp_path / "faqbot.toml").write_text('[store]\nuri = "redis://x"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match=r"unknown setting\(s\) in \[store\]: uri \(known: url\)"):
         load_settings(tmp_path / "faqbot.toml")
+
+
+def test_the_bundled_corpus_is_the_checkouts_else_the_installed_one(tmp_path: Path) -> None:
+    from faqbot.settings import bundled_corpus
+
+    source, prefix = tmp_path / "site-packages", tmp_path / "venv"
+    installed = prefix / "share" / "faqbot" / "corpus"
+    installed.mkdir(parents=True)
+    source.mkdir()
+    assert bundled_corpus(source, prefix) == installed  # a wheel install: no corpus/ beside the package
+    (source / "corpus").mkdir()
+    assert bundled_corpus(source, prefix) == source / "corpus"  # a source checkout reads its own folder
