@@ -21,7 +21,7 @@ from faqbot.message import Message, Question, read_message
 from faqbot.models import Block, QAPair, Reply, Suggestion
 from faqbot.query import AnalysedQuery, Vocabulary, without_topic_terms
 from faqbot.ranking import FEATURES_BY_KIND as RANKING_FEATURES
-from faqbot.ranking import Candidate, Context, PairTable
+from faqbot.ranking import Candidate, Context, PairTable, too_close
 from faqbot.reading import Reading
 from faqbot.safety import RedFlagReader, caution_line, default_reader, emergency_message
 from faqbot.semantic import Encoder, SemanticIndex, SemanticUnavailable
@@ -30,9 +30,7 @@ from faqbot.suggest import Suggester
 from faqbot.text import STOP_WORDS, fold, stems, tokens, words
 from faqbot.weights import FittedWeights, load_weights
 
-# Floors on the ranking's probability (not the answer confidence): a rival worth offering in "Did you mean …?",
-# a related question worth listing under an answer.
-_CLARIFY_FLOOR = 0.2
+# A floor on the ranking's probability (not the answer confidence): a related question worth listing under an answer.
 _RELATED_FLOOR = 0.1
 # The best answer, its rivals for "Did you mean …?", the related questions and a decline's suggestions (enough to
 # leave out the section just answered); only the best two decide whether to answer.
@@ -182,7 +180,7 @@ class Engine:
             new_state = current.after(topic=moved_to, last_id=None, last_query=query.text)
             disclaimers = self._disclaimers(query=question.words, room=len(compose.FALLBACK_LEAD.split()))
             return self._decline(compose.FALLBACK_LEAD, offered, disclaimers, new_state.declined(current))
-        close = self._too_close(candidates, query, current.last_id)
+        close = [] if query.topics else too_close(candidates, self.settings.clarify_margin, current.last_id)
         new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text, shown=(best.pair.id,))
         if close:
             options = self.suggester.offer(close)
@@ -260,22 +258,6 @@ class Engine:
             return None
         full = excerpt.of_pair(pair).blocks
         return compose.answer_reply(pair, 1.0, self._notes_under(full, pair), ConversationState(), (), shown=full)
-
-    def _too_close(self, candidates: list[Candidate], query: AnalysedQuery, answered: str | None) -> list[QAPair]:
-        """Top answers about different topics with nearly equal scores, for a question naming no topic (none of
-        them the section just answered, or no choice is offered)."""
-        if query.topics:
-            return []
-        best = candidates[0]
-        rivals = [
-            c
-            for c in candidates[1:3]
-            if best.confidence - c.confidence < self.settings.clarify_margin
-            and set(c.pair.topics) != set(best.pair.topics)
-            and c.confidence >= _CLARIFY_FLOOR
-        ]
-        close = [pair for pair in (best.pair, *(c.pair for c in rivals)) if pair.id != answered]
-        return close if len(close) > 1 else []
 
     def _topic_of(self, query: AnalysedQuery, pair: QAPair, context_topic: str | None) -> str | None:
         if len(query.topics) == 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,3 +173,22 @@ def off_topic(query: AnalysedQuery, context: Context, pair: QAPair) -> bool:
     """True when the pair concerns none of the topics the question is about (acupuncture vs dry needling)."""
     required = required_topics(query, context)
     return bool(required) and not required & set(pair.topics)
+
+
+# A rival worth offering in "Did you mean …?" is at least this likely (ranking probability, not answer confidence).
+CLARIFY_FLOOR = 0.2
+
+
+def too_close(candidates: Sequence[Candidate], margin: float, answered: str | None) -> list[QAPair]:
+    """The best pair and its rivals about other topics within `margin` of its confidence, for a "Did you mean …?"
+    (none of them the section just answered; empty when that leaves no choice)."""
+    best = candidates[0]
+    rivals = [
+        c
+        for c in candidates[1:3]
+        if best.confidence - c.confidence < margin
+        and set(c.pair.topics) != set(best.pair.topics)
+        and c.confidence >= CLARIFY_FLOOR
+    ]
+    close = [pair for pair in (best.pair, *(c.pair for c in rivals)) if pair.id != answered]
+    return close if len(close) > 1 else []
