@@ -36,15 +36,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ["What is acupuncture?", "does dry needling hurt", "how many sessions do I need", "hello"]
-BODIES = [json.dumps({"message": q, "state": None}).encode() for q in QUESTIONS]
+# `--mix real`: the distinct real patients' questions of eval/real.jsonl (not a blind file), as a realistic load.
+REAL_QUESTIONS = ROOT / "eval" / "real.jsonl"
+
+
+def real_questions(limit: int = 1000) -> list[str]:
+    """Each case's last turn from eval/real.jsonl, once each, those the API accepts (at most `limit` characters)."""
+    lines = REAL_QUESTIONS.read_text(encoding="utf-8").splitlines()
+    turns = [json.loads(line)["turns"][-1] for line in lines if line.strip()]
+    return [q for q in dict.fromkeys(turns) if len(q) <= limit]
+
+
+def chat_requests(questions: list[str]) -> list[bytes]:
+    """Raw HTTP/1.1 chat requests, one per question, each a new conversation."""
+    bodies = [json.dumps({"message": q, "state": None}).encode() for q in questions]
+    head = b"POST /api/chat HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+    return [head + f"Content-Length: {len(body)}\r\n\r\n".encode() + body for body in bodies]
+
+
 # Raw HTTP/1.1 requests each load sends in turn: the chat API, and GET /healthz as the baseline (the same server,
 # framework and connections with no engine call) that the chat figures are set against.
-CHAT = [
-    b"POST /api/chat HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-    + f"Content-Length: {len(body)}\r\n\r\n".encode()
-    + body
-    for body in BODIES
-]
+CHAT = chat_requests(QUESTIONS)
 HEALTHZ = [b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n"]
 
 
@@ -259,11 +271,16 @@ def main() -> int:
         "--no-baseline", dest="baseline", action="store_false", help="skip the GET /healthz baseline run"
     )
     parser.add_argument("--client", choices=["auto", "wrk", "asyncio"], default="auto", help="load generator")
+    parser.add_argument(
+        "--mix", choices=["four", "real"], default="four", help="4 repeated questions, or eval/real.jsonl's real ones"
+    )
     args = parser.parse_args()
+    chat = CHAT if args.mix == "four" else chat_requests(real_questions())
     client = "wrk" if args.client == "auto" and shutil.which("wrk") else args.client
     client = "asyncio" if client == "auto" else client
     print(
-        f"POST /api/chat, {args.clients} clients, {args.seconds:g} s per run, {args.runs} runs, load generator: "
+        f"POST /api/chat ({len(chat)} distinct questions), {args.clients} clients, {args.seconds:g} s per run, "
+        f"{args.runs} runs, load generator: "
         f"{client}, {os.cpu_count()} CPUs shared by server, load generator and anything else running"
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -273,7 +290,7 @@ def main() -> int:
         for workers in args.workers:
             results = []
             for run in range(1, args.runs + 1):
-                results.append(fresh_server_run(client, workers, CHAT, args, scratch, config))
+                results.append(fresh_server_run(client, workers, chat, args, scratch, config))
                 print(f"workers={workers} run {run}: {_line(results[-1])}", flush=True)
             median = {key: statistics.median(r[key] for r in results) for key in results[0]}
             median["errors"] = sum(r["errors"] for r in results)  # every error counts, not the median run's
