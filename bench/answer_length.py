@@ -11,24 +11,13 @@ import statistics
 from pathlib import Path
 
 from faqbot.engine import Engine
-from faqbot.evaluate import parse_cases, percentile
+from faqbot.evaluate import converse, parse_cases, percentile
 from faqbot.excerpt import words_in
 from faqbot.models import Reply
 from faqbot.settings import EngineSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = ("eval/dev.jsonl", "eval/check.jsonl")
-
-
-def last_reply(engine: Engine, turns: tuple[str, ...]) -> Reply:
-    """The reply to a conversation's last turn."""
-    state = None
-    reply = None
-    for turn in turns:
-        reply = engine.respond(turn, state)
-        state = reply.state
-    assert reply is not None
-    return reply
 
 
 def report(name: str, replies: list[Reply]) -> None:
@@ -56,7 +45,7 @@ def main() -> None:
     everything: list[Reply] = []
     for file in args.files:
         cases = parse_cases((ROOT / file).read_text(encoding="utf-8").splitlines())
-        replies = [last_reply(engine, case.turns) for case in cases]
+        replies = [converse(engine.respond, case.turns) for case in cases]
         report(file, replies)
         everything.extend(replies)
     if len(args.files) > 1:

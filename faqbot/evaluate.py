@@ -107,6 +107,18 @@ def judge(reply: Reply, case: Case) -> tuple[bool, str]:
     return reply.kind == "answer" and got in case.expect, got
 
 
+def converse(respond: Callable[[str, dict[str, Any] | None], Reply], turns: Sequence[str]) -> Reply:
+    """The reply to the last of `turns`, played as one conversation (each turn gets the state the one before left)."""
+    state: dict[str, Any] | None = None
+    reply = None
+    for turn in turns:
+        reply = respond(turn, state)
+        state = reply.state
+    if reply is None:
+        raise ValueError("a conversation needs at least one turn")
+    return reply
+
+
 def run_engine(name: str, respond: Callable[[str, dict[str, Any] | None], Reply], cases: Sequence[Case]) -> Summary:
     """Play every case's turns as one conversation and judge the reply to the last."""
     summary = Summary(name)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from faqbot import evaluate
 from faqbot.dialogue import strip_pleasantries
 from faqbot.engine import Engine
 from faqbot.knowledge import KnowledgeBase
@@ -17,13 +18,7 @@ from faqbot.text import fold, split_sentences
 
 
 def converse(engine: Engine, *turns: str) -> Reply:
-    state: dict[str, Any] | None = None
-    reply = None
-    for turn in turns:
-        reply = engine.respond(turn, state)
-        state = reply.state
-    assert reply is not None
-    return reply
+    return evaluate.converse(engine.respond, turns)
 
 
 def heading(reply: Reply) -> str | None:

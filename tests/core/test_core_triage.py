@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from faqbot.engine import Engine
-from faqbot.evaluate import parse_cases
+from faqbot.evaluate import converse, parse_cases
 from faqbot.knowledge import KnowledgeBase
 from faqbot.models import Reply
 from faqbot.safety import RedFlagReader, default_reader
@@ -132,10 +132,7 @@ def test_a_message_with_no_red_flag_carries_no_emergency_object(engine: Engine) 
 
 
 def _last_reply(engine: Engine, turns: tuple[str, ...]) -> Reply:
-    reply = engine.respond(turns[0], None)
-    for turn in turns[1:]:
-        reply = engine.respond(turn, reply.state)
-    return reply
+    return converse(engine.respond, turns)
 
 
 @pytest.mark.parametrize("turns", [c.turns for c in SAFETY_CASES if c.expect == ("@caution",)], ids=str)
