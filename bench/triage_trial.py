@@ -9,7 +9,6 @@ embedding, and the n-gram model's maximum over sentences. A trial only: nothing 
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import time
@@ -23,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
+from faqbot.evaluate import parse_cases
 from faqbot.safety import default_reader
 from faqbot.semantic import Encoder
 from faqbot.text import fold
@@ -34,14 +34,13 @@ THRESHOLDS = (0.5, 0.7, 0.8, 0.9)
 def load(path: str) -> tuple[list[str], NDArray[np.int_], NDArray[np.bool_]]:
     """Last turns, labels (1: emergency) and whether the shipped rules give the emergency reply."""
     reader = default_reader()
-    texts, labels, rules = [], [], []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        case = json.loads(line)
-        turns = case["turns"]
-        texts.append(turns[-1])
-        labels.append(int(case["expect"] == ["@emergency"]))
-        rules.append(reader.read(turns[-1], turns[-2] if len(turns) > 1 else None).current)
-    return texts, np.array(labels), np.array(rules)
+    cases = parse_cases(Path(path).read_text(encoding="utf-8").splitlines())
+    texts = [case.turns[-1] for case in cases]
+    labels = np.array([int(case.expect == ("@emergency",)) for case in cases])
+    rules = np.array(
+        [reader.read(case.turns[-1], case.turns[-2] if len(case.turns) > 1 else None).current for case in cases]
+    )
+    return texts, labels, rules
 
 
 def sentences(text: str) -> list[str]:
