@@ -6,7 +6,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from faqbot.insights import DAY_SECONDS, Feedback, InsightsStore, Outcome, Vote
+from faqbot.insights import DAY_SECONDS, QUESTION_KINDS, Feedback, InsightsStore, Outcome, Vote
 from faqbot.knowledge import KnowledgeBase
 
 
@@ -28,7 +28,9 @@ def seed(store: InsightsStore, rows: Sequence[Row], now: float) -> None:
     for row in rows:
         at = now - row.days_ago * DAY_SECONDS
         confidence = 0.8 if row.answer_id else None
-        store.add_outcome(Outcome(at, row.channel, row.kind, row.answer_id, confidence, row.question))
+        # As Insights keeps them: an outcome's question only on a decline or a clarification.
+        asked = row.question if row.kind in QUESTION_KINDS else None
+        store.add_outcome(Outcome(at, row.channel, row.kind, row.answer_id, confidence, asked))
         if row.vote and row.answer_id:
             question = row.question if row.vote == "down" else None
             feedback = Feedback(
