@@ -60,6 +60,12 @@ def render(report: Report, generated: datetime) -> str:
     )
 
 
+def _scrolling(chart: str, name: str) -> str:
+    """A chart kept legible on a phone: it keeps a minimum width and its box scrolls sideways (focusable, so the
+    keyboard can scroll it too), instead of shrinking its labels to nothing."""
+    return f'<div class="scroll" tabindex="0" role="group" aria-label="{escape(name)}">{chart}</div>'
+
+
 def _section(ident: str, heading: str, content: str) -> str:
     return f'<section aria-labelledby="{ident}"><h2 id="{ident}">{escape(heading)}</h2>{content}</section>'
 
@@ -102,11 +108,16 @@ def _over_time(report: Report) -> str:
         + "</tr>"
         for p in report.periods
     )
-    table = (
-        f'<details><summary>The numbers by {unit}</summary><table><thead><tr><th scope="col">'
-        f"{escape(unit.title())}</th>{head}</tr></thead><tbody>{rows}</tbody></table></details>"
+    numbers = (
+        f'<table><thead><tr><th scope="col">{escape(unit.title())}</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
     )
-    return _section("time", f"Replies per {unit}", _legend() + chart + table)
+    table = (
+        f"<details><summary>The numbers by {unit}</summary>"
+        f"{_scrolling(numbers, f'Table of replies per {unit}')}</details>"
+    )
+    return _section(
+        "time", f"Replies per {unit}", _legend() + _scrolling(chart, f"Chart of replies per {unit}") + table
+    )
 
 
 def _channels(channels: Sequence[ChannelRate]) -> str:
@@ -118,18 +129,17 @@ def _channels(channels: Sequence[ChannelRate]) -> str:
     )
     chart = rate_chart(channels, "Share of questions answered, per channel", words)
     rows = "".join(
-        f'<tr><th scope="row">{escape(c.channel)}</th><td>{c.questions:,}</td><td>{c.counts[0]:,}</td>'
-        f"<td>{c.counts[1]:,}</td><td>{c.counts[2]:,}</td><td>{c.counts[3]:,}</td>"
-        f"<td>{_percent(c.counts[0], c.questions)}</td></tr>"
+        f'<tr><th scope="row">{escape(c.channel)}</th>'
+        + "".join(f'<td class="num">{n:,}</td>' for n in (c.questions, *c.counts))
+        + f'<td class="num">{_percent(c.counts[0], c.questions)}</td></tr>'
         for c in channels
     )
-    table = (
-        '<table><thead><tr><th scope="col">Channel</th><th scope="col">Questions</th><th scope="col">Answered</th>'
-        '<th scope="col">Clarified</th><th scope="col">Declined</th><th scope="col">Emergencies</th>'
-        f'<th scope="col">Answer rate</th></tr></thead><tbody>{rows}</tbody></table>'
-    )
+    names = ("Questions", "Answered", "Clarified", "Declined", "Emergencies", "Answer rate")
+    head = "".join(f'<th scope="col" class="num">{name}</th>' for name in names)
+    table = f'<table><thead><tr><th scope="col">Channel</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
     note = '<p class="note">Answer rate: answered among answered, clarified and declined replies.</p>'
-    return _section("channels", "Answer rate by channel", chart + table + note)
+    content = _scrolling(chart, "Chart of answer rates") + _scrolling(table, "Table of replies per channel")
+    return _section("channels", "Answer rate by channel", content + note)
 
 
 def _examples(group: MissedGroup) -> str:
@@ -155,13 +165,17 @@ def _missed(report: Report) -> str:
             f'<td class="num">{g.size:,}</td><td>{size_bar(g.size, scale)}</td><td>{_examples(g)}</td></tr>'
             for g in report.missed
         )
+        table = (
+            '<table class="missed"><thead><tr><th scope="col">Most likely section</th>'
+            '<th scope="col" class="num">Times</th>'
+            f'<th scope="col"><span class="sr">Bar</span></th><th scope="col">Examples</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>"
+        )
         content = (
             f'<p class="note">{report.missed_texts:,} kept questions of {report.missed_replies:,} missed replies, '
             "grouped by the section the engine ranks first for each (identical questions counted together). "
             "<code>faqbot review</code> turns a group into alternate questions for its section.</p>"
-            '<table class="missed"><thead><tr><th scope="col">Most likely section</th><th scope="col">Times</th>'
-            f'<th scope="col"><span class="sr">Bar</span></th><th scope="col">Examples</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table>"
+            + _scrolling(table, "Table of missed questions")
         )
     return _section("missed", "Most missed questions", content)
 
@@ -178,11 +192,11 @@ def _votes(votes: Sequence[SectionVotes]) -> str:
         for v in votes
     )
     table = (
-        '<table class="votes"><thead><tr><th scope="col">Section</th><th scope="col">Helpful</th>'
-        '<th scope="col">Not helpful</th><th scope="col"><span class="sr">Bar</span></th>'
+        '<table class="votes"><thead><tr><th scope="col">Section</th><th scope="col" class="num">Helpful</th>'
+        '<th scope="col" class="num">Not helpful</th><th scope="col"><span class="sr">Bar</span></th>'
         f'<th scope="col">Latest comments</th></tr></thead><tbody>{rows}</tbody></table>'
     )
-    return _section("votes", "Helpful / not helpful per section", table)
+    return _section("votes", "Helpful / not helpful per section", _scrolling(table, "Table of votes per section"))
 
 
 def _unasked(report: Report) -> str:

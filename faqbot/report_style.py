@@ -21,7 +21,9 @@ code{font-size:.85em;background:var(--panel);padding:0 .25em;border-radius:3px;o
 .tile{background:var(--panel);border-radius:8px;padding:.6rem .8rem}
 .tile dt{font-size:.85rem;color:var(--muted)}.tile dd{margin:0}.tile .big{font-size:1.6rem;font-weight:650}
 .tile .note{font-size:.8rem}
-.chart{width:100%;height:auto;display:block;font-size:12px}
+.chart{width:100%;min-width:34rem;height:auto;display:block;font-size:12px}
+table.missed,table.votes{min-width:36rem}
+.scroll{overflow-x:auto}.scroll:focus-visible{outline:2px solid var(--fg);outline-offset:2px}
 .chart .tick,.chart .label{fill:var(--muted)}.chart .label{font-size:14px;fill:var(--fg)}
 .grid{stroke:var(--line);stroke-width:1}.axis{stroke:var(--muted);stroke-width:1}
 .track{fill:var(--panel)}
@@ -34,7 +36,7 @@ code{font-size:.85em;background:var(--panel);padding:0 .25em;border-radius:3px;o
 table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.92rem}
 th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid var(--line)}
 thead th{font-size:.85rem;color:var(--muted);font-weight:600}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 tbody th{font-weight:500;overflow-wrap:anywhere}
 .examples{margin:0;padding-left:1.1rem}.examples li,.comment{overflow-wrap:anywhere}.comment{margin:0 0 .3rem}
 .mini{display:block;margin-top:.25rem}
@@ -42,7 +44,8 @@ tbody th{font-weight:500;overflow-wrap:anywhere}
 .empty{background:var(--panel);padding:.6rem .8rem;border-radius:8px}
 details summary{cursor:pointer;color:var(--muted);margin:.4rem 0}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media print{body{max-width:none;padding:0;font-size:11pt}:root{--bg:#fff;--fg:#000;--muted:#333;--panel:#f2f2f2}
+@media print{.chart,table.missed,table.votes{min-width:0}
+body{max-width:none;padding:0;font-size:11pt}:root{--bg:#fff;--fg:#000;--muted:#333;--panel:#f2f2f2}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 section{break-inside:avoid-page}table.missed,table.votes{break-inside:auto}tr{break-inside:avoid}
 details>summary{display:none}}
