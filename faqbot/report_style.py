@@ -45,7 +45,8 @@ tbody th{font-weight:500;overflow-wrap:anywhere}
 details summary{cursor:pointer;color:var(--muted);margin:.4rem 0}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media print{.chart,table.missed,table.votes{min-width:0}
-body{max-width:none;padding:0;font-size:11pt}:root{--bg:#fff;--fg:#000;--muted:#333;--panel:#f2f2f2}
+body{max-width:none;padding:0;font-size:11pt}:root{--bg:#fff;--fg:#000;--muted:#333;--panel:#f2f2f2;--line:#ccc;
+--answer:#009e73;--clarify:#e69f00;--fallback:#d55e00;--emergency:#5b3c99;--up:#009e73;--down:#d55e00}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 section{break-inside:avoid-page}table.missed,table.votes{break-inside:auto}tr{break-inside:avoid}
 details>summary{display:none}}
