@@ -19,6 +19,8 @@ from faqbot.report_html import render
 from faqbot.settings import Settings
 
 DEFAULT_DAYS = 30
+# Ten years: at most ~520 weekly bars (and far from the dates datetime cannot hold).
+MAX_DAYS = 3660
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,8 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:
     """Write the report on the last --days days to --out and say where it went."""
     out = out or sys.stdout
-    if args.days < 1:
-        raise UsageError(f"--days must be at least 1, not {args.days}")
+    if not 1 <= args.days <= MAX_DAYS:
+        raise UsageError(f"--days must be from 1 to {MAX_DAYS}, not {args.days}")
     now = time.time()
     try:
         records = read_records(settings.insights.path, since=now - args.days * DAY_SECONDS)
