@@ -43,10 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path, help="cases: {turns, expect, cat} per line")
     evaluate.add_argument("--no-baselines", action="store_true", help="skip the TF-IDF and BM25 baselines")
     evaluate.add_argument("--failures", action="store_true", help="list the cases the engine got wrong")
+    report_command = commands.add_parser(
+        "report", parents=[common], help="write the editor's report (HTML) from the insights file"
+    )
     slack = commands.add_parser("slack", parents=[common], help="run the Slack bot")
     serve = commands.add_parser("serve", parents=[common], help="serve the web widget and HTTP API")
-    from adapters import platforms
+    from adapters import platforms, report
 
+    report.add_arguments(report_command)
     platforms.add_arguments("slack", slack)
     platforms.add_arguments("serve", serve)
     return parser
@@ -81,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters import batch, kb, platforms, repl
+    from adapters import batch, kb, platforms, repl, report
 
     match args.command:
         case "chat":
@@ -92,6 +96,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return kb.run(args, settings)
         case "eval":
             return batch.evaluate(args, settings)
+        case "report":
+            return report.run(args, settings)
         case "slack" | "serve":
             return platforms.run(args.command, args, settings)
     raise UsageError(f"unknown command {args.command}")
