@@ -43,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path, help="cases: {turns, expect, cat} per line")
     evaluate.add_argument("--no-baselines", action="store_true", help="skip the TF-IDF and BM25 baselines")
     evaluate.add_argument("--failures", action="store_true", help="list the cases the engine got wrong")
+    review = commands.add_parser(
+        "review", parents=[common], help="group the questions patients asked and did not get answered"
+    )
+    review.add_argument("--json", action="store_true", help="print the groups as JSON and exit")
+    decision = review.add_mutually_exclusive_group()
+    decision.add_argument("--accept", metavar="GROUP", help="write group GROUP's questions as alternates and exit")
+    decision.add_argument("--not-covered", metavar="GROUP", help="mark group GROUP not covered and exit")
+    review.add_argument("--section", metavar="ID", help="with --accept: the section (default: the likeliest)")
     slack = commands.add_parser("slack", parents=[common], help="run the Slack bot")
     serve = commands.add_parser("serve", parents=[common], help="serve the web widget and HTTP API")
     from adapters import platforms
@@ -81,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters import batch, kb, platforms, repl
+    from adapters import batch, kb, platforms, repl, review
 
     match args.command:
         case "chat":
@@ -92,6 +100,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return kb.run(args, settings)
         case "eval":
             return batch.evaluate(args, settings)
+        case "review":
+            return review.run(args, settings)
         case "slack" | "serve":
             return platforms.run(args.command, args, settings)
     raise UsageError(f"unknown command {args.command}")
