@@ -17,7 +17,7 @@ from faqbot.corpus import OVERLAY_FILE
 from faqbot.engine import Engine
 from faqbot.insights import SQLiteStore
 from faqbot.overlay_edit import OverlayEditError
-from faqbot.review import Group, ReviewList, accept, not_covered, review_list
+from faqbot.review import Group, ReviewList, accept, not_covered, review_list, with_sections
 from faqbot.review_marks import ReviewMarks
 from faqbot.settings import Settings
 
@@ -42,10 +42,10 @@ class Session:
         except sqlite3.Error as error:
             raise UsageError(f"cannot read the insights file {path}: {error}") from None
 
-    def listing(self) -> ReviewList:
-        """The groups to review now."""
+    def listing(self, sections: bool) -> ReviewList:
+        """The groups to review now (with their likeliest sections, or without them for now)."""
         try:
-            return review_list(self.engine, self.store, self.marks, self.clock(), self.retention_days)
+            return review_list(self.engine, self.store, self.marks, self.clock(), self.retention_days, sections)
         except sqlite3.Error as error:
             raise UsageError(f"cannot read the insights file: {error}") from None
 
@@ -87,9 +87,9 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO | None = None,
         raise UsageError("--section goes with --accept GROUP")
     session = Session(settings)
     try:
-        listing = session.listing()
+        listing = session.listing(sections=bool(args.json))
         if args.accept or args.not_covered:
-            group = _find(listing, args.accept or args.not_covered)
+            group = with_sections(session.engine, _find(listing, args.accept or args.not_covered))
             if args.not_covered:
                 print(session.not_covered(group), file=out)
                 return 0
@@ -142,7 +142,9 @@ def interactive(session: Session, listing: ReviewList, out: TextIO, keys: TextIO
         return 0
     done = {"accepted": 0, "not covered": 0, "skipped": 0}
     for number, group in enumerate(listing.groups, start=1):
-        decision = _decide(session, group, f"{number} of {len(listing.groups)}", out, keys, style)
+        decision = _decide(
+            session, with_sections(session.engine, group), f"{number} of {len(listing.groups)}", out, keys, style
+        )
         if decision == "quit":
             break
         done[decision] += 1

@@ -4,6 +4,7 @@ section, "not covered", skip). No terminal code: `adapters/review.py` is the com
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
@@ -51,7 +52,8 @@ class SectionGuess:
 
 @dataclass(frozen=True)
 class Group:
-    """Missed questions asking much the same thing, most asked first, with the sections they most likely belong to."""
+    """Missed questions asking much the same thing, most asked first, with the sections they most likely belong to
+    (empty until looked up: see `with_sections`)."""
 
     id: str
     size: int
@@ -108,10 +110,12 @@ def missed_questions(store: InsightsStore, since: float) -> list[Missed]:
 
 
 def review_list(
-    engine: Engine, store: InsightsStore, marks: ReviewMarks, now: float, retention_days: int
+    engine: Engine, store: InsightsStore, marks: ReviewMarks, now: float, retention_days: int, sections: bool = True
 ) -> ReviewList:
-    """The missed questions recorded within the retention period, grouped, each group with its likely sections.
-    Questions already decided are not shown; a group holding one marked "not covered" is left out whole."""
+    """The missed questions recorded within the retention period, grouped, each group with its likely sections
+    (unless `sections` is false: they cost a look-up per question, so an interactive review finds them as each
+    group is shown). Questions already decided are not shown; a group holding one marked "not covered" is left out
+    whole."""
     since = now - retention_days * DAY_SECONDS
     missed = missed_questions(store, since)
     decided = marks.decisions()
@@ -132,15 +136,21 @@ def review_list(
         # Decided questions still group (so a new wording joins its old group) but are not reviewed again.
         members = sorted((m for m in members if m.key not in decided), key=lambda m: (-m.count, -m.last_at))
         if members:
-            groups.append(_group(engine, members))
+            group = _group(members)
+            groups.append(with_sections(engine, group) if sections else group)
     groups.sort(key=lambda g: (-g.size, -g.last_at))
     total = sum(m.count for m in missed)
     return ReviewList(tuple(groups), total, hidden, "semantic" if semantic else "lexical", threshold, since)
 
 
-def _group(engine: Engine, members: list[Missed]) -> Group:
+def _group(members: list[Missed]) -> Group:
     digest = hashlib.sha256(" ".join(sorted(m.key for m in members)).encode("ascii")).hexdigest()
-    return Group(digest[:8], sum(m.count for m in members), tuple(members), section_guesses(engine, members))
+    return Group(digest[:8], sum(m.count for m in members), tuple(members), ())
+
+
+def with_sections(engine: Engine, group: Group) -> Group:
+    """The group with the sections the engine ranks highest for it."""
+    return dataclasses.replace(group, sections=section_guesses(engine, group.questions))
 
 
 def section_guesses(

@@ -13,7 +13,7 @@ from faqbot.engine import Engine
 from faqbot.grouping import SEMANTIC_THRESHOLD, cluster, lexical_vectors, semantic_vectoriser, similarities
 from faqbot.insights import DAY_SECONDS, Feedback, Outcome, SQLiteStore
 from faqbot.overlay_edit import OverlayEditError
-from faqbot.review import accept, missed_questions, not_covered, review_list
+from faqbot.review import accept, missed_questions, not_covered, review_list, with_sections
 from faqbot.review_marks import ReviewMarks, question_key
 
 NOW = 1_800_000_000.0
@@ -110,6 +110,8 @@ def test_a_group_has_its_size_examples_and_the_engines_likeliest_section(
     assert [s.score for s in lung.sections] == sorted((s.score for s in lung.sections), reverse=True)
     assert 0 < lung.sections[0].score <= 1
     assert listing.find(lung.id) == lung and listing.find("nope") is None
+    bare = review_list(engine, store, marks, NOW, 30, sections=False)
+    assert [g.sections for g in bare.groups] == [(), ()] and with_sections(engine, bare.groups[0]) == lung
 
 
 def test_decided_groups_do_not_come_back(engine: Engine, store: SQLiteStore, marks: ReviewMarks) -> None:
