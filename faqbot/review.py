@@ -20,6 +20,7 @@ from faqbot.overlay_edit import Added, add_alternates
 from faqbot.ranking import Candidate
 from faqbot.reading import ranked
 from faqbot.review_marks import ReviewMarks, question_key
+from faqbot.text import content_words
 
 EXAMPLES = 3
 SECTION_CHOICES = 5
@@ -93,12 +94,13 @@ class ReviewList:
 
 def missed_questions(store: InsightsStore, since: float) -> list[Missed]:
     """The question text of declined, clarified and thumbs-down replies recorded since `since`, one entry per
-    distinct question (case and punctuation aside), most asked first."""
+    distinct question (case and punctuation aside), most asked first. A question of function words alone ("ok",
+    "and then?") is left out: no section could take it as an alternate."""
     asked = [(o.question, o.at) for o in store.outcomes() if o.question and o.kind in QUESTION_KINDS]
     asked += [(f.question, f.at) for f in store.feedback() if f.question and f.vote == "down"]
     found: dict[str, Missed] = {}
     for text, at in asked:
-        if at < since or not text.strip():
+        if at < since or not content_words(text):
             continue
         key = question_key(text)
         seen = found.get(key)

@@ -87,6 +87,7 @@ def test_missed_questions_are_the_kept_declines_clarifications_and_thumbs_down_w
     store.add_outcome(Outcome(NOW, "web", "clarify", None, None, "what about the needles"))
     store.add_outcome(Outcome(NOW, "web", "answer", "a1", 0.9, "an answered question"))
     store.add_outcome(Outcome(NOW, "web", "fallback", None, None, None))  # recorded without its text
+    declined(store, "ok", "and then?", "  ")  # nothing a section could be asked as
     store.add_feedback(Feedback(NOW, "web", "a1", "down", question="does it hurt a lot"))
     store.add_feedback(Feedback(NOW, "web", "a1", "up", question="a liked question"))
     found = missed_questions(store, since=NOW - 30 * DAY_SECONDS)

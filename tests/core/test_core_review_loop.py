@@ -146,6 +146,14 @@ def test_nothing_recorded_yet_is_one_line(
     assert status == 2 and out == "" and err.count("\n") == 1 and "no insights file at" in err
 
 
+def test_an_insights_file_that_is_not_sqlite_is_one_line(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "insights.sqlite3").write_bytes(b"not a database, just some bytes " * 200)
+    status, out, err = review(capsys, monkeypatch, "--config", str(config), "--json")
+    assert status == 2 and out == "" and err.count("\n") == 1 and "cannot read the insights file" in err
+
+
 def test_without_kept_questions_the_review_says_how_to_keep_them(
     config: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
