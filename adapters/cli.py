@@ -46,6 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
     report_command = commands.add_parser(
         "report", parents=[common], help="write the editor's report (HTML) from the insights file"
     )
+    review = commands.add_parser(
+        "review", parents=[common], help="group the questions patients asked and did not get answered"
+    )
+    review.add_argument("--json", action="store_true", help="print the groups as JSON and exit")
+    decision = review.add_mutually_exclusive_group()
+    decision.add_argument("--accept", metavar="GROUP", help="write group GROUP's questions as alternates and exit")
+    decision.add_argument("--not-covered", metavar="GROUP", help="mark group GROUP not covered and exit")
+    review.add_argument("--section", metavar="ID", help="with --accept: the section (default: the likeliest)")
     slack = commands.add_parser("slack", parents=[common], help="run the Slack bot")
     serve = commands.add_parser("serve", parents=[common], help="serve the web widget and HTTP API")
     from adapters import platforms, report
@@ -85,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters import batch, kb, platforms, repl, report
+    from adapters import batch, kb, platforms, repl, report, review
 
     match args.command:
         case "chat":
@@ -98,6 +106,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return batch.evaluate(args, settings)
         case "report":
             return report.run(args, settings)
+        case "review":
+            return review.run(args, settings)
         case "slack" | "serve":
             return platforms.run(args.command, args, settings)
     raise UsageError(f"unknown command {args.command}")
