@@ -17,8 +17,11 @@ $(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $(RUN_STAMP)
 
+# The tests and benchmarks import the design card's adapters/ folder as `adapters`, which the package installs only
+# as `faqbot_adapters`; so the dev venv also gets this checkout on its path (faqbot-checkout.pth).
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -c 'import os, sysconfig; open(os.path.join(sysconfig.get_path("purelib"), "faqbot-checkout.pth"), "w").write(os.getcwd() + "\n")'
 	@touch $(STAMP) $(RUN_STAMP)
 
 chat: $(RUN_STAMP)

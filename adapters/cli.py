@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-from adapters.errors import UsageError
 from faqbot.corpus import CorpusError
-from faqbot.settings import Settings, SettingsError, load_settings
+from faqbot.settings import SettingsError
+
+from .errors import UsageError
+from .settings import Settings, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--failures", action="store_true", help="list the cases the engine got wrong")
     slack = commands.add_parser("slack", parents=[common], help="run the Slack bot")
     serve = commands.add_parser("serve", parents=[common], help="serve the web widget and HTTP API")
-    from adapters import platforms
+    from . import platforms
 
     platforms.add_arguments("slack", slack)
     platforms.add_arguments("serve", serve)
@@ -81,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters import batch, kb, platforms, repl
+    from . import batch, kb, platforms, repl
 
     match args.command:
         case "chat":

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from faqbot.settings import SettingsError, load_settings, settings_from_mapping, settings_to_mapping
+from adapters.settings import load_settings, settings_from_mapping, settings_to_mapping
+from faqbot.settings import SettingsError
 
 DIALABLE = ["911", "112", "999", "000", "+44 20 7946 0000", "1-800-273-8255", " 112 ", "12345678901234567890"]
 NOT_DIALABLE = ["abc", "911; rm", "1", "+1", "+", "-911", "1--2", "44  20", "tel:911", "1" * 21, "\u0661\u0661"]
