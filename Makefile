@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: chat test lint bench eval kb
+.PHONY: chat test lint bench eval kb image
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "faqbot needs Python 3.11 or newer")'
@@ -51,3 +51,10 @@ bench: $(STAMP)
 
 kb: $(STAMP)
 	$(BIN)/faqbot kb
+
+# The container image of `faqbot serve` (Dockerfile). IMAGE_BASE can name another Debian-like image with Python 3.11+,
+# e.g. one built locally where Docker Hub can't be reached (README.md, "Deploying").
+IMAGE ?= faqbot:latest
+IMAGE_BASE ?= python:3.11-slim
+image:
+	docker build --build-arg BASE=$(IMAGE_BASE) -t $(IMAGE) .
