@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: chat test lint bench eval kb
+.PHONY: chat test lint bench eval kb image
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "faqbot needs Python 3.11 or newer")'
@@ -17,8 +17,11 @@ $(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $(RUN_STAMP)
 
+# The tests and benchmarks import the design card's adapters/ folder as `adapters`, which the package installs only
+# as `faqbot_adapters`; so the dev venv also gets this checkout on its path (faqbot-checkout.pth).
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -c 'import os, sysconfig; open(os.path.join(sysconfig.get_path("purelib"), "faqbot-checkout.pth"), "w").write(os.getcwd() + "\n")'
 	@touch $(STAMP) $(RUN_STAMP)
 
 chat: $(RUN_STAMP)
@@ -48,3 +51,10 @@ bench: $(STAMP)
 
 kb: $(STAMP)
 	$(BIN)/faqbot kb
+
+# The container image of `faqbot serve` (Dockerfile). IMAGE_BASE can name another Debian-like image with Python 3.11+,
+# e.g. one built locally where Docker Hub can't be reached (README.md, "Deploying").
+IMAGE ?= faqbot:latest
+IMAGE_BASE ?= python:3.11-slim
+image:
+	docker build --build-arg BASE=$(IMAGE_BASE) -t $(IMAGE) .

@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from adapters.errors import UsageError
 from faqbot.baselines import bm25_baseline, tfidf_baseline
 from faqbot.engine import Engine
 from faqbot.evaluate import IN_SCOPE_CATEGORIES, CaseError, Summary, parse_cases, run_engine, run_retriever
-from faqbot.settings import Settings
+
+from .errors import UsageError
+from .settings import Settings
 
 
 def ask(args: argparse.Namespace, settings: Settings, out: TextIO | None = None, stdin: TextIO | None = None) -> int:

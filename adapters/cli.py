@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-from adapters.errors import UsageError
 from faqbot.corpus import CorpusError
-from faqbot.settings import Settings, SettingsError, load_settings
+from faqbot.settings import SettingsError
+
+from .errors import UsageError
+from .settings import Settings, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--section", metavar="ID", help="with --accept: the section (default: the likeliest)")
     slack = commands.add_parser("slack", parents=[common], help="run the Slack bot")
     serve = commands.add_parser("serve", parents=[common], help="serve the web widget and HTTP API")
-    from adapters import platforms, report
+    from . import platforms, report
 
     report.add_arguments(report_command)
     platforms.add_arguments("slack", slack)
@@ -93,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters import batch, kb, platforms, repl, report, review
+    from . import batch, kb, platforms, repl, report, review
 
     match args.command:
         case "chat":

@@ -7,11 +7,12 @@ import json
 import sys
 from typing import Any, TextIO
 
-from adapters.errors import UsageError
 from faqbot.engine import Engine
 from faqbot.formats.table import write_table
 from faqbot.knowledge import KnowledgeBase
-from faqbot.settings import Settings
+
+from .errors import UsageError
+from .settings import Settings
 
 
 def run(args: argparse.Namespace, settings: Settings, out: TextIO | None = None) -> int:

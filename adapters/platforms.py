@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
-from faqbot.settings import Settings
+from .settings import Settings
 
 
 def _module(command: str) -> ModuleType:
     # Each adapter's cli module only declares flags at import time; Slack and HTTP libraries load inside run().
     match command:
         case "slack":
-            from adapters.slack import cli as slack_cli
+            from .slack import cli as slack_cli
 
             return slack_cli
         case "serve":
-            from adapters.web import cli as web_cli
+            from .web import cli as web_cli
 
             return web_cli
     raise ValueError(f"no platform adapter for {command!r}")

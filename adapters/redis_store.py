@@ -13,7 +13,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from adapters.store import StoreDown
+from .store import StoreDown
 
 log = logging.getLogger(__name__)
 

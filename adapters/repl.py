@@ -9,10 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from adapters.terminal import Style, listed, more_text, notes_text, render, terminal_width
 from faqbot.engine import Engine
 from faqbot.models import Reply
-from faqbot.settings import Settings
+
+from .settings import Settings
+from .terminal import Style, listed, more_text, notes_text, render, terminal_width
 
 __all__ = ["HELP", "Style", "chat", "render", "run"]
 

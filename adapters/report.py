@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from adapters.errors import UsageError
 from faqbot.engine import Engine
 from faqbot.insights import DAY_SECONDS
 from faqbot.report import build_report, engine_locator
 from faqbot.report_data import ReportError, read_records
 from faqbot.report_html import render
-from faqbot.settings import Settings
+
+from .errors import UsageError
+from .settings import Settings
 
 DEFAULT_DAYS = 30
 # Ten years: at most ~520 weekly bars (and far from the dates datetime cannot hold).

@@ -11,15 +11,16 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from adapters.errors import UsageError
-from adapters.terminal import Style, terminal_width, wrap
 from faqbot.corpus import OVERLAY_FILE
 from faqbot.engine import Engine
 from faqbot.insights import SQLiteStore
 from faqbot.overlay_edit import OverlayEditError
 from faqbot.review import Group, ReviewList, accept, not_covered, review_list, with_sections
 from faqbot.review_marks import ReviewMarks
-from faqbot.settings import Settings
+
+from .errors import UsageError
+from .settings import Settings
+from .terminal import Style, terminal_width, wrap
 
 SHOWN_QUESTIONS = 8
 KEYS = "[a] accept for the section marked * · [n] not covered · [s] skip · [q] quit · 1-{n} choose another section"

@@ -21,7 +21,7 @@ def uvicorn_options() -> dict[str, Any]:
     """Keyword arguments for uvicorn.Config / uvicorn.run that apply the limits above."""
     return {
         # A string, so that worker processes import the same class.
-        "http": "adapters.serving:DeadlineProtocol",
+        "http": f"{__name__}:DeadlineProtocol",
         "limit_concurrency": MAX_CONNECTIONS,
         "timeout_keep_alive": KEEP_ALIVE_SECONDS,
         "timeout_graceful_shutdown": SHUTDOWN_SECONDS,

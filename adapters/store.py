@@ -156,7 +156,7 @@ def shared_store(url: str | None) -> Store | None:
     """The shared store `[store] url` names, checked once (a failure is logged, not fatal); None when unset."""
     if url is None:
         return None
-    from adapters.redis_store import RedisStore  # only deployments that name a Redis import its client
+    from .redis_store import RedisStore  # only deployments that name a Redis import its client
 
     store = RedisStore(url)
     if store.ping():

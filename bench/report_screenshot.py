@@ -22,12 +22,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from report_seed import seed_demo  # noqa: E402
 
+from adapters.settings import Settings  # noqa: E402
 from faqbot.engine import Engine  # noqa: E402
 from faqbot.insights import SQLiteStore  # noqa: E402
 from faqbot.report import build_report, engine_locator  # noqa: E402
 from faqbot.report_data import read_records  # noqa: E402
 from faqbot.report_html import render  # noqa: E402
-from faqbot.settings import Settings  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 NOW = datetime(2026, 12, 5, 17, 30, tzinfo=UTC)

@@ -1,4 +1,7 @@
-"""One typed settings object for faqbot, read from an optional TOML file and validated at start."""
+"""The core's settings (engine, clinic, insights) and the reading and checking every settings table shares.
+
+The adapters' own tables ([slack], [web], [store]) and the whole `Settings` object are in adapters/settings.py.
+"""
 
 from __future__ import annotations
 
@@ -53,42 +56,6 @@ class EngineSettings:
 
 
 @dataclass(frozen=True)
-class SlackSettings:
-    """How the Slack adapter keeps conversations."""
-
-    state_ttl_seconds: int = 3600
-    state_max_conversations: int = 10000
-    port: int = 3000
-
-
-@dataclass(frozen=True)
-class WebSettings:
-    """How `faqbot serve` listens and limits requests."""
-
-    host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 1
-    allow_origins: tuple[str, ...] = ()
-    rate_limit_per_minute: int = 30
-    max_body_bytes: int = 8192
-    max_message_chars: int = 1000
-    state_ttl_seconds: int = 86400
-    log_messages: bool = False
-    # Logs show client addresses as keyed hashes unless this is true.
-    log_client_addresses: bool = False
-    # Proxies (addresses or networks) whose X-Forwarded-For is believed; none by default.
-    trusted_proxies: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class StoreSettings:
-    """Where the adapters keep dedupe, conversation state and rate limits: this process, or a shared store."""
-
-    # None keeps everything in this process's memory; "redis://host:6379/0" shares it between processes and hosts.
-    url: str | None = None
-
-
-@dataclass(frozen=True)
 class InsightsSettings:
     """What is recorded about replies and feedback, and for how long question text is kept."""
 
@@ -99,65 +66,49 @@ class InsightsSettings:
     retention_days: int = 30
 
 
-@dataclass(frozen=True)
-class Settings:
-    """All of faqbot's settings; secrets are not here (they come from the environment)."""
-
-    engine: EngineSettings = field(default_factory=EngineSettings)
-    slack: SlackSettings = field(default_factory=SlackSettings)
-    web: WebSettings = field(default_factory=WebSettings)
-    store: StoreSettings = field(default_factory=StoreSettings)
-    insights: InsightsSettings = field(default_factory=InsightsSettings)
-
-
 T = TypeVar("T")
 
 
-def load_settings(path: Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Settings:
-    """Settings from a TOML file (engine/clinic/slack/web/store/insights tables) plus overrides; unknown keys are
-    errors."""
-    data: dict[str, Any] = {}
-    if path is not None:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise SettingsError(f"cannot read settings file {path}: {error.strerror}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise SettingsError(f"settings file {path} is not valid TOML: {error}") from None
-    for section, values in (overrides or {}).items():
-        data.setdefault(section, {}).update({k: v for k, v in values.items() if v is not None})
-    return settings_from_mapping(data)
+@dataclass(frozen=True)
+class Check:
+    """What a value of the right type must also pass, the hint the error gives, and whether it may hold a password."""
+
+    usable: Callable[[Any], bool]
+    hint: str
+    # A URL can carry a password, which an error line (and the log it lands in) must not show.
+    hides_password: bool = False
 
 
-def settings_from_mapping(data: dict[str, Any]) -> Settings:
-    """Build and validate Settings from a plain mapping."""
-    sections = [*(f.name for f in dataclasses.fields(Settings)), "clinic"]
-    unknown = sorted(set(data) - set(sections))
-    if unknown:
-        raise SettingsError(f"unknown settings section(s): {', '.join(unknown)} (known: {', '.join(sections)})")
+def read_settings_file(path: Path) -> dict[str, Any]:
+    """The tables of a TOML settings file; a file that can't be read or parsed is a one-line SettingsError."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SettingsError(f"cannot read settings file {path}: {error.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"settings file {path} is not valid TOML: {error}") from None
+
+
+def engine_settings(data: dict[str, Any]) -> EngineSettings:
+    """The [engine] table with the [clinic] table inside it, validated."""
     # The clinic's details are the engine's to offer, so they travel inside its settings to wherever it is built.
-    clinic = _section(ContactDetails, data.get("clinic", {}), "clinic")
-    return Settings(
-        engine=dataclasses.replace(
-            _section(EngineSettings, data.get("engine", {}), "engine", ("clinic",)), clinic=clinic
-        ),
-        slack=_section(SlackSettings, data.get("slack", {}), "slack"),
-        web=_section(WebSettings, data.get("web", {}), "web"),
-        store=_section(StoreSettings, data.get("store", {}), "store"),
-        insights=_section(InsightsSettings, data.get("insights", {}), "insights"),
+    clinic = parse_section(ContactDetails, data.get("clinic", {}), "clinic")
+    return dataclasses.replace(
+        parse_section(EngineSettings, data.get("engine", {}), "engine", ("clinic",)), clinic=clinic
     )
 
 
-def settings_to_mapping(settings: Settings) -> dict[str, Any]:
-    """Settings as the plain mapping `settings_from_mapping` reads back (details the clinic has not set left out)."""
-    data = dataclasses.asdict(settings)
-    clinic = data["engine"].pop("clinic")
-    data["clinic"] = {key: value for key, value in clinic.items() if value is not None}
-    data["store"] = {key: value for key, value in data["store"].items() if value is not None}
-    return data
+def engine_to_mapping(engine: EngineSettings) -> dict[str, dict[str, Any]]:
+    """The [engine] and [clinic] tables `engine_settings` reads back (details the clinic has not set left out)."""
+    data = dataclasses.asdict(engine)
+    clinic = data.pop("clinic")
+    return {"engine": data, "clinic": {key: value for key, value in clinic.items() if value is not None}}
 
 
-def _section(cls: type[T], values: Any, name: str, nested: tuple[str, ...] = ()) -> T:
+def parse_section(
+    cls: type[T], values: Any, name: str, nested: tuple[str, ...] = (), checks: dict[str, Check] | None = None
+) -> T:
+    """One table as `cls`: unknown keys, values of the wrong type and values failing a check are SettingsErrors."""
     if not isinstance(values, dict):
         raise SettingsError(f"settings section [{name}] must be a table")
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in nested}  # type: ignore[arg-type]
@@ -167,7 +118,9 @@ def _section(cls: type[T], values: Any, name: str, nested: tuple[str, ...] = ())
     defaults = cls()
     converted = {key: _convert(f"{name}.{key}", value, getattr(defaults, key)) for key, value in values.items()}
     for key, value in converted.items():
-        _check(f"{name}.{key}", value)
+        check = (checks or {}).get(key) or _CHECKS.get(f"{name}.{key}")
+        if check is not None:
+            _check(f"{name}.{key}", value, check)
     return dataclasses.replace(defaults, **converted)  # type: ignore[type-var]
 
 
@@ -210,7 +163,7 @@ def _is_dialable(number: str) -> bool:
     return 2 <= len(number) <= 20 and digits >= 2 and _DIALABLE.fullmatch(number) is not None
 
 
-def _url_parts(url: str, forbidden: str) -> SplitResult | None:
+def url_parts(url: str, forbidden: str) -> SplitResult | None:
     """The parts of a printable URL of at most 500 characters without any `forbidden` character, else None."""
     if len(url) > 500 or not url.isprintable() or any(char in url for char in forbidden):
         return None
@@ -224,19 +177,8 @@ def _url_parts(url: str, forbidden: str) -> SplitResult | None:
 
 def _is_web_address(url: str) -> bool:
     """True for an http(s) URL with a host and nothing a link could be broken or abused with."""
-    parts = _url_parts(url, ' <>"\\`')
+    parts = url_parts(url, ' <>"\\`')
     return parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def _is_store_url(url: str) -> bool:
-    """True for a redis://, rediss:// or unix:// URL the Redis client can connect to."""
-    parts = _url_parts(url, " ")
-    if parts is None:
-        return False
-    if parts.scheme == "unix":
-        return bool(parts.path)
-    database = parts.path.strip("/")
-    return parts.scheme in ("redis", "rediss") and bool(parts.hostname) and (not database or database.isdigit())
 
 
 def _is_short_line(text: str) -> bool:
@@ -246,22 +188,16 @@ def _is_short_line(text: str) -> bool:
 
 _PHONE_HINT = "a phone number to dial, like '911', '112' or '+44 20 7946 0000'"
 # Values of the right type that are still unusable; the hint says what a usable one looks like.
-_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "engine.emergency_number": (_is_dialable, _PHONE_HINT),
-    "clinic.phone": (_is_dialable, _PHONE_HINT.replace("'911', '112'", "'0161 496 0000'")),
-    "clinic.booking_url": (_is_web_address, "an http:// or https:// address, like 'https://clinic.example/book'"),
-    "clinic.hours": (_is_short_line, "one line of at most 160 characters, like 'Mon-Fri 9am-5pm'"),
-    "store.url": (
-        _is_store_url,
-        "a Redis URL like 'redis://localhost:6379/0'; leave the key out to keep it all in memory",
-    ),
-    "clinic.address": (_is_short_line, "one line of at most 160 characters, like '1 High Street, Leeds LS1 1AA'"),
+_CHECKS: dict[str, Check] = {
+    "engine.emergency_number": Check(_is_dialable, _PHONE_HINT),
+    "clinic.phone": Check(_is_dialable, _PHONE_HINT.replace("'911', '112'", "'0161 496 0000'")),
+    "clinic.booking_url": Check(_is_web_address, "an http:// or https:// address, like 'https://clinic.example/book'"),
+    "clinic.hours": Check(_is_short_line, "one line of at most 160 characters, like 'Mon-Fri 9am-5pm'"),
+    "clinic.address": Check(_is_short_line, "one line of at most 160 characters, like '1 High Street, Leeds LS1 1AA'"),
 }
 
 
-def _check(key: str, value: Any) -> None:
-    check = _CHECKS.get(key)
-    if check and not check[0](value):
-        # A store URL can carry a password, which an error line (and the log it lands in) must not show.
-        shown = _shown(re.sub(r"//[^/@]*@", "//***@", value) if key == "store.url" else value)
-        raise SettingsError(f"setting {key} has an unusable value {shown} (expected {check[1]})")
+def _check(key: str, value: Any, check: Check) -> None:
+    if not check.usable(value):
+        shown = _shown(re.sub(r"//[^/@]*@", "//***@", value) if check.hides_password else value)
+        raise SettingsError(f"setting {key} has an unusable value {shown} (expected {check.hint})")

@@ -24,16 +24,17 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from adapters.reloading import EngineHolder
-from adapters.slack import render
-from adapters.slack.events import Place, is_from_person, place_of, place_of_click, question_of
-from adapters.slack.logs import bolt_base_logger
-from adapters.slack.store import Conversations
-from adapters.store import MemoryStore, Store, StoreDown
 from faqbot.engine import Engine
 from faqbot.insights import Insights, Vote
 from faqbot.models import Reply
-from faqbot.settings import SlackSettings
+
+from ..reloading import EngineHolder
+from ..store import MemoryStore, Store, StoreDown
+from . import render
+from .events import Place, is_from_person, place_of, place_of_click, question_of
+from .logs import bolt_base_logger
+from .settings import SlackSettings
+from .store import Conversations
 
 log = logging.getLogger(__name__)
 

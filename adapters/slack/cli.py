@@ -8,8 +8,8 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from adapters.slack.secrets import SecretsError, SlackSecrets, slack_secrets
-from faqbot.settings import Settings
+from ..settings import Settings
+from .secrets import SecretsError, SlackSecrets, slack_secrets
 
 if TYPE_CHECKING:
     import socket
@@ -43,9 +43,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError, SlackClientError
 
-    from adapters.reloading import EngineHolder, reload_on_sighup, watching
-    from adapters.slack import server
-    from adapters.store import shared_store
+    from ..reloading import EngineHolder, reload_on_sighup, watching
+    from ..store import shared_store
+    from . import server
 
     sock = None
     if args.http:
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(app: App, secrets: SlackSecrets, sock: socket.socket | None) -> None:
-    from adapters.slack import server
+    from . import server
 
     if sock is not None:
         assert secrets.signing_secret is not None  # slack_secrets guarantees it with --http

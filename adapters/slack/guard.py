@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse
 
-from adapters.serving import BODY_SECONDS
+from ..serving import BODY_SECONDS
 
 log = logging.getLogger(__name__)
 

@@ -16,14 +16,15 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from adapters import serving
-from adapters.reloading import EngineHolder
-from adapters.slack import guard
-from adapters.slack.bot import SlackBot, build_app, web_client
-from adapters.slack.secrets import SlackSecrets
-from adapters.store import Store
 from faqbot.insights import Insights
-from faqbot.settings import Settings
+
+from .. import serving
+from ..reloading import EngineHolder
+from ..settings import Settings
+from ..store import Store
+from . import guard
+from .bot import SlackBot, build_app, web_client
+from .secrets import SlackSecrets
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"

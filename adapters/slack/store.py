@@ -6,9 +6,10 @@ import json
 import logging
 import threading
 
-from adapters.store import MemoryStore, Store, StoreDown, TTLCache
 from faqbot.engine import Engine
 from faqbot.models import Reply
+
+from ..store import MemoryStore, Store, StoreDown, TTLCache
 
 __all__ = ["Conversations", "MemoryStore", "TTLCache"]
 

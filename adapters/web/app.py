@@ -20,15 +20,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from adapters.reloading import EngineHolder, reload_on_sighup, watching
-from adapters.store import Store
-from adapters.web.chat import ChatEndpoint, error_content
-from adapters.web.feedback import FeedbackEndpoint
-from adapters.web.middleware import ClientNames, FrontDoor
-from adapters.web.openapi import openapi_document
 from faqbot.engine import Engine
 from faqbot.insights import Insights
-from faqbot.settings import Settings, WebSettings
+
+from ..reloading import EngineHolder, reload_on_sighup, watching
+from ..settings import Settings
+from ..store import Store
+from .chat import ChatEndpoint, error_content
+from .feedback import FeedbackEndpoint
+from .middleware import ClientNames, FrontDoor
+from .openapi import openapi_document
+from .settings import WebSettings
 
 DEMO_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
@@ -47,7 +49,7 @@ class Asset:
 
 
 def _asset(name: str, media_type: str, replace: dict[str, str] | None = None) -> Asset:
-    text = resources.files("adapters.web").joinpath("static", name).read_text(encoding="utf-8")
+    text = resources.files(__name__.rpartition(".")[0]).joinpath("static", name).read_text(encoding="utf-8")
     for old, new in (replace or {}).items():
         text = text.replace(old, new)
     body = text.encode("utf-8")

@@ -13,17 +13,18 @@ from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
-from adapters.reloading import EngineHolder
-from adapters.serving import BODY_SECONDS
-from adapters.store import Store, StoreDown
-from adapters.web.limits import BodyTooLarge, ClientGone, RateLimiter, read_body
-from adapters.web.middleware import MESSAGE_SCOPE_KEY, ClientNames
-from adapters.web.pool import Busy, Lanes
-from adapters.web.state import StateSigner
 from faqbot.engine import Engine
 from faqbot.insights import Insights
 from faqbot.models import Reply
-from faqbot.settings import WebSettings
+
+from ..reloading import EngineHolder
+from ..serving import BODY_SECONDS
+from ..store import Store, StoreDown
+from .limits import BodyTooLarge, ClientGone, RateLimiter, read_body
+from .middleware import MESSAGE_SCOPE_KEY, ClientNames
+from .pool import Busy, Lanes
+from .settings import WebSettings
+from .state import StateSigner
 
 # The same bytes Starlette's JSONResponse would produce, from one encoder built once instead of per response.
 encode_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode

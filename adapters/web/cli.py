@@ -12,8 +12,10 @@ import time
 from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING
 
-from adapters.web.state import SECRET_ENV, generate_secret, secret_from_environ
-from faqbot.settings import Settings, SettingsError, settings_from_mapping, settings_to_mapping
+from faqbot.settings import SettingsError
+
+from ..settings import Settings, settings_from_mapping, settings_to_mapping
+from .state import SECRET_ENV, generate_secret, secret_from_environ
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -124,10 +126,11 @@ def configure_logging() -> None:
 
 def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
     """Worker-side factory: rebuild settings and secret from the environment the parent prepared."""
-    from adapters.reloading import EngineHolder
-    from adapters.store import shared_store
-    from adapters.web.app import create_app
     from faqbot.corpus import CorpusError
+
+    from ..reloading import EngineHolder
+    from ..store import shared_store
+    from .app import create_app
 
     env = os.environ if environ is None else environ
     settings = settings_from_mapping(json.loads(env[SETTINGS_ENV]))
@@ -152,11 +155,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the widget and API until interrupted; returns the exit status."""
     import uvicorn
 
-    from adapters import serving
-    from adapters.reloading import EngineHolder, reload_on_sighup
-    from adapters.store import shared_store
-    from adapters.web.app import create_app
-    from adapters.web.workers import run_workers
+    from .. import serving
+    from ..reloading import EngineHolder, reload_on_sighup
+    from ..store import shared_store
+    from .app import create_app
+    from .workers import run_workers
 
     settings = settings_with_flags(args, settings)
     web = settings.web
@@ -180,7 +183,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # Each worker builds its own engine (and watches, with --watch); the master only passes SIGHUP on.
         os.environ[SETTINGS_ENV] = settings_to_json(settings)
         os.environ[WATCH_ENV] = "1" if watch else ""
-        run_workers("adapters.web.cli:app_from_environ", workers=web.workers, factory=True, **options)
+        run_workers(f"{__name__}:app_from_environ", workers=web.workers, factory=True, **options)
     else:
         # With workers, each builds its own app (and store client) from the environment instead.
         store = shared_store(settings.store.url)

@@ -9,13 +9,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from adapters.reloading import EngineHolder
-from adapters.serving import BODY_SECONDS
-from adapters.web.chat import error_content
-from adapters.web.limits import BodyTooLarge, ClientGone, RateLimiter, read_body
 from faqbot.engine import Engine
 from faqbot.insights import MAX_COMMENT_CHARS, VOTES, Insights, Vote
-from faqbot.settings import WebSettings
+
+from ..reloading import EngineHolder
+from ..serving import BODY_SECONDS
+from .chat import error_content
+from .limits import BodyTooLarge, ClientGone, RateLimiter, read_body
+from .settings import WebSettings
 
 CHANNEL = "web"
 _NO_STORE = {"cache-control": "no-store"}

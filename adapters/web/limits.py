@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from starlette.types import Receive
 
-from adapters.store import MemoryStore, Store
+from ..store import MemoryStore, Store
 
 # At most this many clients are tracked (memory stays bounded under many addresses); the least recently seen goes.
 _MAX_CLIENTS = 50_000

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from adapters.settings import settings_from_mapping
 from faqbot.insights import DAY_SECONDS, Feedback, Insights, InsightsStore, Outcome, SQLiteStore
 from faqbot.models import Answer, Reply
 from faqbot.scrub import scrub
-from faqbot.settings import InsightsSettings, SettingsError, settings_from_mapping
+from faqbot.settings import InsightsSettings, SettingsError
 
 NOW = 1_800_000_000.0
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from adapters.settings import load_settings, settings_from_mapping
 from faqbot import index as index_module
 from faqbot.engine import Engine
 from faqbot.index import RetrievalIndex
-from faqbot.settings import SettingsError, load_settings, settings_from_mapping
+from faqbot.settings import SettingsError
 from faqbot.text import analyse, char_form, stem
 
 PLATFORM_MODULES = {

@@ -13,8 +13,8 @@ import pytest
 
 from adapters.cli import main
 from adapters.reloading import EngineHolder
+from adapters.settings import Settings, load_settings
 from faqbot.insights import Insights
-from faqbot.settings import Settings, load_settings
 
 BUNDLED = Path(__file__).resolve().parents[2] / "corpus"
 RISKS = "acupuncture/what-are-the-risks-or-complications-of-acupuncture"

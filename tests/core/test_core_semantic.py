@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from adapters.settings import settings_from_mapping
 from faqbot.cache import ArrayCache
 from faqbot.engine import Engine, shared_encoder
 from faqbot.knowledge import KnowledgeBase
 from faqbot.semantic import Encoder, SemanticIndex, SemanticUnavailable, default_model_path
-from faqbot.settings import EngineSettings, settings_from_mapping
+from faqbot.settings import EngineSettings
 from faqbot.weights import WeightsError, load_weights
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from faqbot.settings import SettingsError, load_settings, settings_from_mapping, settings_to_mapping
+from adapters.settings import load_settings, settings_from_mapping, settings_to_mapping
+from faqbot.settings import SettingsError
 
 DIALABLE = ["911", "112", "999", "000", "+44 20 7946 0000", "1-800-273-8255", " 112 ", "12345678901234567890"]
 NOT_DIALABLE = ["abc", "911; rm", "1", "+1", "+", "-911", "1--2", "44  20", "tel:911", "1" * 21, "\u0661\u0661"]
@@ -128,3 +129,28 @@ def test_the_bundled_corpus_is_the_checkouts_else_the_installed_one(tmp_path: Pa
     assert bundled_corpus(source, prefix) == installed  # a wheel install: no corpus/ beside the package
     (source / "corpus").mkdir()
     assert bundled_corpus(source, prefix) == source / "corpus"  # a source checkout reads its own folder
+
+
+def test_platform_tables_read_as_before_from_beside_their_adapters(tmp_path: Path) -> None:
+    import faqbot.settings as core
+
+    # The core keeps only its own tables; [slack], [web] and [store] are the adapters'.
+    assert not {"SlackSettings", "WebSettings", "StoreSettings", "Settings"} & set(vars(core))
+    path = tmp_path / "faqbot.toml"
+    path.write_text('[slack]\nport = 3100\n[web]\nport = 9100\nallow_origins = ["https://a.example"]\n')
+    settings = load_settings(path)
+    assert (settings.slack.port, settings.web.port, settings.web.allow_origins) == (3100, 9100, ("https://a.example",))
+    expected = {
+        "slack": "unknown setting(s) in [slack]: colour (known: state_ttl_seconds, state_max_conversations, port)",
+        "web": "unknown setting(s) in [web]: colour (known: host, port, workers, allow_origins, rate_limit_per_minute, "
+        "max_body_bytes, max_message_chars, state_ttl_seconds, log_messages, log_client_addresses, trusted_proxies)",
+        "chat": "unknown settings section(s): chat (known: engine, slack, web, store, insights, clinic)",
+    }
+    for table, message in expected.items():
+        path.write_text(f"[{table}]\ncolour = 1\n")
+        with pytest.raises(SettingsError) as raised:
+            load_settings(path)
+        assert str(raised.value) == message
+    path.write_text("[web]\nport = 0\n")
+    with pytest.raises(SettingsError, match=r"^setting web\.port has an unusable value 0 \(expected like 8000\)$"):
+        load_settings(path)

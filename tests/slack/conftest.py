@@ -16,8 +16,9 @@ from slack_bolt import App
 from slackhttp import SECRET, HTTPMode
 
 from adapters.slack.bot import SlackBot, build_app, web_client
+from adapters.slack.settings import SlackSettings
 from faqbot.engine import Engine
-from faqbot.settings import EngineSettings, SlackSettings
+from faqbot.settings import EngineSettings
 
 PAYLOADS = Path(__file__).parent / "payloads"
 BOT_TOKEN = "xoxb-1234-5678-faqbot"

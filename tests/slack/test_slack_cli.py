@@ -13,9 +13,9 @@ from conftest import APP_TOKEN, BOT_TOKEN
 from fakeslack import FakeSlack
 
 from adapters.cli import main
+from adapters.settings import Settings
 from adapters.slack import cli
 from adapters.slack.secrets import DEFAULT_API_URL, SecretsError, SlackSecrets, slack_secrets
-from faqbot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,9 +14,10 @@ from slackhttp import SECRET, HTTPMode
 
 from adapters.slack import render
 from adapters.slack.bot import SlackBot, build_app, web_client
+from adapters.slack.settings import SlackSettings
 from faqbot.engine import Engine
 from faqbot.insights import Insights
-from faqbot.settings import InsightsSettings, SlackSettings
+from faqbot.settings import InsightsSettings
 
 Payload = Callable[[str], dict[str, Any]]
 BOT_TOKEN = "xoxb-1234-5678-faqbot"

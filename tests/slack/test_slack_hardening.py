@@ -20,8 +20,8 @@ from slackhttp import SECRET, HTTPMode, signature_headers
 from adapters.slack import guard
 from adapters.slack.bot import SlackBot, build_app, web_client
 from adapters.slack.logs import REDACTED, NoPayloads
+from adapters.slack.settings import SlackSettings
 from faqbot.engine import Engine
-from faqbot.settings import SlackSettings
 
 Payload = Callable[[str], dict[str, Any]]
 QUESTION = "does acupuncture hurt?"  # the recorded payloads' question: it must never reach a log line

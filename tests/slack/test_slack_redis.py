@@ -23,8 +23,8 @@ from test_slack_http import FOLLOW_UPS, mention
 from adapters.redis_store import RedisStore
 from adapters.slack import render
 from adapters.slack.bot import SlackBot, build_app, web_client
+from adapters.slack.settings import SlackSettings
 from faqbot.engine import Engine
-from faqbot.settings import SlackSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 Payload = Callable[[str], dict[str, Any]]

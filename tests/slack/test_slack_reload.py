@@ -25,7 +25,8 @@ from slackhttp import SECRET, HTTPMode, signature_headers
 from adapters.reloading import EngineHolder, watching
 from adapters.slack import render
 from adapters.slack.bot import SlackBot, build_app, web_client
-from faqbot.settings import EngineSettings, SlackSettings
+from adapters.slack.settings import SlackSettings
+from faqbot.settings import EngineSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 PARKING_SECTION = (

@@ -27,10 +27,10 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 from widget_harness import DESKTOP, Widget, open_widget_page
 
+from adapters.settings import Settings
 from adapters.web.app import create_app
 from adapters.web.state import StateSigner
 from faqbot.engine import Engine
-from faqbot.settings import Settings
 
 T = TypeVar("T")
 SECRET = b"test-secret"

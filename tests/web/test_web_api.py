@@ -12,12 +12,12 @@ from starlette.testclient import TestClient
 from starlette.types import Message
 from widget_harness import schema_errors
 
+from adapters.settings import Settings
 from adapters.web.app import create_app
 from adapters.web.cli import RequestLogFormatter
 from adapters.web.openapi import openapi_document
 from adapters.web.state import StateSigner
 from faqbot.engine import Engine
-from faqbot.settings import Settings
 
 JSON_HEADERS = {"content-type": "application/json"}
 # The reply's fields before issue 12: a reply may gain fields (described in the OpenAPI schema), never lose these.

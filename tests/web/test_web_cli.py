@@ -20,9 +20,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from adapters.cli import main
+from adapters.settings import Settings, load_settings
 from adapters.web import cli
 from adapters.web.state import SECRET_ENV, StateSigner
-from faqbot.settings import Settings, SettingsError, load_settings
+from faqbot.settings import SettingsError
 
 ROOT = Path(__file__).resolve().parents[2]
 

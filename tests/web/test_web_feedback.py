@@ -11,11 +11,12 @@ import pytest
 from starlette.testclient import TestClient
 from widget_harness import schema_errors
 
+from adapters.settings import Settings
 from adapters.web.app import create_app
 from adapters.web.openapi import openapi_document
 from faqbot.engine import Engine
 from faqbot.insights import Insights
-from faqbot.settings import InsightsSettings, Settings
+from faqbot.settings import InsightsSettings
 
 JSON = {"content-type": "application/json"}
 FEEDBACK = openapi_document(1000, 8192)["paths"]["/api/feedback"]["post"]

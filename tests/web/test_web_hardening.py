@@ -17,13 +17,14 @@ import uvicorn
 from starlette.testclient import TestClient
 
 from adapters.serving import DeadlineProtocol
+from adapters.settings import Settings
 from adapters.web import cli
 from adapters.web.app import create_app
 from adapters.web.limits import RateLimiter
 from adapters.web.middleware import escape_field
 from adapters.web.state import SECRET_ENV, StateSigner
 from faqbot.engine import Engine
-from faqbot.settings import Settings, SettingsError
+from faqbot.settings import SettingsError
 
 JSON = {"content-type": "application/json"}
 

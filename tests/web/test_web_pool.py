@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from starlette.types import Message
 
+from adapters.settings import Settings
 from adapters.web.app import create_app
 from adapters.web.chat import ChatEndpoint
 from adapters.web.pool import HEAVY_CHARS, HEAVY_PENDING, Busy, EnginePool, Lanes
 from faqbot.engine import Engine
-from faqbot.settings import Settings
 
 RunAsync = Callable[[Coroutine[Any, Any, Any]], Any]
 

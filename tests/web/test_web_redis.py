@@ -21,10 +21,10 @@ from redisserver import unused_url
 from starlette.testclient import TestClient
 
 from adapters.redis_store import RedisStore
+from adapters.settings import Settings
 from adapters.web.app import create_app
 from adapters.web.state import SECRET_ENV
 from faqbot.engine import Engine
-from faqbot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 6

@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 
+from adapters.settings import Settings
 from adapters.web import cli
 from adapters.web.state import SECRET_ENV
-from faqbot.settings import EngineSettings, Settings
+from faqbot.settings import EngineSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 PARKING_SECTION = (
