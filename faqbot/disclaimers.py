@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from faqbot.models import Disclaimer, DocumentMeta, Section
 from faqbot.everyday import NOT_SUBJECT
+from faqbot.models import Disclaimer, DocumentMeta, Section
 from faqbot.text import fold, split_sentences, stem, words
 
 

@@ -29,6 +29,7 @@ from faqbot.settings import EngineSettings
 from faqbot.suggest import Suggester
 from faqbot.text import STOP_WORDS, fold, stems, tokens, words
 from faqbot.weights import FittedWeights, load_weights
+from faqbot.wording import corpus_synonyms
 
 # A floor on the ranking's probability (not the answer confidence): a related question worth listing under an answer.
 _RELATED_FLOOR = 0.1
@@ -76,7 +77,10 @@ class Engine:
         self.kb = kb
         self.settings = settings or EngineSettings()
         texts = [t for p in kb.pairs for t in p.texts()]
-        self.vocabulary = Vocabulary.build(texts, kb.synonyms, kb.topics, lexicon or load_lexicon())
+        lexicon = lexicon or load_lexicon()
+        # Without the editors' synonyms, faqbot's general ones and the documents' compound spellings stand in.
+        synonyms = corpus_synonyms(texts, kb.synonyms, lexicon)
+        self.vocabulary = Vocabulary.build(texts, synonyms, kb.topics, lexicon)
         topic_terms = self.vocabulary.topics
         self.cache = ArrayCache(self.settings.cache_dir)
         self.index = RetrievalIndex(kb.pairs, lambda text: without_topic_terms(text, topic_terms), self.cache)

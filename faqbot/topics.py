@@ -1,4 +1,4 @@
-"""What each document is about: the editors' overlay, `documents.toml`, or else the document's own title and headings."""
+"""What each document is about: the editors' overlay, `documents.toml`, or else its own title and headings."""
 
 from __future__ import annotations
 
@@ -39,6 +39,20 @@ def topic_of_headings(title: str, headings: Sequence[str]) -> str | None:
     if best is None or best[0] < min(2, len(headings)) or best[0] == 0:
         return None
     return " ".join(chosen)
+
+
+def longer_terms(term: str, title: str, headings: Sequence[str]) -> tuple[str, ...]:
+    """The longer runs of the title that contain the term and that two headings use too ("shockwave therapy" for
+    "shockwave"), so that naming the topic in those words sets them all aside."""
+    heading_stems = [tuple(stem(w) for w in words(h)) for h in headings]
+    core = tuple(stem(w) for w in words(term))
+    longer = []
+    for candidate in _title_terms(title):
+        stems = tuple(stem(w) for w in candidate)
+        if len(stems) > len(core) and _contains(stems, core):
+            if sum(_contains(h, stems) for h in heading_stems) >= min(2, len(headings)):
+                longer.append(" ".join(candidate))
+    return tuple(longer)
 
 
 def _title_terms(title: str) -> list[tuple[str, ...]]:
@@ -82,7 +96,7 @@ def corpus_topics(
             continue
         found = topic_of_headings(title, headings)
         name = found or fold(title)
-        topics.setdefault(name, (found or title,))
+        topics.setdefault(name, (*longer_terms(found, title, headings), found) if found else (title,))
         mine.append(DocumentTopics((name,), from_overlay=False))
     return topics, mine
 
