@@ -91,9 +91,7 @@ class Evidence:
 
     def subject_words(self, query: AnalysedQuery) -> tuple[str, ...]:
         """The query's own content words, without the words naming its topic."""
-        return tuple(
-            w for w in query.words if (w not in NOT_SUBJECT or w in self.headed) and w not in self.topic_words
-        )
+        return tuple(w for w in query.words if (w not in NOT_SUBJECT or w in self.headed) and w not in self.topic_words)
 
     def rarity(self, word: str) -> float:
         """0 for an everyday word, rising to 1 for a rare one; unlisted words (typos, names) count as 0."""

@@ -79,8 +79,7 @@ class Engine:
         texts = [t for p in kb.pairs for t in p.texts()]
         lexicon = lexicon or load_lexicon()
         # Without the editors' synonyms, faqbot's general ones and the documents' compound spellings stand in.
-        synonyms = corpus_synonyms(texts, kb.synonyms, lexicon)
-        self.vocabulary = Vocabulary.build(texts, synonyms, kb.topics, lexicon)
+        self.vocabulary = Vocabulary.build(texts, corpus_synonyms(texts, kb.synonyms, lexicon), kb.topics, lexicon)
         topic_terms = self.vocabulary.topics
         self.cache = ArrayCache(self.settings.cache_dir)
         self.index = RetrievalIndex(kb.pairs, lambda text: without_topic_terms(text, topic_terms), self.cache)
@@ -184,7 +183,9 @@ class Engine:
             new_state = current.after(topic=moved_to, last_id=None, last_query=query.text)
             disclaimers = self._disclaimers(query=question.words, room=len(compose.FALLBACK_LEAD.split()))
             return self._decline(compose.FALLBACK_LEAD, offered, disclaimers, new_state.declined(current))
-        close = [] if query.topics else too_close(candidates, self.settings.clarify_margin, current.last_id)
+        # A heading asked as written is no question to clarify, however close another document's heading comes.
+        unsure = not (query.topics or verbatim == best.position)
+        close = too_close(candidates, self.settings.clarify_margin, current.last_id) if unsure else []
         new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text, shown=(best.pair.id,))
         if close:
             options = self.suggester.offer(close)

@@ -49,9 +49,9 @@ def longer_terms(term: str, title: str, headings: Sequence[str]) -> tuple[str, .
     longer = []
     for candidate in _title_terms(title):
         stems = tuple(stem(w) for w in candidate)
-        if len(stems) > len(core) and _contains(stems, core):
-            if sum(_contains(h, stems) for h in heading_stems) >= min(2, len(headings)):
-                longer.append(" ".join(candidate))
+        repeated = sum(_contains(h, stems) for h in heading_stems) >= min(2, len(headings))
+        if len(stems) > len(core) and _contains(stems, core) and repeated:
+            longer.append(" ".join(candidate))
     return tuple(longer)
 
 
@@ -95,8 +95,10 @@ def corpus_topics(
             mine.append(DocumentTopics(named, from_overlay=True))
             continue
         found = topic_of_headings(title, headings)
-        name = found or fold(title)
-        topics.setdefault(name, (*longer_terms(found, title, headings), found) if found else (title,))
+        # Named by its longest term ("teeth whitening" rather than "whitening"), as greetings and help list it.
+        terms = (*longer_terms(found, title, headings), found) if found else (title,)
+        name = fold(max(terms, key=len)) if found else fold(title)
+        topics.setdefault(name, terms)
         mine.append(DocumentTopics((name,), from_overlay=False))
     return topics, mine
 
