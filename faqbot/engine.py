@@ -14,6 +14,7 @@ from faqbot.contact import ContactIntent, offered_contact
 from faqbot.dialogue import ConversationState
 from faqbot.disclaimers import choose_disclaimers, shortest_general
 from faqbot.everyday import NOT_SUBJECT
+from faqbot.extract import same_text
 from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import Lexicon, load_lexicon
@@ -183,9 +184,10 @@ class Engine:
             new_state = current.after(topic=moved_to, last_id=None, last_query=query.text)
             disclaimers = self._disclaimers(query=question.words, room=len(compose.FALLBACK_LEAD.split()))
             return self._decline(compose.FALLBACK_LEAD, offered, disclaimers, new_state.declined(current))
-        # A heading asked as written is no question to clarify, however close another document's heading comes.
-        unsure = not (query.topics or verbatim == best.position)
-        close = too_close(candidates, self.settings.clarify_margin, current.last_id) if unsure else []
+        close = [] if query.topics else too_close(candidates, self.settings.clarify_margin, current.last_id)
+        twins = [p for p in close if p.id != best.pair.id and same_text(p.heading, best.pair.heading)]
+        if verbatim == best.position and not twins:
+            close = []  # a heading asked as written is no question, unless another document has the same heading
         new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text, shown=(best.pair.id,))
         if close:
             options = self.suggester.offer(close)
