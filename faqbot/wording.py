@@ -5,16 +5,12 @@ and the other spellings of the documents' own compound words ("checkup" for "che
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
-from pathlib import Path
 
 from faqbot.everyday import NOT_SUBJECT
 from faqbot.lexicon import Lexicon
 from faqbot.text import fold, words
 
-GENERAL = Path(__file__).resolve().parent / "data" / "clinic-synonyms.toml"
 _HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
 # A closed compound's parts: two everyday words (Zipf 3.5, about three times per million words) of four letters or
 # more are also written apart ("tooth ache"); a rarer listed first part of five letters or more before an everyday
@@ -26,11 +22,39 @@ _MIN_COMPOUND = 8
 _SUFFIXES = frozenset(["ment", "ments", "able", "ably", "ness", "ting", "ding", "ster", "sure", "ally", "ings", "less"])
 
 
-@lru_cache(maxsize=1)
-def general_synonyms(path: Path = GENERAL) -> dict[str, tuple[str, ...]]:
-    """faqbot's general synonyms (the documents' word -> patients' words), as bundled."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {key: tuple(values) for key, values in data.items()}
+# faqbot's general synonyms: how patients of any clinic name what a clinic's documents say (the documents' word ->
+# patients' words, as in overlay.toml), for a corpus whose overlay has no [synonyms] of its own; an entry whose word
+# the documents never use is left out. Only the everyday vocabulary of visiting a clinic belongs here, never a
+# treatment's or a condition's own terms. (Python, not a data file, so every install carries it.)
+GENERAL_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "appointment": ("session", "visit", "consultation", "consult"),
+    "appointments": ("sessions", "visits", "consultations"),
+    "session": ("appointment", "visit", "treatment session"),
+    "sessions": ("appointments", "visits", "treatment sessions"),
+    "visit": ("appointment", "session"),
+    "hurt": ("painful", "sore", "pain", "hurts", "sting", "ache"),
+    "painful": ("hurt", "hurts", "sore"),
+    "pain": ("hurt", "hurts", "sore", "ache", "aching", "painful"),
+    "children": ("kids", "kid", "child", "son", "daughter", "teenager", "teenagers", "teen", "teens", "toddler"),
+    "child": ("kid", "kids", "son", "daughter", "toddler", "baby"),
+    "pregnant": ("pregnancy", "expecting a baby", "weeks pregnant", "trimester"),
+    "pregnancy": ("pregnant", "expecting a baby", "trimester"),
+    "breastfeeding": ("nursing", "breast feeding", "breastfeed"),
+    "cost": ("price", "prices", "fee", "fees", "charge", "charges"),
+    "referral": ("refer", "referred", "referral letter", "sent by"),
+    "doctor": ("gp", "physician", "doc", "family doctor"),
+    "medicine": ("medication", "meds", "pills", "tablets", "drugs"),
+    "medicines": ("medications", "meds", "pills", "tablets", "drugs"),
+    "surgery": ("operation", "op", "surgical"),
+    "operation": ("surgery", "op"),
+    "wear": ("clothes", "clothing", "dress", "outfit"),
+    "clothes": ("clothing", "outfit"),
+    "nervous": ("anxious", "anxiety", "scared", "afraid", "terrified", "frightened", "phobia", "fear"),
+    "safe": ("dangerous", "harmful", "risky", "harm"),
+    "risks": ("dangers", "side effects", "downsides"),
+    "exercises": ("stretches", "workout", "exercise plan"),
+    "long": ("duration",),
+}
 
 
 def corpus_synonyms(
@@ -43,7 +67,7 @@ def corpus_synonyms(
     folded = [fold(text) for text in texts]
     used = {w for text in folded for w in words(text)}
     found: dict[str, list[str]] = {}
-    for key, variants in general_synonyms().items():
+    for key, variants in GENERAL_SYNONYMS.items():
         if all(w in used for w in words(key)):
             found.setdefault(key, []).extend(variants)
     for key, variant in _compound_spellings(folded, used, lexicon):
