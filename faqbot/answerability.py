@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from faqbot.everyday import NOT_SUBJECT
+from faqbot.everyday import NOT_SUBJECT, SETTING_WORDS
 from faqbot.lexicon import Lexicon
 from faqbot.models import QAPair
 from faqbot.query import AnalysedQuery, Vocabulary
@@ -66,6 +66,8 @@ class Evidence:
     synonyms: Mapping[str, frozenset[str]]
     topic_words: frozenset[str]
     lexicon: Lexicon
+    # A setting word ("nervous") a heading asks about is a subject in this corpus ("I am nervous about the dentist").
+    headed: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, pairs: Sequence[QAPair], vocabulary: Vocabulary) -> Evidence:
@@ -84,11 +86,12 @@ class Evidence:
                 synonyms.setdefault(word, set()).update(targets)
         topic_words = frozenset(w for terms in vocabulary.topics.values() for term in terms for w in term)
         synonym_stems = {k: frozenset(v) for k, v in synonyms.items()}
-        return cls(pair_stems, specificity, synonym_stems, topic_words, vocabulary.lexicon)
+        headed = frozenset(w for p in pairs for w in words(p.heading) if w in SETTING_WORDS)
+        return cls(pair_stems, specificity, synonym_stems, topic_words, vocabulary.lexicon, headed)
 
     def subject_words(self, query: AnalysedQuery) -> tuple[str, ...]:
         """The query's own content words, without the words naming its topic."""
-        return tuple(w for w in query.words if w not in NOT_SUBJECT and w not in self.topic_words)
+        return tuple(w for w in query.words if (w not in NOT_SUBJECT or w in self.headed) and w not in self.topic_words)
 
     def rarity(self, word: str) -> float:
         """0 for an everyday word, rising to 1 for a rare one; unlisted words (typos, names) count as 0."""

@@ -92,7 +92,7 @@ def smalltalk_reply(
     state: ConversationState,
 ) -> Reply:
     """Greetings, thanks, goodbyes, who-are-you and help."""
-    subjects = " and ".join(topics) or "the clinic's documents"
+    subjects = _subjects(topics)
     leads = {
         "greeting": f"Hello! I answer questions about {subjects} using the clinic's own documents. "
         "What would you like to know?",
@@ -101,9 +101,8 @@ def smalltalk_reply(
         "identity": f"I'm faqbot, the clinic's FAQ assistant: a computer program, not a person. I answer "
         f"questions about {subjects} using only the clinic's documents, and I can't give "
         "personal medical advice.",
-        "help": f"I can answer questions about {subjects} from the clinic's documents: what they are, how a "
-        "session goes, whether it hurts, risks and benefits, who performs them, how often to go and "
-        "insurance. Ask in your own words, or try one of these:",
+        "help": f"I can answer questions about {subjects} from the clinic's documents. "
+        "Ask in your own words, or try one of these:",
         "reset": "Okay, let's start over. What would you like to know?",
         "empty": f"Please type a question about {subjects}.",
     }
@@ -111,6 +110,19 @@ def smalltalk_reply(
     listing = "\n".join(f"\u2022 {pair.question}" for pair in offered) if intent == "help" else ""
     lead = leads.get(intent, leads["help"])
     return _reply("smalltalk", [lead, listing], disclaimers, state, suggestions=offered, lead=lead)
+
+
+# More topics than this are not listed one by one in greetings and help: the documents' subjects are named instead.
+_MAX_NAMED_TOPICS = 3
+
+
+def _subjects(topics: Sequence[str]) -> str:
+    """The topics as a phrase ("acupuncture and dry needling", "a, b and c"), or the documents' subjects at large."""
+    if not topics:
+        return "the clinic's documents"
+    if len(topics) > _MAX_NAMED_TOPICS:
+        return "what the clinic's documents cover"
+    return " and ".join((", ".join(topics[:-1]), topics[-1])) if len(topics) > 1 else topics[0]
 
 
 def emergency_reply(

@@ -17,7 +17,7 @@ TEXT_SUFFIXES = (".txt", ".md")
 DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *formats.FORMATS)
 METADATA_FILE = "documents.toml"
 OVERLAY_FILE = "overlay.toml"
-_META_KEYS = {"title", "publisher", "date", "date_kind", "url"}
+_META_KEYS = {"title", "publisher", "date", "date_kind", "url", "safety", "topics"}
 _OVERLAY_KEYS = {"topics", "synonyms", "alternates"}
 # Patients' phrases are matched as runs of up to this many words (faqbot.query looks them up, not scans them).
 MAX_SYNONYM_WORDS = 5
@@ -46,6 +46,8 @@ class SourceFile:
     rows: tuple[TableRow, ...] = ()
     read_dropped: tuple[str, ...] = ()  # what the reader left out: navigation, page numbers, tables, ...
     read_note: str = ""  # what it read: "main content of the page", "3 pages", ...
+    safety: bool = False  # the clinic's own safety statements: every sentence is one, and none is an answer
+    topics: tuple[str, ...] = ()  # what the clinic says the document is about; empty: from its title and headings
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,15 @@ def _read_source(path: Path, meta: dict[str, Any]) -> SourceFile:
         date=date,
         date_kind=kind,
         url=_url(meta.get("url"), path.name),
+        safety=_flag(meta.get("safety", False), path.name, "safety"),
+        topics=_strings(meta.get("topics", []), METADATA_FILE, f"[{path.name}] topics"),
     )
+
+
+def _flag(value: Any, name: str, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise CorpusError(f"{METADATA_FILE}: [{name}] {key} must be true or false, got {value!r}")
+    return value
 
 
 def _read_file(path: Path) -> tuple[str, formats.Reading | None]:

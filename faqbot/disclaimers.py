@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from faqbot.everyday import NOT_SUBJECT
 from faqbot.models import Disclaimer, DocumentMeta, Section
-from faqbot.text import fold, split_sentences, stem
+from faqbot.text import fold, split_sentences, stem, words
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,14 @@ CUE_RULES: tuple[CueRule, ...] = (
     ),
     _rule(
         "keep-taking-medication",
-        r"\b(continue|keep) taking\b[^.]*\bmedications?\b|\bmedications?\b[^.]*\b(don't|do not) stop\b",
+        r"\b(continue|keep) taking\b[^.]*\bmedic(ations?|ines?)\b|\bmedications?\b[^.]*\b(don't|do not) stop\b",
         "medication medications medicine medicines meds pill pills drug drugs prescription prescribed painkiller",
     ),
     _rule(
         "check-credentials",
         r"\bcheck\b[^.]*\b(credentials|licen[cs]e|qualifi|certifi)|\bcredentials\b",
-        "credentials qualified qualification licensed license certified find choose practitioner acupuncturist "
-        "therapist trust",
+        "credentials qualified qualification licensed license certified registered registration find choose "
+        "practitioner therapist trust",
     ),
     _rule(
         "unqualified-practitioners",
@@ -72,27 +73,58 @@ CUE_RULES: tuple[CueRule, ...] = (
 )
 
 
-def find_disclaimers(doc: DocumentMeta, sections: Sequence[tuple[str, Section]]) -> list[Disclaimer]:
-    """Every safety statement of one document, adjacent sentences of one kind quoted together."""
+# A sentence of the clinic's own safety document that no cue rule recognises is still a safety statement: a general
+# one, since the clinic chose it, that concerns the questions sharing its words.
+CLINIC_RULE = CueRule("clinic", re.compile(r"(?!)"), frozenset(), general=True)
+_RULES = {rule.category: rule for rule in (*CUE_RULES, CLINIC_RULE)}
+_RANK = {category: position for position, category in enumerate(_RULES)}
+# A practitioner named by trade ("dentist", "physiotherapist", "acupuncturist") is asked about like "practitioner".
+_PRACTITIONER = re.compile(r"[a-z]{4,}ists?")
+
+
+def find_disclaimers(
+    doc: DocumentMeta, sections: Sequence[tuple[str, Section]], every_sentence: bool = False
+) -> list[Disclaimer]:
+    """Every safety statement of one document, adjacent sentences of one kind quoted together; with
+    `every_sentence` (the clinic's own safety document) every sentence is one."""
     found: list[Disclaimer] = []
     for section_id, section in sections:
         for paragraph in section.paragraphs:
-            found.extend(_in_paragraph(paragraph, doc, section_id))
+            found.extend(_in_paragraph(paragraph, doc, section_id, every_sentence))
     return found
 
 
-def _in_paragraph(paragraph: str, doc: DocumentMeta, section_id: str) -> list[Disclaimer]:
+def _in_paragraph(paragraph: str, doc: DocumentMeta, section_id: str, every_sentence: bool) -> list[Disclaimer]:
     found: list[Disclaimer] = []
     previous: CueRule | None = None
-    for sentence in split_sentences(paragraph):
+    for sentence in split_sentences(paragraph.removeprefix("\u2022 ")):
         folded = fold(sentence)
-        rule = next((r for r in CUE_RULES if r.cue.search(folded)), None)
+        rule = next((r for r in CUE_RULES if r.cue.search(folded)), CLINIC_RULE if every_sentence else None)
+        concerns = _own_concerns(sentence) if every_sentence else frozenset()
         if rule and previous is rule and found:
-            found[-1] = Disclaimer(f"{found[-1].text} {sentence}", rule.category, doc, section_id)
+            last = found[-1]
+            found[-1] = Disclaimer(f"{last.text} {sentence}", rule.category, doc, section_id, last.concerns | concerns)
         elif rule:
-            found.append(Disclaimer(sentence, rule.category, doc, section_id))
+            found.append(Disclaimer(sentence, rule.category, doc, section_id, concerns))
         previous = rule
     return found
+
+
+def _own_concerns(sentence: str) -> frozenset[str]:
+    """The stems of a clinic's statement's own subject words: a question using them is one it concerns."""
+    return frozenset(stem(w) for w in words(sentence) if w not in NOT_SUBJECT and not w.isdigit())
+
+
+def _concerned(found: Disclaimer, query_stems: set[str]) -> int:
+    """How many of the question's stems the statement concerns."""
+    return len(query_stems & (_RULES[found.category].concerns | found.concerns))
+
+
+def _query_stems(query: Sequence[str]) -> set[str]:
+    stems = {stem(w) for w in query}
+    if any(_PRACTITIONER.fullmatch(w) for w in query):
+        stems.add(stem("practitioner"))
+    return stems
 
 
 def choose_disclaimers(
@@ -110,21 +142,19 @@ def choose_disclaimers(
     words, `query`) concerns. With `relevant_first`, the one that fits the question and section best comes first
     (of those no longer than `room` words, the length of what it is shown under, when one is), and a statement the
     reply already shows word for word (`shown`) is not repeated, unless no other is left."""
-    rules = {rule.category: rule for rule in CUE_RULES}
     # A corpus with no general statement still quotes one of its own in every reply.
-    general = [d for d in all_found if rules[d.category].general] or list(all_found[:1])
-    rank = {rule.category: position for position, rule in enumerate(CUE_RULES)}
-    first = min(general, key=lambda d: (d.doc.file != doc_file, rank[d.category]), default=None)
-    query_stems = {stem(w) for w in query}
+    general = [d for d in all_found if _RULES[d.category].general] or list(all_found[:1])
+    first = min(general, key=lambda d: (d.doc.file != doc_file, _RANK[d.category]), default=None)
+    query_stems = _query_stems(query)
     relevant = [d for d in all_found if d.section_id is not None and d.section_id == section_id]
-    relevant += [d for d in all_found if query_stems & rules[d.category].concerns]
+    relevant += [d for d in all_found if _concerned(d, query_stems)]
     relevant.sort(key=lambda d: d.doc.file != doc_file)
     chosen = _unique([*([first] if first else []), *relevant])
     if not relevant_first:
         return tuple(d.text for d in chosen[:limit])
 
     def fit(found: Disclaimer) -> tuple[int, int]:
-        asked = len(query_stems & rules[found.category].concerns)
+        asked = _concerned(found, query_stems)
         in_section = section_id is not None and found.section_id == section_id
         return -(asked + int(in_section)), -asked
 
@@ -151,8 +181,7 @@ def _compact(chosen: list[Disclaimer], general: list[Disclaimer], shown: str, ro
 
 def shortest_general(all_found: Sequence[Disclaimer]) -> tuple[str, ...]:
     """The shortest general statement alone: what small talk carries."""
-    rules = {rule.category: rule for rule in CUE_RULES}
-    general = [d for d in all_found if rules[d.category].general] or list(all_found[:1])
+    general = [d for d in all_found if _RULES[d.category].general] or list(all_found[:1])
     return (min(general, key=lambda d: len(d.text.split())).text,) if general else ()
 
 

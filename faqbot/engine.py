@@ -14,6 +14,7 @@ from faqbot.contact import ContactIntent, offered_contact
 from faqbot.dialogue import ConversationState
 from faqbot.disclaimers import choose_disclaimers, shortest_general
 from faqbot.everyday import NOT_SUBJECT
+from faqbot.extract import same_text
 from faqbot.index import RetrievalIndex
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import Lexicon, load_lexicon
@@ -29,6 +30,7 @@ from faqbot.settings import EngineSettings
 from faqbot.suggest import Suggester
 from faqbot.text import STOP_WORDS, fold, stems, tokens, words
 from faqbot.weights import FittedWeights, load_weights
+from faqbot.wording import corpus_synonyms
 
 # A floor on the ranking's probability (not the answer confidence): a related question worth listing under an answer.
 _RELATED_FLOOR = 0.1
@@ -76,7 +78,9 @@ class Engine:
         self.kb = kb
         self.settings = settings or EngineSettings()
         texts = [t for p in kb.pairs for t in p.texts()]
-        self.vocabulary = Vocabulary.build(texts, kb.synonyms, kb.topics, lexicon or load_lexicon())
+        lexicon = lexicon or load_lexicon()
+        # Without the editors' synonyms, faqbot's general ones and the documents' compound spellings stand in.
+        self.vocabulary = Vocabulary.build(texts, corpus_synonyms(texts, kb.synonyms, lexicon), kb.topics, lexicon)
         topic_terms = self.vocabulary.topics
         self.cache = ArrayCache(self.settings.cache_dir)
         self.index = RetrievalIndex(kb.pairs, lambda text: without_topic_terms(text, topic_terms), self.cache)
@@ -181,6 +185,9 @@ class Engine:
             disclaimers = self._disclaimers(query=question.words, room=len(compose.FALLBACK_LEAD.split()))
             return self._decline(compose.FALLBACK_LEAD, offered, disclaimers, new_state.declined(current))
         close = [] if query.topics else too_close(candidates, self.settings.clarify_margin, current.last_id)
+        twins = [p for p in close if p.id != best.pair.id and same_text(p.heading, best.pair.heading)]
+        if verbatim == best.position and not twins:
+            close = []  # a heading asked as written is no question, unless another document has the same heading
         new_state = current.after(topic=topic, last_id=best.pair.id, last_query=query.text, shown=(best.pair.id,))
         if close:
             options = self.suggester.offer(close)

@@ -213,8 +213,9 @@ FUNCTION_WORDS: frozenset[str] = frozenset(
 )
 # Who else is involved and how the person feels: the setting of a question ("my sister says", "I'm terrified"), never
 # its subject, so they count neither for nor against an answer. Body parts were tried too and cost declines without
-# gaining answers: "hand and wrist exercises" is a subject. Children are not here either: the documents don't say
-# whether they can be treated, and neither is "anxious": anxiety is a condition the documents do not cover.
+# gaining answers: "hand and wrist exercises" is a subject. Children are not here either (whether a clinic treats
+# them is a subject its documents may or may not cover), nor is "anxious" (anxiety is a condition). A setting word
+# that a corpus's heading asks about ("I am nervous about the dentist") is a subject there (`answerability`).
 SETTING_WORDS: frozenset[str] = frozenset(
     [
         *("sister", "husband", "wife", "mom", "mum", "mother", "dad", "father", "partner", "aunt", "uncle"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from faqbot.corpus import CorpusError, Overlay, SourceFile, read_corpus
@@ -14,7 +13,8 @@ from faqbot.excerpt import SectionText, section_text
 from faqbot.extract import ParsedDocument, parse_blocks, parse_document, same_text
 from faqbot.formats.table import TableRow
 from faqbot.models import Disclaimer, DocumentMeta, QAPair, Section
-from faqbot.text import fold, words
+from faqbot.text import words
+from faqbot.topics import corpus_topics, section_topics
 
 
 @dataclass(frozen=True)
@@ -72,26 +72,36 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
         parts.append(_Part(source, _document(source, parsed), identified, {}))
         dropped[source.name] = tuple(parsed.dropped)
     documents = [part.doc for part in parts]
-    # Without the editors' topics, each document's title is a topic, and sections are about the ones they name.
-    topics = dict(overlay.topics) or _topics_from_titles(documents)
+    answering = [part for part in parts if not part.source.safety]
+    # Each document's topics: the overlay's, documents.toml's, or the part of its title its headings repeat.
+    topics, own = corpus_topics(
+        overlay.topics,
+        [(p.doc.title, p.source.topics, [s.heading for _, s in p.sections if not s.is_intro]) for p in answering],
+    )
     pairs: list[QAPair] = []
     disclaimers: list[Disclaimer] = []
     editorial: dict[str, tuple[str, ...]] = {}
     for part in parts:
+        if part.source.safety:
+            # The clinic's own safety statements: quoted under answers, never an answer themselves.
+            disclaimers.extend(find_disclaimers(part.doc, part.sections, every_sentence=True))
+            continue
         disclaimers.extend(find_disclaimers(part.doc, part.sections))
+    for part, document_topics in zip(answering, own, strict=True):
         dropped_here: list[str] = []
         for section_id, section in part.sections:
             shown = section_text(section.paragraphs)
             dropped_here.extend(shown.dropped)
             row = part.asked.get(section_id)
-            pairs.append(_pair(section_id, section, shown, part.doc, overlay, topics, len(pairs), row))
+            body = "\n\n".join(section.paragraphs)
+            about = section_topics(section.heading, body, part.doc.title, topics, document_topics)
+            pairs.append(_pair(section_id, section, shown, part.doc, overlay, about, len(pairs), row))
         editorial[part.source.name] = editorial.get(part.source.name, ()) + tuple(dropped_here)
     _check_overlay_ids(overlay, pairs)
     if not disclaimers:
-        raise CorpusError(
-            "no safety statement found in the documents; every reply quotes one, so add a document that says, for "
-            "example, to talk to a healthcare provider before trying a treatment (see `faqbot kb --disclaimers`)"
-        )
+        raise CorpusError(NO_SAFETY_STATEMENT)
+    if not pairs:
+        raise CorpusError("no documents to answer from: every document is marked `safety = true` in documents.toml")
     return KnowledgeBase(
         pairs=tuple(pairs),
         disclaimers=tuple(disclaimers),
@@ -102,6 +112,13 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
         editorial=editorial,
         files=_readings(sources, parts),
     )
+
+
+NO_SAFETY_STATEMENT = (
+    "no safety statement found in the documents; every reply quotes one, so add the clinic's own: a document such as "
+    'safety.md of short sentences ("Talk to your doctor before starting a new treatment.") marked in '
+    'documents.toml with `safety = true` under `["safety.md"]` (see `faqbot kb --disclaimers`)'
+)
 
 
 def _id_prefixes(sources: list[SourceFile]) -> dict[str, str]:
@@ -180,7 +197,7 @@ def _pair(
     shown: SectionText,
     doc: DocumentMeta,
     overlay: Overlay,
-    topics: dict[str, tuple[str, ...]],
+    topics: tuple[str, ...],
     order: int,
     row: TableRow | None = None,
 ) -> QAPair:
@@ -197,7 +214,7 @@ def _pair(
         path=section.path,
         body=body,
         doc=doc,
-        topics=_topics_of(heading, body, doc.title, topics),
+        topics=topics,
         alternates=tuple(dict.fromkeys(a for a in alternates if not same_text(a, question))),
         order=order,
         blocks=shown.blocks,
@@ -223,37 +240,6 @@ def _generated_alternates(heading: str, question: str) -> tuple[str, ...]:
     if heading.rstrip().endswith("?"):
         return ()
     return (heading, f"What is {heading}?" if len(heading.split()) <= 3 else f"Tell me about {heading}")
-
-
-def _topics_of(heading: str, body: str, title: str, topics: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """The topics a section concerns: those its heading names, else those its text names."""
-    topic_of_term, longest = _topics_by_term(tuple(topics.items()))
-    for text in (heading, body, title):
-        tokens = tuple(words(text))
-        # Each run of words up to the longest term is looked up once: a corpus of many documents has hundreds of
-        # topics, too many to search every section's text for each.
-        runs = {tokens[i : i + n] for n in range(1, longest + 1) for i in range(len(tokens) - n + 1)}
-        named = {topic for run in runs for topic in topic_of_term.get(run, ())}
-        if named:
-            return tuple(topic for topic in topics if topic in named)
-    return tuple(topics)
-
-
-@lru_cache(maxsize=8)
-def _topics_by_term(
-    topics: tuple[tuple[str, tuple[str, ...]], ...],
-) -> tuple[dict[tuple[str, ...], list[str]], int]:
-    """Each topic term as words, with the topics it names, and the most words a term has."""
-    topic_of_term: dict[tuple[str, ...], list[str]] = {}
-    for topic, terms in topics:
-        for term in terms:
-            if term_words := tuple(words(term)):
-                topic_of_term.setdefault(term_words, []).append(topic)
-    return topic_of_term, max(map(len, topic_of_term), default=0)
-
-
-def _topics_from_titles(documents: list[DocumentMeta]) -> dict[str, tuple[str, ...]]:
-    return {fold(doc.title): (doc.title,) for doc in documents}
 
 
 def _title_from_name(name: str) -> str:

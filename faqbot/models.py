@@ -85,6 +85,8 @@ class Disclaimer:
     category: str
     doc: DocumentMeta
     section_id: str | None
+    # Stems of the questions this statement concerns beyond its rule's: a clinic's own statement concerns its words.
+    concerns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
