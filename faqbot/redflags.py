@@ -32,6 +32,10 @@ class RedFlag:
     topic: str = ""
     # Still an emergency after the event ("took 30 pills this morning"), unless long ago or checked since.
     lasting: bool = False
+    # A reading of "happening now" the learned urgency model may not overrule: said calmly, beside an everyday
+    # question ("took 20 paracetamol, can I still come later?", "I don't want to be alive, can it help?"), these are
+    # still emergencies, and missing one costs most.
+    undoubted: bool = False
 
 
 RED_FLAGS: tuple[RedFlag, ...] = (
@@ -156,6 +160,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"dying|die|died|death|dead|own life|end the suffering|give up (my|on) life|"
             r"dark thoughts)\b"
         ),
+        undoubted=True,
     ),
     RedFlag(
         "overdose or poisoning",
@@ -201,6 +206,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"drinking|drunk|chemicals|chemical|swallowed|swallows|swallow)\b"
         ),
         lasting=True,
+        undoubted=True,
     ),
     RedFlag(
         "heavy bleeding",

@@ -20,6 +20,7 @@ from faqbot.context import Status, classify
 from faqbot.lexicon import Lexicon, load_lexicon
 from faqbot.redflags import RED_FLAGS, RedFlag
 from faqbot.text import fold
+from faqbot.urgency import UrgencyModel, load_model
 
 # How texting writes the function words the red-flag patterns are written with.
 _TEXTING = {
@@ -82,6 +83,7 @@ _EVERYDAY_ZIPF = 4.2
 _MIN_CORRECTED_LENGTH = 4
 _SPLIT_PART, _SPLIT_WORD = 5, 6
 _DERIVED_ENDINGS = ("er", "ers", "s", "es", "y", "ly", "ish")
+GENERAL_FLAG = "emergency"  # the red flag named when no more specific one was mentioned
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class Triage:
     """What a message says about emergencies: every red-flag mention and whether any is happening now."""
 
     mentions: tuple[Mention, ...] = ()
+    urgency: float | None = None  # the learned model's P(an emergency happening now); None without the model
+    now: bool | None = None  # the verdict of rules and model together; None: the rules' reading alone
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -106,19 +110,34 @@ class Triage:
 
     @property
     def current(self) -> bool:
-        """True when at least one red flag is happening now: the emergency reply."""
-        return any(m.status == "current" for m in self.mentions)
+        """True when an emergency is happening now: the emergency reply."""
+        return self.now if self.now is not None else self._rules_current
 
     @property
     def current_flags(self) -> tuple[str, ...]:
-        """The red flags happening now."""
-        return tuple(dict.fromkeys(m.flag for m in self.mentions if m.status == "current"))
+        """The red flags happening now; when only the model heard an emergency, the flags mentioned at all, else the
+        general one."""
+        if not self.current:
+            return ()
+        if self._rules_current:
+            return tuple(dict.fromkeys(m.flag for m in self.mentions if m.status == "current"))
+        return self.flags or (GENERAL_FLAG,)
+
+    @property
+    def _rules_current(self) -> bool:
+        return any(m.status == "current" for m in self.mentions)
 
 
 class RedFlagReader:
     """Finds red-flag mentions in messages, misspelt or not, and reads whether each is happening now."""
 
-    def __init__(self, flags: tuple[RedFlag, ...] = RED_FLAGS, lexicon: Lexicon | None = None) -> None:
+    def __init__(
+        self,
+        flags: tuple[RedFlag, ...] = RED_FLAGS,
+        lexicon: Lexicon | None = None,
+        urgency: UrgencyModel | None = None,
+    ) -> None:
+        self.urgency = urgency
         self.flags = {flag.name: flag for flag in flags}
         # One alternation per flag: a single regex search per flag costs a quarter of one search per pattern.
         self._compiled = [(flag.name, re.compile("|".join(f"(?:{p})" for p in flag.patterns))) for flag in flags]
@@ -140,8 +159,20 @@ class RedFlagReader:
         if earlier and not triage.current and _ONGOING.search(normal):
             before = self._mentions(self.normalise(earlier))
             now = tuple(Mention(flag, "current", text) for flag in before.flags)
-            return Triage((*now, *triage.mentions)) if now else triage
-        return triage
+            if now:
+                # "It's happening now" about the red flag just asked about: the rules' surest reading, not weighed.
+                return Triage((*now, *triage.mentions))
+        return self._weigh(triage, normal)
+
+    def _weigh(self, triage: Triage, normal: str) -> Triage:
+        """The rules' reading with the model's (`faqbot.urgency.Thresholds.now`)."""
+        if self.urgency is None:
+            return triage
+        urgency = self.urgency.probability(normal)
+        current = [self.flags[m.flag] for m in triage.mentions if m.status == "current" and m.flag in self.flags]
+        undoubted = any(flag.undoubted for flag in current)
+        now = self.urgency.thresholds.now(urgency, triage.current, undoubted, len(normal.split()))
+        return Triage(triage.mentions, urgency, now)
 
     def _mentions(self, normal: str) -> Triage:
         mentions = [
@@ -161,7 +192,7 @@ class RedFlagReader:
         pain, does acupuncture hurt?" is looked up as "does acupuncture hurt?"; the whole message when nothing else
         is left."""
         clauses = _CLAUSES.split(text)
-        kept = [c for c in clauses if not any(m.status != "topic" for m in self.read(c).mentions)]
+        kept = [c for c in clauses if not any(m.status != "topic" for m in self._mentions(self.normalise(c)).mentions)]
         return " ".join(kept) if kept and len(kept) < len(clauses) else text
 
     def normalise(self, text: str) -> str:
@@ -262,8 +293,8 @@ def _pattern_bigrams(flags: tuple[RedFlag, ...]) -> frozenset[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def default_reader() -> RedFlagReader:
-    """The red-flag reader over the bundled flags and word list, built once per process."""
-    return RedFlagReader()
+    """The red-flag reader over the bundled flags, word list and urgency model, built once per process."""
+    return RedFlagReader(urgency=load_model())
 
 
 def red_flags(text: str) -> tuple[str, ...]:
