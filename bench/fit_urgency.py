@@ -27,7 +27,7 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
 from faqbot.evaluate import parse_cases
-from faqbot.safety import RedFlagReader
+from faqbot.safety import RedFlagReader, current_clauses
 from faqbot.text import clean_input
 from faqbot.urgency import BUNDLED, Thresholds, UrgencyModel, grams, load_model, save_model, weighted
 
@@ -50,6 +50,7 @@ class Labelled:
     """One file's messages as the engine reads them, whether each is an emergency, and the rules' reading."""
 
     normal: list[str]
+    clauses: list[tuple[str, ...]]  # each message's clauses that a rule read as happening now
     emergency: NDArray[np.bool_]
     rules: NDArray[np.bool_]
     undoubted: NDArray[np.bool_]  # the rules read a flag the model may not overrule (or the reading is never weighed)
@@ -60,7 +61,7 @@ def load(path: str) -> Labelled:
     """A case file's last turns, normalised as the red-flag reader normalises them, and the rules' own reading."""
     reader = RedFlagReader()  # the rules without any model, so the fit never leans on an earlier fit
     cases = parse_cases(Path(path).read_text(encoding="utf-8").splitlines())
-    normal, emergency, rules, undoubted = [], [], [], []
+    normal, clauses, emergency, rules, undoubted = [], [], [], [], []
     for case in cases:
         text = clean_input(case.turns[-1], 100_000)
         earlier = case.turns[-2] if len(case.turns) > 1 else None
@@ -68,12 +69,13 @@ def load(path: str) -> Labelled:
         # "It's happening now" after a red-flag question is read from the earlier turn and never weighed.
         ongoing = triage.current and not reader.read(text).current
         normal.append(reader.normalise(text))
+        clauses.append(current_clauses(normal[-1], reader.read(text)))
         emergency.append(case.expect == ("@emergency",))
         rules.append(triage.current)
         current = [reader.flags[m.flag] for m in triage.mentions if m.status == "current" and m.flag in reader.flags]
         undoubted.append(ongoing or any(flag.undoubted for flag in current))
     everyday = path not in SAFETY_FILES
-    return Labelled(normal, np.array(emergency), np.array(rules), np.array(undoubted), everyday)
+    return Labelled(normal, clauses, np.array(emergency), np.array(rules), np.array(undoubted), everyday)
 
 
 def fit(normal: Sequence[str], emergency: NDArray[np.bool_], names: Sequence[str] = ()) -> UrgencyModel:
@@ -95,22 +97,29 @@ def fit(normal: Sequence[str], emergency: NDArray[np.bool_], names: Sequence[str
     return UrgencyModel(idf, weights, float(model.intercept_[0]), Thresholds(), tuple(names))
 
 
-def decide(model_p: NDArray[np.float64], labelled: Labelled, thresholds: Thresholds) -> NDArray[np.bool_]:
+Scores = tuple[NDArray[np.float64], NDArray[np.float64]]  # each message's probability, and its clauses' support
+
+
+def decide(scores: Scores, labelled: Labelled, thresholds: Thresholds) -> NDArray[np.bool_]:
     """The emergency reply for each message, as the engine decides it."""
+    rows = zip(*scores, labelled.rules, labelled.undoubted, labelled.normal, strict=True)
     verdicts = [
-        thresholds.now(float(p), bool(now), bool(undoubted), len(text.split()))
-        for p, now, undoubted, text in zip(model_p, labelled.rules, labelled.undoubted, labelled.normal, strict=True)
+        thresholds.now(float(p), float(support), bool(now), bool(undoubted), len(text.split()))
+        for p, support, now, undoubted, text in rows
     ]
     return np.array(verdicts, dtype=bool)
 
 
-def held_out(data: dict[str, Labelled]) -> dict[str, NDArray[np.float64]]:
-    """Each file's probabilities from a model fitted on the other files."""
+def held_out(data: dict[str, Labelled]) -> dict[str, Scores]:
+    """Each file's probabilities (and clause support, as `RedFlagReader` weighs it) from a model fitted on the
+    other files."""
     scores = {}
     for path, labelled in data.items():
         rest = [other for name, other in data.items() if name != path]
         model = fit([t for other in rest for t in other.normal], np.concatenate([other.emergency for other in rest]))
-        scores[path] = np.array([model.probability(text) for text in labelled.normal])
+        whole = [model.probability(text) for text in labelled.normal]
+        support = [max([p, *map(model.probability, c)]) for p, c in zip(whole, labelled.clauses, strict=True)]
+        scores[path] = (np.array(whole), np.array(support))
     return scores
 
 
@@ -122,7 +131,7 @@ def rates(decided: NDArray[np.bool_], emergency: NDArray[np.bool_]) -> tuple[flo
 
 
 def pooled(
-    data: dict[str, Labelled], scores: dict[str, NDArray[np.float64]], thresholds: Thresholds, everyday: bool
+    data: dict[str, Labelled], scores: dict[str, Scores], thresholds: Thresholds, everyday: bool
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """The decisions and labels of every message of the red-flag files (or of the everyday files)."""
     chosen = [path for path, labelled in data.items() if labelled.everyday == everyday]
@@ -130,9 +139,9 @@ def pooled(
     return np.concatenate(decided), np.concatenate([data[path].emergency for path in chosen])
 
 
-def choose(data: dict[str, Labelled], scores: dict[str, NDArray[np.float64]]) -> Thresholds:
+def choose(data: dict[str, Labelled], scores: dict[str, Scores]) -> Thresholds:
     """The thresholds that do best on held-out scores within the false-alarm limits, printing each option."""
-    rules_only = {path: np.where(labelled.rules, 1.0, 0.0) for path, labelled in data.items()}
+    rules_only = {path: (np.zeros(len(d.normal)), np.where(d.rules, 1.0, 0.0)) for path, d in data.items()}
     caught, false_alarms = rates(*pooled(data, rules_only, Thresholds(0.5, 1.0), everyday=False))
     print(f"rules alone: caught {caught:.3f}, false alarms {false_alarms:.3f} (red-flag files)")
     best: tuple[tuple[float, float, int], Thresholds] | None = None

@@ -169,9 +169,10 @@ class RedFlagReader:
         if self.urgency is None:
             return triage
         urgency = self.urgency.probability(normal)
+        support = max([urgency, *map(self.urgency.probability, current_clauses(normal, triage))])
         current = [self.flags[m.flag] for m in triage.mentions if m.status == "current" and m.flag in self.flags]
         undoubted = any(flag.undoubted for flag in current)
-        now = self.urgency.thresholds.now(urgency, triage.current, undoubted, len(normal.split()))
+        now = self.urgency.thresholds.now(urgency, support, triage.current, undoubted, len(normal.split()))
         return Triage(triage.mentions, urgency, now)
 
     def _mentions(self, normal: str) -> Triage:
@@ -292,6 +293,12 @@ def _pattern_bigrams(flags: tuple[RedFlag, ...]) -> frozenset[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def current_clauses(normal: str, triage: Triage) -> tuple[str, ...]:
+    """The clauses of a normalised message that hold a mention the rules read as happening now."""
+    said = [m.text for m in triage.mentions if m.status == "current"]
+    return tuple(clause for clause in _CLAUSES.split(normal) if any(text in clause for text in said))
+
+
 def default_reader() -> RedFlagReader:
     """The red-flag reader over the bundled flags, word list and urgency model, built once per process."""
     return RedFlagReader(urgency=load_model())

@@ -56,14 +56,16 @@ class Thresholds:
     """When the model's probability, with the red-flag rules' reading, makes the emergency reply."""
 
     alone: float = 0.5  # above this the model's word alone makes the emergency reply
-    confirm: float = 0.0  # a rule's "happening now" stands when the model gives at least this...
+    confirm: float = 0.0  # a rule's "happening now" stands when the model gives its clause at least this...
     min_words: int = 0  # ...or when the message is shorter than this: too little context to doubt the rule
 
-    def now(self, urgency: float, rules_now: bool, undoubted: bool, words: int) -> bool:
-        """The verdict: an emergency happening now. `undoubted`: a rule read a flag the model may not overrule."""
+    def now(self, urgency: float, support: float, rules_now: bool, undoubted: bool, words: int) -> bool:
+        """The verdict: an emergency happening now. `urgency`: the whole message's probability; `support`: the
+        highest of it and those of the clauses a rule read as happening now, so that an emergency at the end of a
+        long message is judged on its own words; `undoubted`: a rule read a flag the model may not overrule."""
         if urgency > self.alone:
             return True
-        return rules_now and (undoubted or words < self.min_words or urgency >= self.confirm)
+        return rules_now and (undoubted or words < self.min_words or support >= self.confirm)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,27 @@ def test_a_rule_reading_of_now_stands_unless_the_model_finds_it_plainly_unlikely
     assert "chest pain" in doubted.flags  # still a red-flag topic: the reply carries the caution line
 
 
+def test_a_rule_reading_of_now_is_judged_on_its_own_clause_not_on_the_long_message_around_it() -> None:
+    # "parking" pulls the whole message's probability down; the clause holding the rule's mention has none of it.
+    weights = {"w:gurgling": 5.0, "w:parking": -5.0}
+    model = UrgencyModel(dict.fromkeys(weights, 1.0), weights, -3.0, Thresholds(0.99, 0.6, 0))
+    message = "which parking is nearest? I have chest pain and I'm gurgling"
+    assert model.probability(RedFlagReader().normalise(message)) < 0.6
+    assert RedFlagReader(urgency=model).read(message).current
+    assert not RedFlagReader(urgency=model).read("which parking is nearest and I have chest pain").current
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "does acupuncture hurt? also I think I'm having a stroke",
+        "I had a stroke last year. Now my face is drooping, what do I do",
+    ],
+)
+def test_the_bundled_model_keeps_a_current_emergency_that_follows_something_else(message: str) -> None:
+    assert default_reader().read(message).current
+
+
 def test_a_model_file_round_trips_byte_for_byte(tmp_path: Path) -> None:
     path = tmp_path / "urgency.json.gz"
     save_model(_model(2.5), path)
