@@ -27,7 +27,7 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
 from faqbot.evaluate import parse_cases
-from faqbot.safety import RedFlagReader, current_clauses
+from faqbot.safety import RedFlagReader, current_tails
 from faqbot.text import clean_input
 from faqbot.urgency import BUNDLED, Thresholds, UrgencyModel, grams, load_model, save_model, weighted
 
@@ -50,7 +50,7 @@ class Labelled:
     """One file's messages as the engine reads them, whether each is an emergency, and the rules' reading."""
 
     normal: list[str]
-    clauses: list[tuple[str, ...]]  # each message's clauses that a rule read as happening now
+    clauses: list[tuple[str, ...]]  # each message from each clause a rule read as happening now
     emergency: NDArray[np.bool_]
     rules: NDArray[np.bool_]
     undoubted: NDArray[np.bool_]  # the rules read a flag the model may not overrule (or the reading is never weighed)
@@ -69,7 +69,7 @@ def load(path: str) -> Labelled:
         # "It's happening now" after a red-flag question is read from the earlier turn and never weighed.
         ongoing = triage.current and not reader.read(text).current
         normal.append(reader.normalise(text))
-        clauses.append(current_clauses(normal[-1], reader.read(text)))
+        clauses.append(current_tails(normal[-1], reader.read(text)))
         emergency.append(case.expect == ("@emergency",))
         rules.append(triage.current)
         current = [reader.flags[m.flag] for m in triage.mentions if m.status == "current" and m.flag in reader.flags]

@@ -169,7 +169,7 @@ class RedFlagReader:
         if self.urgency is None:
             return triage
         urgency = self.urgency.probability(normal)
-        support = max([urgency, *map(self.urgency.probability, current_clauses(normal, triage))])
+        support = max([urgency, *map(self.urgency.probability, current_tails(normal, triage))])
         current = [self.flags[m.flag] for m in triage.mentions if m.status == "current" and m.flag in self.flags]
         undoubted = any(flag.undoubted for flag in current)
         now = self.urgency.thresholds.now(urgency, support, triage.current, undoubted, len(normal.split()))
@@ -293,10 +293,13 @@ def _pattern_bigrams(flags: tuple[RedFlag, ...]) -> frozenset[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def current_clauses(normal: str, triage: Triage) -> tuple[str, ...]:
-    """The clauses of a normalised message that hold a mention the rules read as happening now."""
+def current_tails(normal: str, triage: Triage) -> tuple[str, ...]:
+    """The message from each clause holding a mention the rules read as happening now to its end: an emergency told
+    after a question about something else is judged with what follows it, not with what came before."""
     said = [m.text for m in triage.mentions if m.status == "current"]
-    return tuple(clause for clause in _CLAUSES.split(normal) if any(text in clause for text in said))
+    clauses = _CLAUSES.split(normal)
+    held = [i for i, clause in enumerate(clauses) if i and any(text in clause for text in said)]
+    return tuple(" ".join(clauses[i:]) for i in held)
 
 
 def default_reader() -> RedFlagReader:
