@@ -13,8 +13,9 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +29,23 @@ class UrgencyError(ValueError):
     """An urgency model file that cannot be used; the message is one line."""
 
 
-def grams(normal: str) -> Counter[str]:
-    """The n-gram counts of a normalised message: "c:" character 2-5-grams of each space-padded word, "w:" words and
-    word pairs."""
-    counts: Counter[str] = Counter()
-    for word in normal.split():
-        padded = f" {word} "
-        for size in CHAR_SIZES:
-            counts.update("c:" + padded[i : i + size] for i in range(len(padded) - size + 1))
+def word_pieces(word: str) -> list[str]:
+    """The "c:" character 2-5-grams of one space-padded word."""
+    padded = f" {word} "
+    return ["c:" + padded[i : i + size] for size in CHAR_SIZES for i in range(len(padded) - size + 1)]
+
+
+def word_grams(normal: str) -> list[str]:
+    """The "w:" words and word pairs of a normalised message."""
     words = _TOKEN.findall(normal)
-    counts.update("w:" + word for word in words)
-    counts.update(f"w:{first} {second}" for first, second in itertools.pairwise(words))
+    return ["w:" + word for word in words] + [f"w:{first} {second}" for first, second in itertools.pairwise(words)]
+
+
+def grams(normal: str) -> Counter[str]:
+    """The n-gram counts of a normalised message: the pieces of each word and the words and word pairs."""
+    counts = Counter(word_grams(normal))
+    for word in normal.split():
+        counts.update(word_pieces(word))
     return counts
 
 
@@ -77,13 +84,39 @@ class UrgencyModel:
     intercept: float
     thresholds: Thresholds = Thresholds()
     fitted_on: tuple[str, ...] = ()
+    _table: Mapping[str, tuple[float, float]] = field(init=False, repr=False, compare=False)
+    _known_pieces: Callable[[str], tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Scoring runs on every message: each word's known pieces are found once, and an n-gram's IDF and weight
+        # are one look-up. The result equals `weighted` over `grams`, with the unknown n-grams dropped first.
+        table = {gram: (idf, self.weights.get(gram, 0.0)) for gram, idf in self.idf.items()}
+        object.__setattr__(self, "_table", table)
+        known = lru_cache(maxsize=65_536)(lambda word: tuple(g for g in word_pieces(word) if g in table))
+        object.__setattr__(self, "_known_pieces", known)
 
     def probability(self, normal: str) -> float:
-        """P(emergency happening now) for a normalised message."""
-        vector = weighted(grams(normal), self.idf)
-        score = self.intercept + sum(value * self.weights.get(gram, 0.0) for gram, value in vector.items())
+        """P(emergency happening now) for a normalised message (the logistic of `weighted(grams(normal))`)."""
+        pieces: Counter[str] = Counter()
+        for word in normal.split():
+            pieces.update(self._known_pieces(word))
+        whole = Counter(gram for gram in word_grams(normal) if gram in self._table)
+        score = self.intercept + self._block_score(pieces) + self._block_score(whole)
         # Clamped so that exp never overflows on a message of one repeated word.
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
+
+    def _block_score(self, counts: Counter[str]) -> float:
+        """One block's share of the score: its sublinear TF-IDF vector, scaled to unit length, dotted with the
+        weights."""
+        dot = norm = 0.0
+        table, log = self._table, math.log
+        for gram, count in counts.items():
+            value, weight = table[gram]
+            if count > 1:  # most n-grams occur once: spare the logarithm
+                value *= 1.0 + log(count)
+            dot += value * weight
+            norm += value * value
+        return dot / math.sqrt(norm) if norm else 0.0
 
     def to_json(self) -> dict[str, Any]:
         """The file's form, rounded so that a re-fit on the same data writes the same bytes."""

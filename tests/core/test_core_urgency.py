@@ -41,6 +41,16 @@ def _model(weight: float, alone: float = 0.7, confirm: float = 0.2, min_words: i
     return UrgencyModel({"w:gurgling": 1.0}, {"w:gurgling": weight}, -3.0, Thresholds(alone, confirm, min_words))
 
 
+@pytest.mark.parametrize("message", ["hi", "aaaa aaaa chest chest pain pain pain", "cant breathe after needling"])
+def test_scoring_equals_the_weighted_grams_the_fit_script_uses(message: str) -> None:
+    model = default_reader().urgency
+    assert model is not None
+    normal = RedFlagReader().normalise(message)
+    vector = weighted(grams(normal), model.idf)
+    score = model.intercept + sum(value * model.weights.get(gram, 0.0) for gram, value in vector.items())
+    assert math.isclose(model.probability(normal), 1.0 / (1.0 + math.exp(-score)), rel_tol=1e-12)
+
+
 def test_the_model_alone_makes_an_emergency_of_what_no_rule_names() -> None:
     triage = RedFlagReader(urgency=_model(10.0)).read("he is gurgling")
     assert triage.current and triage.current_flags == (GENERAL_FLAG,)
