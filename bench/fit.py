@@ -25,7 +25,7 @@ from faqbot.evaluate import Case, parse_cases
 from faqbot.ranking import FEATURES_BY_KIND
 from faqbot.weights import BUNDLED, KINDS, FittedWeights, Logistic, load_weights, save_weights
 
-FIT_FILES = ("eval/dev.jsonl", "eval/check.jsonl", "eval/holdout.jsonl", "eval/real.jsonl")
+FIT_FILES = ("eval/dev.jsonl", "eval/check.jsonl", "eval/holdout.jsonl", "eval/real.jsonl", "eval/real3.jsonl")
 THRESHOLD = 0.55
 ANSWERING_FOLDS = 5
 
