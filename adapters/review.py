@@ -69,11 +69,18 @@ class Session:
 
     def not_covered(self, group: Group) -> str:
         """Mark a group not covered; the line saying so."""
+        note = f"faqbot review {time.strftime('%Y-%m-%d', time.localtime(self.clock()))}"
         try:
-            not_covered(group, self.marks, self.clock())
+            added = not_covered(group, self.overlay, self.marks, self.clock(), note)
+        except OverlayEditError as error:
+            raise UsageError(str(error)) from None
         except sqlite3.Error as error:
             raise UsageError(f"cannot write the insights file: {error}") from None
-        return f"group {group.id} marked not covered: it will not be shown again"
+        return (
+            f"group {group.id} marked not covered: it will not be shown again, and "
+            f"{_count(len(added.added), 'question')} added to [not_covered] in {self.overlay} make similar questions "
+            "likelier declined after a reload"
+        )
 
     def close(self) -> None:
         """Release the insights file."""

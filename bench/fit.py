@@ -11,7 +11,7 @@ file matches a re-fit. The engine itself never reads a case file.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,16 @@ from faqbot.dialogue import ConversationState
 from faqbot.engine import Engine
 from faqbot.evaluate import Case, parse_cases
 from faqbot.ranking import FEATURES_BY_KIND
-from faqbot.weights import BUNDLED, KINDS, FittedWeights, Logistic, load_weights, save_weights
+from faqbot.weights import (
+    ANSWERING_KINDS,
+    BUNDLED,
+    KINDS,
+    RANKING_KIND,
+    FittedWeights,
+    Logistic,
+    load_weights,
+    save_weights,
+)
 
 FIT_FILES = ("eval/dev.jsonl", "eval/check.jsonl", "eval/holdout.jsonl", "eval/real.jsonl", "eval/real3.jsonl")
 THRESHOLD = 0.55
@@ -51,14 +60,22 @@ def collect(engine: Engine, cases: list[Case]) -> list[Example]:
         if question is None or (case.expect[0].startswith("@") and case.expect[0] != "@none"):
             continue
         lexical, semantic = engine.observe(question, current, engine.index.verbatim(question.words), semantic="always")
-        observations = {"lexical": lexical, **({"semantic": semantic} if semantic is not None else {})}
+        observations = {"lexical": lexical}
+        if semantic is not None and semantic.similarity is not None:
+            # The same reading without the not-covered questions, for the corpora whose overlay has none.
+            plain = replace(semantic, similarity=replace(semantic.similarity, uncovered=None))
+            observations["semantic"] = plain
+            if semantic.similarity.uncovered is not None:
+                observations["uncovered"] = semantic
         answers = np.array([p.heading in case.expect for p in engine.kb.pairs])
         examples.append(Example(observations, answers, case.in_scope))
     return examples
 
 
 def fit_ranking(examples: list[Example], kind: str) -> Logistic:
-    """Pair-level logistic regression over in-scope questions."""
+    """Pair-level logistic regression over in-scope questions (`kind`: a ranking kind, or an answering kind whose
+    rows it ranks)."""
+    kind = RANKING_KIND[kind]
     rows = [e.observations[kind].rows for e in examples if e.in_scope]
     labels = [e.answers for e in examples if e.in_scope]
     model = LogisticRegression(C=1.0, max_iter=5000).fit(np.vstack(rows), np.concatenate(labels))
@@ -98,7 +115,7 @@ def cross_validate(engine: Engine, examples: list[Example], kind: str) -> str:
     for train, test in KFold(5, shuffle=True, random_state=0).split(examples):
         fold = [examples[i] for i in train]
         ranking = fit_ranking(fold, kind)
-        weights = FittedWeights({kind: ranking}, {kind: fit_answering(engine, fold, kind)})
+        weights = FittedWeights({RANKING_KIND[kind]: ranking}, {kind: fit_answering(engine, fold, kind)})
         for i in test:
             e = examples[i]
             judged = reading.judge(e.observations[kind], engine.pair_table, engine.evidence, weights, THRESHOLD, 3)
@@ -118,10 +135,13 @@ def fit(engine: Engine, paths: list[str], cv: bool = True) -> FittedWeights:
     """Both models of both kinds on every case of the files."""
     cases = [case for path in paths for case in parse_cases(Path(path).read_text(encoding="utf-8").splitlines())]
     examples = collect(engine, cases)
-    for kind in KINDS if cv else ():
+    observed = [kind for kind in ANSWERING_KINDS if kind in examples[0].observations]
+    for kind in observed if cv else ():
         print(cross_validate(engine, examples, kind))
     ranking = {kind: fit_ranking(examples, kind) for kind in KINDS}
-    answering = {kind: fit_answering(engine, examples, kind) for kind in KINDS}
+    answering = {kind: fit_answering(engine, examples, kind) for kind in observed}
+    if "uncovered" not in answering:
+        raise SystemExit("fit: the corpus overlay lists no not_covered questions, so that model cannot be fitted")
     return FittedWeights(ranking, answering, tuple(paths))
 
 

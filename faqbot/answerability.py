@@ -41,7 +41,9 @@ FEATURES = (
 # With the semantic layer: the best candidate's cosine, the best cosine of any pair, and how far the best
 # candidate's is ahead of the next pair's.
 SEMANTIC_FEATURES = (*FEATURES, "semantic_best", "semantic_max", "semantic_margin")
-FEATURES_BY_KIND = {"lexical": FEATURES, "semantic": SEMANTIC_FEATURES}
+# With the editors' not-covered questions: the best cosine to one of them, and how far it is ahead of the best pair's.
+UNCOVERED_FEATURES = (*SEMANTIC_FEATURES, "uncovered_best", "uncovered_lead")
+FEATURES_BY_KIND = {"lexical": FEATURES, "semantic": SEMANTIC_FEATURES, "uncovered": UNCOVERED_FEATURES}
 # The weights are fitted by bench/fit.py on questions labelled in scope (the documents answer them) or out of
 # scope, classes balanced, and read from faqbot/data/weights.json: the probability that the documents answer the
 # question, judged from what its words (and, with the semantic layer, its meaning) find in the best candidate.
@@ -115,9 +117,11 @@ def features(
     runner_up: float,
     similarity: NDArray[np.float32] | None = None,
     follows_up: bool = False,
+    uncovered: float | None = None,
 ) -> NDArray[np.float64]:
     """FEATURES for the candidate at `position` (its ranking logit and the next candidate's), SEMANTIC_FEATURES when
-    the query's similarity to every pair is given."""
+    the query's similarity to every pair is given, UNCOVERED_FEATURES with its best similarity to a not-covered
+    question too."""
     # The section the conversation was on: a follow-up's "it" pulls it up however little it has on the question.
     row = np.append(_lexical_features(query, evidence, position, logit, runner_up), float(follows_up))
     if similarity is None:
@@ -125,6 +129,8 @@ def features(
     others = np.delete(similarity, position)
     best = float(similarity[position])
     extra = [best, float(similarity.max()), best - float(others.max()) if len(others) else 0.0]
+    if uncovered is not None:
+        extra += [uncovered, uncovered - float(similarity.max())]
     return np.concatenate([row, np.array(extra, dtype=np.float64)])
 
 

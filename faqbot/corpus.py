@@ -18,7 +18,7 @@ DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *formats.FORMATS)
 METADATA_FILE = "documents.toml"
 OVERLAY_FILE = "overlay.toml"
 _META_KEYS = {"title", "publisher", "date", "date_kind", "url", "safety", "topics"}
-_OVERLAY_KEYS = {"topics", "synonyms", "alternates"}
+_OVERLAY_KEYS = {"topics", "synonyms", "alternates", "not_covered"}
 # Patients' phrases are matched as runs of up to this many words (faqbot.query looks them up, not scans them).
 MAX_SYNONYM_WORDS = 5
 
@@ -57,6 +57,8 @@ class Overlay:
     topics: dict[str, tuple[str, ...]]
     synonyms: dict[str, tuple[str, ...]]
     alternates: dict[str, tuple[str, ...]]
+    # Questions the editors know the documents don't answer: a question close to one of these is declined sooner.
+    not_covered: tuple[str, ...] = ()
 
 
 # About 100,000 sections: what the index holds within a few gigabytes of memory.
@@ -102,10 +104,15 @@ def read_overlay(path: Path) -> Overlay:
     too_long = [v for variants in synonyms.values() for v in variants if len(v.split()) > MAX_SYNONYM_WORDS]
     if too_long:
         raise CorpusError(f"{path.name}: synonym {too_long[0]!r} is longer than {MAX_SYNONYM_WORDS} words")
+    not_covered = _mapping(data.get("not_covered", {}), path.name, "not_covered")
+    extra = sorted(set(not_covered) - {"questions"})
+    if extra:
+        raise CorpusError(f"{path.name}: not_covered has unknown key(s) {', '.join(extra)}")
     return Overlay(
         topics=_string_lists(data.get("topics", {}), path.name, "topics"),
         synonyms=synonyms,
         alternates=alternates,
+        not_covered=_strings(not_covered.get("questions", []), path.name, "not_covered.questions"),
     )
 
 

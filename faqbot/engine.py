@@ -97,7 +97,7 @@ class Engine:
 
     def _semantic_index(self) -> SemanticIndex | None:
         try:
-            return SemanticIndex(self.kb.pairs, shared_encoder(), self.cache)
+            return SemanticIndex(self.kb.pairs, shared_encoder(), self.cache, self.kb.not_covered)
         except SemanticUnavailable as error:
             _log.warning("semantic layer off: %s", error)
             return None

@@ -40,6 +40,7 @@ class KnowledgeBase:
     dropped: dict[str, tuple[str, ...]]
     editorial: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sentences dropped from what is shown
     files: dict[str, FileReading] = field(default_factory=dict)
+    not_covered: tuple[str, ...] = ()  # the overlay's questions the documents don't answer
 
     def pair(self, pair_id: str) -> QAPair | None:
         """The pair with this id, or None."""
@@ -111,6 +112,7 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
         dropped=dropped,
         editorial=editorial,
         files=_readings(sources, parts),
+        not_covered=overlay.not_covered,
     )
 
 

@@ -42,11 +42,22 @@ def add_alternates(
     """Append `questions` to `[alternates."<section_id>"] questions` in the overlay at `path` (created if missing),
     leaving out any the section already has (its alternates in the file, or `known`: its question and heading) and
     repeats; `note` is a comment on the first added line. Raises OverlayEditError."""
+    return _add_questions(path, ("alternates", section_id), questions, known, note)
+
+
+def add_not_covered(path: Path, questions: Sequence[str], note: str = "") -> Added:
+    """Append `questions` to `[not_covered] questions` in the overlay at `path` (created if missing), leaving out
+    any already there and repeats. Raises OverlayEditError."""
+    return _add_questions(path, ("not_covered",), questions, (), note)
+
+
+def _add_questions(
+    path: Path, keys: tuple[str, ...], questions: Sequence[str], known: Sequence[str], note: str
+) -> Added:
     target = path.resolve() if path.exists() else path
     before = _read(target)
     document = _parse(before, target)
-    entry = _entry(document, section_id, target)
-    array = entry["questions"]
+    array = _questions(document, keys, target)
     seen = {char_form(str(q)) for q in (*array, *known)}
     added: list[str] = []
     already: list[str] = []
@@ -59,10 +70,10 @@ def add_alternates(
         seen.add(key)
         added.append(text)
     if not added:
-        return Added(section_id, (), tuple(already))
+        return Added(keys[-1], (), tuple(already))
     _append(array, added, note)
     _write(target, before, tomlkit.dumps(document))
-    return Added(section_id, tuple(added), tuple(already))
+    return Added(keys[-1], tuple(added), tuple(already))
 
 
 def _read(path: Path) -> str:
@@ -83,27 +94,27 @@ def _parse(text: str, path: Path) -> tomlkit.TOMLDocument:
         raise OverlayEditError(f"{path.name} is not valid TOML ({_one_line(error)}); fix it by hand first") from None
 
 
-def _entry(document: tomlkit.TOMLDocument, section_id: str, path: Path) -> Table:
-    """The `[alternates."<id>"]` table with a `questions` array, added at the end when missing."""
-    if "alternates" not in document:
-        if document.as_string().strip():
-            document.add(tomlkit.nl())
-        document.add("alternates", tomlkit.table(is_super_table=True))
-    alternates = document["alternates"]
-    if not isinstance(alternates, Table):
-        raise OverlayEditError(f"{path.name}: `alternates` is not a table; fix it by hand first")
-    if section_id not in alternates:
-        table = tomlkit.table()
-        table.add("questions", tomlkit.array())
-        alternates.add(section_id, table)
-    entry = alternates[section_id]
-    if not isinstance(entry, Table):
-        raise OverlayEditError(f"{path.name}: alternates.{section_id} is not a table; fix it by hand first")
-    if "questions" not in entry:
-        entry.add("questions", tomlkit.array())
-    if not isinstance(entry["questions"], Array) or not all(isinstance(q, str) for q in entry["questions"]):
-        raise OverlayEditError(f"{path.name}: alternates.{section_id}.questions is not a list of strings")
-    return entry
+def _questions(document: tomlkit.TOMLDocument, keys: tuple[str, ...], path: Path) -> Array:
+    """The `questions` array of the table at `keys` (`alternates`, then the section id; or `not_covered`), with
+    any missing table added at the end."""
+    container: tomlkit.TOMLDocument | Table = document
+    where = ""
+    for depth, key in enumerate(keys):
+        where = f"{where}.{key}" if where else key
+        if key not in container:
+            if depth == 0 and document.as_string().strip():
+                document.add(tomlkit.nl())
+            container.add(key, tomlkit.table(is_super_table=depth < len(keys) - 1))
+        found = container[key]
+        if not isinstance(found, Table):
+            raise OverlayEditError(f"{path.name}: `{where}` is not a table; fix it by hand first")
+        container = found
+    if "questions" not in container:
+        container.add("questions", tomlkit.array())
+    array = container["questions"]
+    if not isinstance(array, Array) or not all(isinstance(q, str) for q in array):
+        raise OverlayEditError(f"{path.name}: {where}.questions is not a list of strings")
+    return array
 
 
 def _append(array: Array, questions: Sequence[str], note: str) -> None:

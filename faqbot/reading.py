@@ -36,6 +36,12 @@ class Observation:
         """Which fitted models read it: "semantic" when sentence embeddings were used, else "lexical"."""
         return "semantic" if self.similarity is not None else "lexical"
 
+    @property
+    def answering_kind(self) -> str:
+        """Which answer-or-decline model reads it: "uncovered" when the editors' not-covered questions were
+        compared too, else `kind`."""
+        return "uncovered" if self.similarity is not None and self.similarity.uncovered is not None else self.kind
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -83,7 +89,10 @@ def answer_row(
     o = observation
     follows_up = o.context.last_id == best.pair.id
     questions = o.similarity.questions if o.similarity is not None else None
-    return answerability.features(o.query, evidence, best.position, best.score, runner_up.score, questions, follows_up)
+    uncovered = o.similarity.uncovered if o.similarity is not None else None
+    return answerability.features(
+        o.query, evidence, best.position, best.score, runner_up.score, questions, follows_up, uncovered
+    )
 
 
 def judge(
@@ -98,7 +107,8 @@ def judge(
     question about dry needling alone, or the reverse)."""
     kind = observation.kind
     candidates = ranked(observation, weights.ranking[kind], table, limit)
-    confidence = answerability.probability(answer_row(observation, evidence, candidates), weights.answering[kind])
+    answering = weights.answering[observation.answering_kind]
+    confidence = answerability.probability(answer_row(observation, evidence, candidates), answering)
     if observation.verbatim == candidates[0].position:
         confidence = max(confidence, VERBATIM_CONFIDENCE)
     accepted = confidence >= threshold and not off_topic(observation.query, observation.context, candidates[0].pair)

@@ -16,7 +16,7 @@ from faqbot.engine import Engine
 from faqbot.grouping import LEXICAL_THRESHOLD, SEMANTIC_THRESHOLD, cluster, lexical_vectors, semantic_vectoriser
 from faqbot.insights import DAY_SECONDS, QUESTION_KINDS, InsightsStore
 from faqbot.message import Question
-from faqbot.overlay_edit import Added, add_alternates
+from faqbot.overlay_edit import Added, add_alternates, add_not_covered
 from faqbot.ranking import Candidate
 from faqbot.reading import ranked
 from faqbot.review_marks import ReviewMarks, question_key
@@ -197,6 +197,10 @@ def accept(
     return added
 
 
-def not_covered(group: Group, marks: ReviewMarks, now: float) -> None:
-    """Mark a group's questions as not covered by the documents, so the group is not shown again."""
+def not_covered(group: Group, overlay: Path, marks: ReviewMarks, now: float, note: str = "") -> Added:
+    """Write a group's questions to the overlay's `[not_covered]` list, so that questions like them are declined
+    sooner, and mark them not covered, so the group is not shown again. Raises OverlayEditError when the overlay
+    cannot be edited (then nothing is marked)."""
+    added = add_not_covered(overlay, group.alternates(), note=note)
     marks.mark((m.key for m in group.questions), "not covered", now)
+    return added

@@ -135,21 +135,28 @@ class Similarity:
 
     questions: NDArray[np.float32]
     body: NDArray[np.float32]
+    uncovered: float | None = None  # the best cosine to the editors' not-covered questions; None without any
 
 
 class SemanticIndex:
     """Every pair's questions and body sentences embedded once; a query's similarity to a pair is its best cosine
     over each."""
 
-    def __init__(self, pairs: Sequence[QAPair], encoder: Encoder, cache: ArrayCache | None = None) -> None:
+    def __init__(
+        self,
+        pairs: Sequence[QAPair],
+        encoder: Encoder,
+        cache: ArrayCache | None = None,
+        not_covered: Sequence[str] = (),
+    ) -> None:
         self.encoder = encoder
         rows = [(position, text) for position, pair in enumerate(pairs) for text in pair_texts(pair)]
         sentences = [(position, text) for position, pair in enumerate(pairs) for text in body_sentences(pair)]
         self._owner = np.array([p for p, _ in rows], dtype=np.int64)
         self._sentence_owner = np.array([p for p, _ in sentences], dtype=np.int64)
         self._size = len(pairs)
-        self.vectors, self.sentence_vectors = _cached_embeddings(
-            [t for _, t in rows], [t for _, t in sentences], encoder, cache or ArrayCache(None)
+        self.vectors, self.sentence_vectors, self.uncovered_vectors = _cached_embeddings(
+            [t for _, t in rows], [t for _, t in sentences], list(not_covered), encoder, cache or ArrayCache(None)
         )
 
     def similarity(self, text: str) -> Similarity:
@@ -157,22 +164,26 @@ class SemanticIndex:
         query = self.encoder.query(text)
         questions = best_per_owner(self.vectors @ query, self._owner, self._size, -1.0)
         body = best_per_owner(self.sentence_vectors @ query, self._sentence_owner, self._size, -1.0)
-        return Similarity(questions.astype(np.float32), body.astype(np.float32))
+        uncovered = float((self.uncovered_vectors @ query).max()) if len(self.uncovered_vectors) else None
+        return Similarity(questions.astype(np.float32), body.astype(np.float32), uncovered)
+
+
+_KINDS_OF_TEXT = ("vectors", "sentence_vectors", "uncovered_vectors")
 
 
 def _cached_embeddings(
-    questions: list[str], sentences: list[str], encoder: Encoder, cache: ArrayCache
-) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """Both kinds of text embedded, each kind on its own (the int8 model's vectors depend on their batch-mates),
-    kept in one cache file."""
-    key = content_key([encoder.model_digest, _BATCHING, str(len(questions)), *questions, *sentences])
+    questions: list[str], sentences: list[str], not_covered: list[str], encoder: Encoder, cache: ArrayCache
+) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
+    """The three kinds of text embedded, each kind on its own (the int8 model's vectors depend on their
+    batch-mates), kept in one cache file."""
+    texts = (questions, sentences, not_covered)
+    sizes = [str(len(kind)) for kind in texts]
+    key = content_key([encoder.model_digest, _BATCHING, *sizes, *questions, *sentences, *not_covered])
     saved = cache.load("embeddings", key)
-    if (
-        saved is not None
-        and saved.get("vectors", np.zeros(0)).shape == (len(questions), _DIMENSIONS)
-        and saved.get("sentence_vectors", np.zeros(0)).shape == (len(sentences), _DIMENSIONS)
-    ):
-        return np.asarray(saved["vectors"], dtype=np.float32), np.asarray(saved["sentence_vectors"], dtype=np.float32)
-    vectors, sentence_vectors = encoder.encode(questions), encoder.encode(sentences)
-    cache.save("embeddings", key, {"vectors": vectors, "sentence_vectors": sentence_vectors})
-    return vectors, sentence_vectors
+    shapes = [(len(kind), _DIMENSIONS) for kind in texts]
+    if saved is not None and [saved.get(name, np.zeros(0)).shape for name in _KINDS_OF_TEXT] == shapes:
+        vectors, sentence_vectors, uncovered = (np.asarray(saved[name], dtype=np.float32) for name in _KINDS_OF_TEXT)
+        return vectors, sentence_vectors, uncovered
+    embedded = [encoder.encode(kind) if kind else np.zeros((0, _DIMENSIONS), dtype=np.float32) for kind in texts]
+    cache.save("embeddings", key, dict(zip(_KINDS_OF_TEXT, embedded, strict=True)))
+    return embedded[0], embedded[1], embedded[2]

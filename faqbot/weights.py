@@ -13,6 +13,9 @@ from numpy.typing import NDArray
 
 BUNDLED = Path(__file__).resolve().parent / "data" / "weights.json"
 KINDS = ("lexical", "semantic")  # fitted without and with the sentence-embedding features
+# The answer-or-decline model has a third kind, for a corpus whose overlay lists questions it doesn't cover.
+ANSWERING_KINDS = (*KINDS, "uncovered")
+RANKING_KIND = {"lexical": "lexical", "semantic": "semantic", "uncovered": "semantic"}
 
 
 class WeightsError(ValueError):
@@ -84,7 +87,7 @@ def load_weights(
         kind: Logistic.from_json(
             data.get("answering", {}).get(kind), answering_features[kind], f"{path} answering.{kind}"
         )
-        for kind in KINDS
+        for kind in ANSWERING_KINDS
     }
     return FittedWeights(ranking, answering, tuple(str(f) for f in data.get("fitted_on", [])))
 

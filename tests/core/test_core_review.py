@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from faqbot.corpus import read_overlay
 from faqbot.engine import Engine
 from faqbot.grouping import SEMANTIC_THRESHOLD, cluster, lexical_vectors, semantic_vectoriser, similarities
 from faqbot.insights import DAY_SECONDS, Feedback, Outcome, SQLiteStore
@@ -115,11 +116,15 @@ def test_a_group_has_its_size_examples_and_the_engines_likeliest_section(
     assert [g.sections for g in bare.groups] == [(), ()] and with_sections(engine, bare.groups[0]) == lung
 
 
-def test_decided_groups_do_not_come_back(engine: Engine, store: SQLiteStore, marks: ReviewMarks) -> None:
+def test_decided_groups_do_not_come_back(
+    engine: Engine, store: SQLiteStore, marks: ReviewMarks, tmp_path: Path
+) -> None:
     declined(store, *LUNG, *PARKING)
     first = review_list(engine, store, marks, NOW, 30)
     parking = next(g for g in first.groups if PARKING[0] in g.examples)
-    not_covered(parking, marks, NOW)
+    overlay = tmp_path / "overlay.toml"
+    added = not_covered(parking, overlay, marks, NOW)
+    assert set(added.added) == set(parking.alternates()) and read_overlay(overlay).not_covered == added.added
     declined(store, "is there any parking near the clinic")  # a new wording of a need marked not covered
     second = review_list(engine, store, marks, NOW, 30)
     assert second.hidden == 1 and all(PARKING[0] not in g.examples for g in second.groups)

@@ -14,6 +14,7 @@ import pytest
 from adapters.cli import main
 from adapters.reloading import EngineHolder
 from adapters.settings import Settings, load_settings
+from faqbot.corpus import read_overlay
 from faqbot.insights import Insights
 
 BUNDLED = Path(__file__).resolve().parents[2] / "corpus"
@@ -103,6 +104,8 @@ def test_json_accept_and_not_covered_from_the_command_line(
     assert "could acupuncture puncture my lung" in (Path(settings.engine.corpus) / "overlay.toml").read_text()
     status, out, _ = review(capsys, monkeypatch, "--config", str(config), "--not-covered", parking["id"])
     assert status == 0 and "not covered" in out
+    written = read_overlay(Path(settings.engine.corpus) / "overlay.toml").not_covered
+    assert set(parking["examples"]) <= set(written)
     _, out, _ = review(capsys, monkeypatch, "--config", str(config), "--json")
     assert json.loads(out)["groups"] == [] and json.loads(out)["hidden_not_covered"] == 1
 

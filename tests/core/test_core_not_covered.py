@@ -1,0 +1,78 @@
+"""The editors' not-covered questions: read from the overlay, embedded with the sections, weighed when declining."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from faqbot import reading
+from faqbot.cache import ArrayCache
+from faqbot.corpus import CorpusError, read_overlay
+from faqbot.dialogue import ConversationState
+from faqbot.engine import Engine, shared_encoder
+from faqbot.knowledge import KnowledgeBase, load_knowledge_base
+from faqbot.message import Question
+from faqbot.semantic import SemanticIndex
+
+ROOT = Path(__file__).resolve().parents[2]
+PRICE = "How much does a session cost?"
+
+
+def test_the_overlay_lists_not_covered_questions_and_refuses_unknown_keys(tmp_path: Path) -> None:
+    overlay = tmp_path / "overlay.toml"
+    overlay.write_text('[not_covered]\nquestions = ["How much does it cost?", "Can children have it?"]\n')
+    assert read_overlay(overlay).not_covered == ("How much does it cost?", "Can children have it?")
+    overlay.write_text('[not_covered]\nquestion = ["typo in the key"]\n')
+    with pytest.raises(CorpusError, match="not_covered has unknown key"):
+        read_overlay(overlay)
+
+
+def test_similarity_to_not_covered_questions_is_measured_only_when_there_are_some(kb: KnowledgeBase) -> None:
+    encoder = shared_encoder()
+    without = SemanticIndex(kb.pairs, encoder, ArrayCache(None))
+    assert without.similarity(PRICE).uncovered is None
+    listed = SemanticIndex(kb.pairs, encoder, ArrayCache(None), (PRICE, "Can children have acupuncture?"))
+    near, far = listed.similarity("what's the price of one session"), listed.similarity("does acupuncture hurt")
+    assert near.uncovered is not None and far.uncovered is not None and near.uncovered > far.uncovered + 0.2
+    assert np.array_equal(near.questions, without.similarity("what's the price of one session").questions)
+
+
+def test_not_covered_questions_are_cached_with_the_sections(kb: KnowledgeBase, tmp_path: Path) -> None:
+    SemanticIndex(kb.pairs, shared_encoder(), ArrayCache(tmp_path), (PRICE,))
+    SemanticIndex(kb.pairs, shared_encoder(), ArrayCache(tmp_path), (PRICE, "Can children have it?"))
+    assert len(list(tmp_path.glob("embeddings-*.npz"))) == 2  # a changed list is a new key, never a stale hit
+
+
+def _corpus_with(tmp_path: Path, questions: list[str] | None) -> Engine:
+    folder = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", folder)
+    overlay = folder / "overlay.toml"
+    text = overlay.read_text(encoding="utf-8")
+    head, _, _ = text.partition("[not_covered]")
+    listed = "" if questions is None else f"[not_covered]\nquestions = {json.dumps(questions)}\n"
+    overlay.write_text(head.rstrip() + "\n\n" + listed, encoding="utf-8")
+    return Engine(load_knowledge_base(folder))
+
+
+def _confidence(engine: Engine, text: str) -> float:
+    """The answer-or-decline model's confidence in the best section, read with the semantic layer."""
+    _, observation = engine.observe(Question.read(text), ConversationState(), None, semantic="always")
+    assert observation is not None
+    judged = reading.judge(observation, engine.pair_table, engine.evidence, engine.weights, 0.5, 3)
+    return judged.confidence
+
+
+def test_a_question_like_a_not_covered_one_is_less_likely_answered(tmp_path: Path) -> None:
+    question = "do you treat animals, can my horse have acupuncture?"
+    plain = _corpus_with(tmp_path / "a", None)
+    listed = _corpus_with(tmp_path / "b", ["Can my horse or dog have acupuncture?"])
+    assert plain.kb.not_covered == () and listed.kb.not_covered
+    assert listed.respond(question).kind == "fallback"
+    assert _confidence(listed, question) < _confidence(plain, question)
+    # A question far from every not-covered one is read much as without them.
+    near_nothing = "how long do the needles stay in?"
+    assert abs(_confidence(listed, near_nothing) - _confidence(plain, near_nothing)) < 0.2
