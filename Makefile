@@ -42,9 +42,11 @@ eval: $(STAMP)
 	$(BIN)/faqbot eval eval/blind2.jsonl
 	$(BIN)/faqbot eval eval/blind3.jsonl
 	$(BIN)/faqbot eval eval/real.jsonl
+	$(BIN)/faqbot eval eval/real3.jsonl
 	$(BIN)/faqbot eval eval/safety.jsonl
 	$(BIN)/faqbot eval eval/safety2.jsonl
 	$(BIN)/faqbot eval eval/safety3.jsonl
+	$(BIN)/faqbot eval eval/safety5.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
