@@ -19,20 +19,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from faqbot import answerability, reading
+from faqbot.corpus import OVERLAY_FILE, read_overlay
 from faqbot.dialogue import ConversationState
 from faqbot.engine import Engine
 from faqbot.evaluate import Case, parse_cases
+from faqbot.knowledge import KnowledgeBase
 from faqbot.ranking import FEATURES_BY_KIND
-from faqbot.weights import (
-    ANSWERING_KINDS,
-    BUNDLED,
-    KINDS,
-    RANKING_KIND,
-    FittedWeights,
-    Logistic,
-    load_weights,
-    save_weights,
-)
+from faqbot.weights import BUNDLED, KINDS, FittedWeights, Logistic, load_weights, save_weights
 
 FIT_FILES = ("eval/dev.jsonl", "eval/check.jsonl", "eval/holdout.jsonl", "eval/real.jsonl", "eval/real3.jsonl")
 THRESHOLD = 0.55
@@ -60,22 +53,25 @@ def collect(engine: Engine, cases: list[Case]) -> list[Example]:
         if question is None or (case.expect[0].startswith("@") and case.expect[0] != "@none"):
             continue
         lexical, semantic = engine.observe(question, current, engine.index.verbatim(question.words), semantic="always")
-        observations = {"lexical": lexical}
-        if semantic is not None and semantic.similarity is not None:
-            # The same reading without the not-covered questions, for the corpora whose overlay has none.
-            plain = replace(semantic, similarity=replace(semantic.similarity, uncovered=None))
-            observations["semantic"] = plain
-            if semantic.similarity.uncovered is not None:
-                observations["uncovered"] = semantic
+        observations = {"lexical": lexical, **({semantic.kind: semantic} if semantic is not None else {})}
         answers = np.array([p.heading in case.expect for p in engine.kb.pairs])
         examples.append(Example(observations, answers, case.in_scope))
     return examples
 
 
+def without_editors_questions(kb: KnowledgeBase, folder: Path) -> KnowledgeBase:
+    """The knowledge base as a clinic's corpus without an overlay reads: no editors' alternates or not-covered
+    questions (the alternates generated from headings stay)."""
+    added = read_overlay(folder / OVERLAY_FILE).alternates
+    pairs = tuple(
+        replace(pair, alternates=tuple(a for a in pair.alternates if a not in added.get(pair.id, ())))
+        for pair in kb.pairs
+    )
+    return replace(kb, pairs=pairs, not_covered=())
+
+
 def fit_ranking(examples: list[Example], kind: str) -> Logistic:
-    """Pair-level logistic regression over in-scope questions (`kind`: a ranking kind, or an answering kind whose
-    rows it ranks)."""
-    kind = RANKING_KIND[kind]
+    """Pair-level logistic regression over in-scope questions."""
     rows = [e.observations[kind].rows for e in examples if e.in_scope]
     labels = [e.answers for e in examples if e.in_scope]
     model = LogisticRegression(C=1.0, max_iter=5000).fit(np.vstack(rows), np.concatenate(labels))
@@ -115,7 +111,7 @@ def cross_validate(engine: Engine, examples: list[Example], kind: str) -> str:
     for train, test in KFold(5, shuffle=True, random_state=0).split(examples):
         fold = [examples[i] for i in train]
         ranking = fit_ranking(fold, kind)
-        weights = FittedWeights({RANKING_KIND[kind]: ranking}, {kind: fit_answering(engine, fold, kind)})
+        weights = FittedWeights({kind: ranking}, {kind: fit_answering(engine, fold, kind)})
         for i in test:
             e = examples[i]
             judged = reading.judge(e.observations[kind], engine.pair_table, engine.evidence, weights, THRESHOLD, 3)
@@ -131,17 +127,18 @@ def cross_validate(engine: Engine, examples: list[Example], kind: str) -> str:
     )
 
 
-def fit(engine: Engine, paths: list[str], cv: bool = True) -> FittedWeights:
-    """Both models of both kinds on every case of the files."""
+def fit(engine: Engine, plain: Engine, paths: list[str], cv: bool = True) -> FittedWeights:
+    """Both models of every kind on every case of the files: "uncovered" as `engine` reads them (the corpus with its
+    overlay), "lexical" and "semantic" as `plain` does (without the editors' questions)."""
     cases = [case for path in paths for case in parse_cases(Path(path).read_text(encoding="utf-8").splitlines())]
-    examples = collect(engine, cases)
-    observed = [kind for kind in ANSWERING_KINDS if kind in examples[0].observations]
-    for kind in observed if cv else ():
-        print(cross_validate(engine, examples, kind))
-    ranking = {kind: fit_ranking(examples, kind) for kind in KINDS}
-    answering = {kind: fit_answering(engine, examples, kind) for kind in observed}
-    if "uncovered" not in answering:
+    full, bare = collect(engine, cases), collect(plain, cases)
+    if "uncovered" not in full[0].observations:
         raise SystemExit("fit: the corpus overlay lists no not_covered questions, so that model cannot be fitted")
+    examples = {"lexical": bare, "semantic": bare, "uncovered": full}
+    for kind in KINDS if cv else ():
+        print(cross_validate(engine, examples[kind], kind))
+    ranking = {kind: fit_ranking(examples[kind], kind) for kind in KINDS}
+    answering = {kind: fit_answering(engine, examples[kind], kind) for kind in KINDS}
     return FittedWeights(ranking, answering, tuple(paths))
 
 
@@ -163,7 +160,8 @@ def main(arguments: list[str]) -> int:
     if engine.semantic is None:
         print("fit: the semantic layer is not available, so its weights cannot be fitted", file=sys.stderr)
         return 1
-    weights = fit(engine, paths, cv)
+    plain = Engine(without_editors_questions(engine.kb, Path("corpus")), engine.settings)
+    weights = fit(engine, plain, paths, cv)
     if check:
         current = load_weights(FEATURES_BY_KIND, answerability.FEATURES_BY_KIND)
         same = _close(current.to_json(), weights.to_json())

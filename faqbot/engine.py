@@ -20,7 +20,7 @@ from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.lexicon import Lexicon, load_lexicon
 from faqbot.message import Message, Question, read_message
 from faqbot.models import Block, QAPair, Reply, Suggestion
-from faqbot.query import AnalysedQuery, Vocabulary, without_topic_terms
+from faqbot.query import AnalysedQuery, Vocabulary, named_topics, without_topic_terms
 from faqbot.ranking import FEATURES_BY_KIND as RANKING_FEATURES
 from faqbot.ranking import Candidate, Context, PairTable, too_close
 from faqbot.reading import Reading
@@ -97,7 +97,8 @@ class Engine:
 
     def _semantic_index(self) -> SemanticIndex | None:
         try:
-            return SemanticIndex(self.kb.pairs, shared_encoder(), self.cache, self.kb.not_covered)
+            topics = [frozenset(named_topics(tuple(words(q)), self.vocabulary.topics)) for q in self.kb.not_covered]
+            return SemanticIndex(self.kb.pairs, shared_encoder(), self.cache, self.kb.not_covered, topics)
         except SemanticUnavailable as error:
             _log.warning("semantic layer off: %s", error)
             return None
@@ -218,7 +219,8 @@ class Engine:
             verbatim is not None or self._judge(lexical).confidence >= _SURE_WITHOUT_EMBEDDING
         ):
             return lexical, None
-        similarity = self.semantic.similarity(reading.semantic_text(query, context))
+        topics = frozenset(query.topics or ((context.topic,) if context.topic else ()))
+        similarity = self.semantic.similarity(reading.semantic_text(query, context), topics)
         return lexical, reading.observe(scores, self.pair_table, query, context, verbatim, similarity)
 
     def _judge(self, observation: reading.Observation) -> Reading:

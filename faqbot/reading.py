@@ -33,14 +33,11 @@ class Observation:
 
     @property
     def kind(self) -> str:
-        """Which fitted models read it: "semantic" when sentence embeddings were used, else "lexical"."""
-        return "semantic" if self.similarity is not None else "lexical"
-
-    @property
-    def answering_kind(self) -> str:
-        """Which answer-or-decline model reads it: "uncovered" when the editors' not-covered questions were
-        compared too, else `kind`."""
-        return "uncovered" if self.similarity is not None and self.similarity.uncovered is not None else self.kind
+        """Which fitted models read it: "uncovered" when the editors' not-covered questions were compared too,
+        "semantic" when sentence embeddings were used, else "lexical"."""
+        if self.similarity is None:
+            return "lexical"
+        return "semantic" if self.similarity.uncovered is None else "uncovered"
 
 
 @dataclass(frozen=True)
@@ -107,7 +104,7 @@ def judge(
     question about dry needling alone, or the reverse)."""
     kind = observation.kind
     candidates = ranked(observation, weights.ranking[kind], table, limit)
-    answering = weights.answering[observation.answering_kind]
+    answering = weights.answering[kind]
     confidence = answerability.probability(answer_row(observation, evidence, candidates), answering)
     if observation.verbatim == candidates[0].position:
         confidence = max(confidence, VERBATIM_CONFIDENCE)

@@ -148,8 +148,11 @@ class SemanticIndex:
         encoder: Encoder,
         cache: ArrayCache | None = None,
         not_covered: Sequence[str] = (),
+        not_covered_topics: Sequence[frozenset[str]] = (),
     ) -> None:
         self.encoder = encoder
+        # Each not-covered question's topics: one about another treatment says nothing about this one.
+        self._uncovered_topics = tuple(not_covered_topics) or tuple(frozenset[str]() for _ in not_covered)
         rows = [(position, text) for position, pair in enumerate(pairs) for text in pair_texts(pair)]
         sentences = [(position, text) for position, pair in enumerate(pairs) for text in body_sentences(pair)]
         self._owner = np.array([p for p, _ in rows], dtype=np.int64)
@@ -159,12 +162,17 @@ class SemanticIndex:
             [t for _, t in rows], [t for _, t in sentences], list(not_covered), encoder, cache or ArrayCache(None)
         )
 
-    def similarity(self, text: str) -> Similarity:
-        """The query's best cosine to each pair's questions and body sentences."""
+    def similarity(self, text: str, topics: frozenset[str] = frozenset()) -> Similarity:
+        """The query's best cosine to each pair's questions and body sentences, and to the not-covered questions
+        that name no topic or one of `topics` (the query's: all of them when it names none)."""
         query = self.encoder.query(text)
         questions = best_per_owner(self.vectors @ query, self._owner, self._size, -1.0)
         body = best_per_owner(self.sentence_vectors @ query, self._sentence_owner, self._size, -1.0)
-        uncovered = float((self.uncovered_vectors @ query).max()) if len(self.uncovered_vectors) else None
+        uncovered = None
+        if len(self.uncovered_vectors):
+            cosines = self.uncovered_vectors @ query
+            kept = [not (topics and named and not topics & named) for named in self._uncovered_topics]
+            uncovered = float(cosines[kept].max()) if any(kept) else -1.0
         return Similarity(questions.astype(np.float32), body.astype(np.float32), uncovered)
 
 

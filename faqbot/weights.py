@@ -12,10 +12,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 BUNDLED = Path(__file__).resolve().parent / "data" / "weights.json"
-KINDS = ("lexical", "semantic")  # fitted without and with the sentence-embedding features
-# The answer-or-decline model has a third kind, for a corpus whose overlay lists questions it doesn't cover.
-ANSWERING_KINDS = (*KINDS, "uncovered")
-RANKING_KIND = {"lexical": "lexical", "semantic": "semantic", "uncovered": "semantic"}
+# Fitted without and with the sentence-embedding features, and with them for a corpus whose editors list questions it
+# doesn't cover (fitted on the bundled corpus as it is; the other two on it without the editors' questions, as a
+# clinic's corpus without an overlay reads).
+KINDS = ("lexical", "semantic", "uncovered")
 
 
 class WeightsError(ValueError):
@@ -87,7 +87,7 @@ def load_weights(
         kind: Logistic.from_json(
             data.get("answering", {}).get(kind), answering_features[kind], f"{path} answering.{kind}"
         )
-        for kind in ANSWERING_KINDS
+        for kind in KINDS
     }
     return FittedWeights(ranking, answering, tuple(str(f) for f in data.get("fitted_on", [])))
 

@@ -157,7 +157,7 @@ def test_chat_answers_unknown_commands_and_missing_suggestions_itself() -> None:
 
 
 def test_chat_ctrl_c_clears_the_line_and_keeps_the_conversation(engine: Engine) -> None:
-    inputs: list[str | BaseException] = ["needles", KeyboardInterrupt(), "1", EOFError()]
+    inputs: list[str | BaseException] = ["does it hurt", KeyboardInterrupt(), "2", EOFError()]
     prompts: list[str] = []
     out = io.StringIO()
 

@@ -180,12 +180,12 @@ def test_safety_notes_are_never_missing_nor_repeated(engine: Engine, first: str,
 
 
 def test_the_note_that_fits_the_question_comes_first(engine: Engine) -> None:
-    reply = engine.respond("is acupuncture safe when pregnant?", None)
+    reply = engine.respond("should I try dry needling or acupuncture?", None)
     assert "talk to a healthcare provider" in reply.disclaimers[0]
 
 
 def test_a_statement_the_answer_shows_is_not_repeated_under_it(engine: Engine) -> None:
-    for question in ("what are the risks of unqualified practitioners", "should i keep taking my medication"):
+    for question in ("what are the risks of unqualified acupuncturists", "should i keep taking my medication"):
         reply = engine.respond(question, None)
         assert reply.answer is not None
         shown = plain(reply.answer.blocks)
@@ -208,7 +208,7 @@ def test_the_source_url_is_in_the_contract(engine: Engine, tmp_path: Path) -> No
 
 
 def test_the_whole_section_is_one_call_away(engine: Engine) -> None:
-    short = engine.respond("is acupuncture safe when pregnant?", None)
+    short = engine.respond("can acupuncture be dangerous?", None)
     assert short.answer is not None and short.answer.truncated
     whole = engine.whole_section(short.answer.id)
     assert whole is not None and whole.answer is not None and whole.disclaimers

@@ -76,3 +76,11 @@ def test_a_question_like_a_not_covered_one_is_less_likely_answered(tmp_path: Pat
     # A question far from every not-covered one is read much as without them.
     near_nothing = "how long do the needles stay in?"
     assert abs(_confidence(listed, near_nothing) - _confidence(plain, near_nothing)) < 0.2
+
+
+def test_a_not_covered_question_about_another_treatment_is_not_compared(kb: KnowledgeBase) -> None:
+    listed = "Can I have acupuncture while pregnant?"
+    index = SemanticIndex(kb.pairs, shared_encoder(), ArrayCache(None), (listed,), (frozenset({"acupuncture"}),))
+    assert (index.similarity(listed).uncovered or 0.0) > 0.9  # a question naming no treatment: compared
+    assert (index.similarity(listed, frozenset({"acupuncture"})).uncovered or 0.0) > 0.9
+    assert index.similarity(listed, frozenset({"dry needling"})).uncovered == -1.0

@@ -54,7 +54,7 @@ def without_source(text: str) -> tuple[str, str]:
 
 
 def test_an_answer_shows_its_short_answer_source_and_one_note_inline(engine: Engine) -> None:
-    reply = engine.respond("is acupuncture safe when pregnant?", None)
+    reply = engine.respond("can acupuncture be dangerous?", None)
     assert reply.answer is not None and reply.answer.truncated and len(reply.disclaimers) > 1
     text = render(reply, PLAIN, 80)
     lines = text.splitlines()
@@ -97,9 +97,9 @@ def test_a_picked_suggestion_is_echoed(engine: Engine) -> None:
 
 
 def test_more_shows_the_whole_section_and_safety_every_note(engine: Engine) -> None:
-    reply = engine.respond("is acupuncture safe when pregnant?", None)
+    reply = engine.respond("can acupuncture be dangerous?", None)
     assert reply.answer is not None and reply.answer.url
-    output = " ".join(session(engine, "is acupuncture safe when pregnant?", "/more", "/safety").split())
+    output = " ".join(session(engine, "can acupuncture be dangerous?", "/more", "/safety").split())
     for block in reply.answer.full_blocks:
         assert " ".join(block.plain().split()) in output
     assert reply.answer.url in output

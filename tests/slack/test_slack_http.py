@@ -241,7 +241,7 @@ def test_an_engine_failure_gets_an_apology_with_the_emergency_number(
 def test_read_the_whole_section_posts_it_in_the_same_thread(
     http_mode: HTTPMode, fake_slack: FakeSlack, payload: Payload, engine: Engine
 ) -> None:
-    short = engine.respond("is acupuncture safe when pregnant?", None)
+    short = engine.respond("can acupuncture be dangerous?", None)
     assert short.answer is not None and short.answer.truncated
     click = payload("block_actions")
     click["response_url"] = fake_slack.webhook_url

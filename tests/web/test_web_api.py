@@ -306,7 +306,7 @@ def test_request_log_timestamps_read_like_the_standard_format() -> None:
 
 
 def test_the_openapi_description_names_every_answer_field(client: TestClient) -> None:
-    answer = client.post("/api/chat", json={"message": "is acupuncture safe when pregnant?"}).json()["answer"]
+    answer = client.post("/api/chat", json={"message": "can acupuncture be dangerous?"}).json()["answer"]
     reply = next(s for s in _schemas(client.get("/api/openapi.json").json()) if "answer" in s.get("properties", {}))
     answer_schema = reply["properties"]["answer"]["properties"]
     assert set(answer) <= set(answer_schema)
