@@ -10,6 +10,8 @@ from pathlib import Path
 
 from faqbot.corpus import CorpusError
 from faqbot.settings import SettingsError
+from faqbot.urgency import UrgencyError
+from faqbot.weights import WeightsError
 
 from .errors import UsageError
 from .settings import Settings, load_settings
@@ -85,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = settings_from_args(args)
         return _dispatch(args, settings)
-    except (CorpusError, SettingsError, UsageError) as error:
+    except (CorpusError, SettingsError, UsageError, UrgencyError, WeightsError) as error:
         print(f"faqbot: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -135,10 +135,12 @@ def fit(engine: Engine, plain: Engine, paths: list[str], cv: bool = True) -> Fit
     if "uncovered" not in full[0].observations:
         raise SystemExit("fit: the corpus overlay lists no not_covered questions, so that model cannot be fitted")
     examples = {"lexical": bare, "semantic": bare, "uncovered": full}
+    # Each kind's answer rows are computed with the evidence (the pairs' words) of the engine that read its examples.
+    engines = {"lexical": plain, "semantic": plain, "uncovered": engine}
     for kind in KINDS if cv else ():
-        print(cross_validate(engine, examples[kind], kind))
+        print(cross_validate(engines[kind], examples[kind], kind))
     ranking = {kind: fit_ranking(examples[kind], kind) for kind in KINDS}
-    answering = {kind: fit_answering(engine, examples[kind], kind) for kind in KINDS}
+    answering = {kind: fit_answering(engines[kind], examples[kind], kind) for kind in KINDS}
     return FittedWeights(ranking, answering, tuple(paths))
 
 

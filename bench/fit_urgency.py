@@ -27,7 +27,7 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
 from faqbot.evaluate import parse_cases
-from faqbot.safety import RedFlagReader, current_tails
+from faqbot.safety import RedFlagReader, current_tails, told_now
 from faqbot.text import clean_input
 from faqbot.urgency import BUNDLED, Thresholds, UrgencyModel, grams, load_model, save_model, weighted
 
@@ -73,7 +73,7 @@ def load(path: str) -> Labelled:
         emergency.append(case.expect == ("@emergency",))
         rules.append(triage.current)
         current = [reader.flags[m.flag] for m in triage.mentions if m.status == "current" and m.flag in reader.flags]
-        undoubted.append(ongoing or any(flag.undoubted for flag in current))
+        undoubted.append(ongoing or any(flag.undoubted for flag in current) or told_now(normal[-1], triage))
     everyday = path not in SAFETY_FILES
     return Labelled(normal, clauses, np.array(emergency), np.array(rules), np.array(undoubted), everyday)
 

@@ -74,6 +74,8 @@ _ONGOING = re.compile(
     r"\b(?:is|are|i'm|he's|she's|they're|keeps?) (?:having|doing) (?:one|another|it|an? (?:attack|episode|fit))\b|"
     r"\b(?:it's|it is) happening\b|\bhappening (?:right )?now\b|\b(?:started|doing) it again\b"
 )
+_SAID_NOW = re.compile(r"\b(?:right now|just now|at the moment|currently|as we speak|now)\b")
+_MAX_TAILS = 4
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+|\s+(?=but\b)")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 # A listed English word is read as a red-flag word only when that word is far commoner ("hart" for "heart") and the
@@ -171,7 +173,7 @@ class RedFlagReader:
         urgency = self.urgency.probability(normal)
         support = max([urgency, *map(self.urgency.probability, current_tails(normal, triage))])
         current = [self.flags[m.flag] for m in triage.mentions if m.status == "current" and m.flag in self.flags]
-        undoubted = any(flag.undoubted for flag in current)
+        undoubted = any(flag.undoubted for flag in current) or told_now(normal, triage)
         now = self.urgency.thresholds.now(urgency, support, triage.current, undoubted, len(normal.split()))
         return Triage(triage.mentions, urgency, now)
 
@@ -292,16 +294,28 @@ def _pattern_bigrams(flags: tuple[RedFlag, ...]) -> frozenset[tuple[str, str]]:
     return frozenset(pair for p in literal for pair in re.findall(r"(?=\b([a-z]+) ([a-z]+)\b)", p))
 
 
-@lru_cache(maxsize=1)
 def current_tails(normal: str, triage: Triage) -> tuple[str, ...]:
-    """The message from each clause holding a mention the rules read as happening now to its end: an emergency told
-    after a question about something else is judged with what follows it, not with what came before."""
-    said = [m.text for m in triage.mentions if m.status == "current"]
+    """The message from each clause holding a mention the rules read as happening now to its end (the first few
+    such clauses: each tail is scored, and a message of many would cost its square): an emergency told after a
+    question about something else is judged with what follows it, not with what came before."""
     clauses = _CLAUSES.split(normal)
-    held = [i for i, clause in enumerate(clauses) if i and any(text in clause for text in said)]
+    held = [i for i in _holding(clauses, triage) if i][:_MAX_TAILS]
     return tuple(" ".join(clauses[i:]) for i in held)
 
 
+def told_now(normal: str, triage: Triage) -> bool:
+    """Whether a clause holding a mention the rules read as happening now says so in so many words ("right now",
+    "at the moment"): the model may not overrule such a reading, however calmly the rest of the message asks."""
+    clauses = _CLAUSES.split(normal)
+    return any(_SAID_NOW.search(clauses[i]) for i in _holding(clauses, triage))
+
+
+def _holding(clauses: list[str], triage: Triage) -> list[int]:
+    said = [m.text for m in triage.mentions if m.status == "current"]
+    return [i for i, clause in enumerate(clauses) if any(text in clause for text in said)]
+
+
+@lru_cache(maxsize=1)
 def default_reader() -> RedFlagReader:
     """The red-flag reader over the bundled flags, word list and urgency model, built once per process."""
     return RedFlagReader(urgency=load_model())

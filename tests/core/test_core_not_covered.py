@@ -13,7 +13,7 @@ from faqbot import reading
 from faqbot.cache import ArrayCache
 from faqbot.corpus import CorpusError, read_overlay
 from faqbot.dialogue import ConversationState
-from faqbot.engine import Engine, shared_encoder
+from faqbot.engine import MIN_NOT_COVERED, Engine, shared_encoder
 from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.message import Question
 from faqbot.semantic import SemanticIndex
@@ -66,16 +66,24 @@ def _confidence(engine: Engine, text: str) -> float:
     return judged.confidence
 
 
-def test_a_question_like_a_not_covered_one_is_less_likely_answered(tmp_path: Path) -> None:
+def test_a_question_like_a_not_covered_one_is_less_likely_answered(tmp_path: Path, kb: KnowledgeBase) -> None:
     question = "do you treat animals, can my horse have acupuncture?"
-    plain = _corpus_with(tmp_path / "a", None)
-    listed = _corpus_with(tmp_path / "b", ["Can my horse or dog have acupuncture?"])
-    assert plain.kb.not_covered == () and listed.kb.not_covered
+    bundled = [q for q in kb.not_covered if "horse" not in q and "dog" not in q and "animal" not in q]
+    plain = _corpus_with(tmp_path / "a", bundled)
+    listed = _corpus_with(tmp_path / "b", [*bundled, "Can my horse or dog have acupuncture?"])
     assert listed.respond(question).kind == "fallback"
     assert _confidence(listed, question) < _confidence(plain, question)
     # A question far from every not-covered one is read much as without them.
     near_nothing = "how long do the needles stay in?"
     assert abs(_confidence(listed, near_nothing) - _confidence(plain, near_nothing)) < 0.2
+
+
+def test_a_short_list_is_not_used(tmp_path: Path) -> None:
+    # The model was fitted with a long list: with a few questions it would answer more, not less.
+    engine = _corpus_with(tmp_path / "short", ["Can my horse or dog have acupuncture?"] * 1)
+    assert engine.kb.not_covered and engine.semantic is not None
+    assert engine.semantic.similarity("can my horse have acupuncture").uncovered is None
+    assert len(engine.kb.not_covered) < MIN_NOT_COVERED
 
 
 def test_a_not_covered_question_about_another_treatment_is_not_compared(kb: KnowledgeBase) -> None:

@@ -59,7 +59,7 @@ def test_the_model_alone_makes_an_emergency_of_what_no_rule_names() -> None:
 
 
 def test_a_rule_reading_of_now_stands_unless_the_model_finds_it_plainly_unlikely() -> None:
-    message = "I have chest pain right now"
+    message = "I am having chest pain"
     assert RedFlagReader(urgency=_model(0.0, confirm=0.01)).read(message).current
     doubted = RedFlagReader(urgency=_model(0.0, confirm=0.2)).read(message)
     assert not doubted.current and doubted.current_flags == ()
@@ -85,6 +85,23 @@ def test_a_rule_reading_of_now_is_judged_on_its_own_clause_not_on_the_long_messa
 )
 def test_the_bundled_model_keeps_a_current_emergency_that_follows_something_else(message: str) -> None:
     assert default_reader().read(message).current
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I am having a seizure right now, can I still come for acupuncture",
+        "I have chest pain at the moment, should I cancel my acupuncture session tomorrow or is it ok",
+    ],
+)
+def test_a_rule_reading_told_in_so_many_words_is_never_overruled(message: str) -> None:
+    assert default_reader().read(message).current
+    calm = UrgencyModel({"w:cancel": 1.0}, {"w:cancel": -50.0}, -50.0, Thresholds(0.99, 0.5, 0))
+    assert RedFlagReader(urgency=calm).read(message).current
+
+
+def test_the_bundled_reader_is_built_once() -> None:
+    assert default_reader() is default_reader()
 
 
 def test_a_model_file_round_trips_byte_for_byte(tmp_path: Path) -> None:
