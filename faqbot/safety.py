@@ -117,13 +117,14 @@ class Triage:
 
     @property
     def current_flags(self) -> tuple[str, ...]:
-        """The red flags happening now; when only the model heard an emergency, the flags mentioned at all, else the
-        general one."""
+        """The red flags happening now; when only the model heard an emergency, the flags mentioned other than as
+        denied or past ("I had a stroke years ago and now he is gurgling" is no stroke), else the general one."""
         if not self.current:
             return ()
         if self._rules_current:
             return tuple(dict.fromkeys(m.flag for m in self.mentions if m.status == "current"))
-        return self.flags or (GENERAL_FLAG,)
+        present = (m.flag for m in self.mentions if m.status not in ("negated", "historical"))
+        return tuple(dict.fromkeys(present)) or (GENERAL_FLAG,)
 
     @property
     def _rules_current(self) -> bool:

@@ -100,6 +100,11 @@ def test_a_rule_reading_told_in_so_many_words_is_never_overruled(message: str) -
     assert RedFlagReader(urgency=calm).read(message).current
 
 
+def test_an_emergency_only_the_model_heard_is_not_named_after_a_past_red_flag() -> None:
+    triage = RedFlagReader(urgency=_model(10.0)).read("I had a stroke years ago and now he is gurgling")
+    assert triage.current and triage.current_flags == (GENERAL_FLAG,)
+
+
 def test_the_bundled_reader_is_built_once() -> None:
     assert default_reader() is default_reader()
 
