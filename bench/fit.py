@@ -13,10 +13,11 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold
+from sklearn.model_selection import GroupKFold, KFold
 
 from faqbot import answerability, reading
 from faqbot.corpus import OVERLAY_FILE, read_overlay
@@ -25,11 +26,13 @@ from faqbot.engine import Engine
 from faqbot.evaluate import Case, parse_cases
 from faqbot.knowledge import KnowledgeBase
 from faqbot.ranking import FEATURES_BY_KIND
+from faqbot.text import char_form
 from faqbot.weights import BUNDLED, KINDS, FittedWeights, Logistic, load_weights, save_weights
 
 FIT_FILES = ("eval/dev.jsonl", "eval/check.jsonl", "eval/holdout.jsonl", "eval/real.jsonl", "eval/real3.jsonl")
 THRESHOLD = 0.55
 ANSWERING_FOLDS = 5
+OVERLAY_FOLDS = 5
 
 
 @dataclass(frozen=True)
@@ -41,33 +44,65 @@ class Example:
     in_scope: bool
 
 
-def collect(engine: Engine, cases: list[Case]) -> list[Example]:
-    """Every case whose last turn is a question to look up (not an emergency, small talk or 'tell me more')."""
-    examples = []
-    for case in cases:
-        state = None
-        for turn in case.turns[:-1]:
-            state = engine.respond(turn, state).state
-        current = ConversationState.from_any(state, engine.topics)
-        question = engine.question_for(case.turns[-1], current)
-        if question is None or (case.expect[0].startswith("@") and case.expect[0] != "@none"):
-            continue
-        lexical, semantic = engine.observe(question, current, engine.index.verbatim(question.words), semantic="always")
-        observations = {"lexical": lexical, **({semantic.kind: semantic} if semantic is not None else {})}
-        answers = np.array([p.heading in case.expect for p in engine.kb.pairs])
-        examples.append(Example(observations, answers, case.in_scope))
-    return examples
+def observe(engine: Engine, case: Case) -> Example | None:
+    """A case whose last turn is a question to look up (not an emergency, small talk or 'tell me more'), as the
+    engine observes it."""
+    state = None
+    for turn in case.turns[:-1]:
+        state = engine.respond(turn, state).state
+    current = ConversationState.from_any(state, engine.topics)
+    question = engine.question_for(case.turns[-1], current)
+    if question is None or (case.expect[0].startswith("@") and case.expect[0] != "@none"):
+        return None
+    lexical, semantic = engine.observe(question, current, engine.index.verbatim(question.words), semantic="always")
+    observations = {"lexical": lexical, **({semantic.kind: semantic} if semantic is not None else {})}
+    answers = np.array([p.heading in case.expect for p in engine.kb.pairs])
+    return Example(observations, answers, case.in_scope)
+
+
+def collect(engine: Engine, cases: list[Case], editors: set[str] | None = None) -> list[Example]:
+    """Every case with a question to look up. A case whose question is one of the overlay's `editors` questions
+    (character forms; e.g. a real question imported by bench/import_real.py) is read by an engine whose overlay
+    lacks it, as a new question would be: an engine that finds the question among its own alternates is surer than
+    it will be."""
+    imported = [i for i, case in enumerate(cases) if char_form(case.turns[-1]) in (editors or set())]
+    engines = dict.fromkeys(range(len(cases)), engine)
+    for fold in site_folds([cases[i] for i in imported]):
+        held_out = [imported[i] for i in fold]
+        kb = without_questions(engine.kb, {char_form(cases[i].turns[-1]) for i in held_out})
+        engines.update(dict.fromkeys(held_out, Engine(kb, engine.settings)))
+    examples = [observe(engines[i], case) for i, case in enumerate(cases)]
+    return [example for example in examples if example is not None]
+
+
+def site_folds(cases: list[Case]) -> list[list[int]]:
+    """Up to OVERLAY_FOLDS folds of positions in `cases`, each site's questions in one fold: one clinic's page words
+    its questions alike, and a question whose page-mate stays in the overlay is found too easily."""
+    sites = [urlsplit(case.source).netloc or char_form(case.turns[-1]) for case in cases]
+    if len(set(sites)) < 2:
+        return [list(range(len(cases)))] if cases else []
+    splitter = GroupKFold(min(OVERLAY_FOLDS, len(set(sites))))
+    return [list(held_out) for _, held_out in splitter.split(cases, groups=sites)]
+
+
+def editors_questions(folder: Path) -> set[str]:
+    """The character forms of the overlay's alternates and not-covered questions."""
+    overlay = read_overlay(folder / OVERLAY_FILE)
+    return {char_form(q) for q in (*overlay.not_covered, *(q for qs in overlay.alternates.values() for q in qs))}
+
+
+def without_questions(kb: KnowledgeBase, forms: set[str]) -> KnowledgeBase:
+    """The knowledge base without the alternates and not-covered questions whose character form is in `forms`."""
+    pairs = tuple(
+        replace(pair, alternates=tuple(a for a in pair.alternates if char_form(a) not in forms)) for pair in kb.pairs
+    )
+    return replace(kb, pairs=pairs, not_covered=tuple(q for q in kb.not_covered if char_form(q) not in forms))
 
 
 def without_editors_questions(kb: KnowledgeBase, folder: Path) -> KnowledgeBase:
     """The knowledge base as a clinic's corpus without an overlay reads: no editors' alternates or not-covered
     questions (the alternates generated from headings stay)."""
-    added = read_overlay(folder / OVERLAY_FILE).alternates
-    pairs = tuple(
-        replace(pair, alternates=tuple(a for a in pair.alternates if a not in added.get(pair.id, ())))
-        for pair in kb.pairs
-    )
-    return replace(kb, pairs=pairs, not_covered=())
+    return without_questions(kb, editors_questions(folder))
 
 
 def fit_ranking(examples: list[Example], kind: str) -> Logistic:
@@ -131,7 +166,7 @@ def fit(engine: Engine, plain: Engine, paths: list[str], cv: bool = True) -> Fit
     """Both models of every kind on every case of the files: "uncovered" as `engine` reads them (the corpus with its
     overlay), "lexical" and "semantic" as `plain` does (without the editors' questions)."""
     cases = [case for path in paths for case in parse_cases(Path(path).read_text(encoding="utf-8").splitlines())]
-    full, bare = collect(engine, cases), collect(plain, cases)
+    full, bare = collect(engine, cases, editors_questions(Path("corpus"))), collect(plain, cases)
     if "uncovered" not in full[0].observations:
         raise SystemExit("fit: the corpus overlay lists no not_covered questions, so that model cannot be fitted")
     examples = {"lexical": bare, "semantic": bare, "uncovered": full}

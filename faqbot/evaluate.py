@@ -29,6 +29,7 @@ class Case:
     turns: tuple[str, ...]
     expect: tuple[str, ...]
     cat: str
+    source: str = ""  # where a real question was found (a page's address), when the file says
 
     @property
     def in_scope(self) -> bool:
@@ -155,4 +156,5 @@ def _case(data: Any, number: int) -> Case:
         raise CaseError(f"line {number}: turns must be a non-empty list of strings")
     if not isinstance(expect, list) or not expect or not all(isinstance(e, str) for e in expect):
         raise CaseError(f"line {number}: expect must be a non-empty list of strings")
-    return Case(tuple(turns), tuple(expect), str(cat))
+    source = data.get("source", "")
+    return Case(tuple(turns), tuple(expect), str(cat), source if isinstance(source, str) else "")

@@ -1,0 +1,71 @@
+"""Write labelled real patients' questions into the overlay: alternates of their section, or not-covered questions.
+
+Usage: .venv/bin/python bench/import_real.py [--corpus corpus] [FILE ...]   (default: the real-question fitting files)
+
+This is what an editor does with `faqbot review`, done once for questions real people asked on other clinics' FAQ
+pages and forums and a helper labelled without reading the code. Only single-turn cases are taken, and only those
+whose label the helper did not mark as doubtful; a case expecting several sections becomes an alternate of the first
+(its main answer). Questions already in the overlay are left out. The held-out files are never imported, and
+bench/fit.py reads each imported question's own case with an overlay that lacks it (out of fold).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from faqbot.corpus import OVERLAY_FILE
+from faqbot.engine import Engine
+from faqbot.overlay_edit import OverlayEditError, add_alternates, add_not_covered
+
+REAL_FILES = ("eval/real.jsonl", "eval/real3.jsonl")
+NOTE = "real patients' question, labelled blind (bench/import_real.py)"
+
+
+def labelled_questions(paths: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """The files' confident single-turn questions: by expected section heading, and those expecting no answer."""
+    by_heading: dict[str, list[str]] = defaultdict(list)
+    uncovered: list[str] = []
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            case = json.loads(line)
+            if len(case["turns"]) != 1 or case.get("doubt", False):
+                continue
+            first = case["expect"][0]
+            if first == "@none":
+                uncovered.append(case["turns"][0])
+            elif not first.startswith("@"):
+                by_heading[first].append(case["turns"][0])
+    return by_heading, uncovered
+
+
+def main(arguments: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"))
+    parser.add_argument("files", nargs="*", default=list(REAL_FILES))
+    options = parser.parse_args(arguments)
+    engine = Engine.from_folder(options.corpus)
+    section_of = {pair.heading: pair for pair in engine.kb.pairs}
+    by_heading, uncovered = labelled_questions(options.files)
+    overlay = options.corpus / OVERLAY_FILE
+    try:
+        for heading, questions in by_heading.items():
+            if heading not in section_of:
+                print(f"import_real: no section is headed {heading!r}", file=sys.stderr)
+                return 1
+            pair = section_of[heading]
+            added = add_alternates(overlay, pair.id, questions, (pair.question, pair.heading), NOTE)
+            print(f"{pair.id}: {len(added.added)} added, {len(added.already)} already there")
+        added = add_not_covered(overlay, uncovered, NOTE)
+        print(f"not covered: {len(added.added)} added, {len(added.already)} already there")
+    except OverlayEditError as error:
+        print(f"import_real: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
