@@ -5,7 +5,8 @@ Usage: .venv/bin/python bench/import_real.py [--corpus corpus] [FILE ...]   (def
 This is what an editor does with `faqbot review`, done once for questions real people asked on other clinics' FAQ
 pages and forums and a helper labelled without reading the code. Only single-turn cases are taken, and only those
 whose label the helper did not mark as doubtful; a case expecting several sections becomes an alternate of the first
-(its main answer). Questions already in the overlay are left out. The held-out files are never imported, and
+(its main answer). A question the knowledge base already holds anywhere (a section's question, heading or alternate,
+or a not-covered question) is left out: the editors' reading of it stands. The held-out files are never imported, and
 bench/fit.py reads each imported question's own case with an overlay that lacks it (out of fold).
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from faqbot.corpus import OVERLAY_FILE
 from faqbot.engine import Engine
 from faqbot.overlay_edit import OverlayEditError, add_alternates, add_not_covered
+from faqbot.text import char_form
 
 REAL_FILES = ("eval/real.jsonl", "eval/real3.jsonl")
 NOTE = "real patients' question, labelled blind (bench/import_real.py)"
@@ -51,13 +53,16 @@ def main(arguments: list[str]) -> int:
     section_of = {pair.heading: pair for pair in engine.kb.pairs}
     by_heading, uncovered = labelled_questions(options.files)
     overlay = options.corpus / OVERLAY_FILE
+    held = {char_form(q) for q in (*engine.kb.not_covered, *(t for p in engine.kb.pairs for t in p.texts()))}
+    by_heading = {h: [q for q in qs if char_form(q) not in held] for h, qs in by_heading.items()}
+    uncovered = [q for q in uncovered if char_form(q) not in held]
     try:
         for heading, questions in by_heading.items():
             if heading not in section_of:
                 print(f"import_real: no section is headed {heading!r}", file=sys.stderr)
                 return 1
             pair = section_of[heading]
-            added = add_alternates(overlay, pair.id, questions, (pair.question, pair.heading), NOTE)
+            added = add_alternates(overlay, pair.id, questions, (), NOTE)
             print(f"{pair.id}: {len(added.added)} added, {len(added.already)} already there")
         added = add_not_covered(overlay, uncovered, NOTE)
         print(f"not covered: {len(added.added)} added, {len(added.already)} already there")

@@ -21,10 +21,10 @@ BUNDLED = Path(__file__).resolve().parents[2] / "corpus"
 RISKS = "acupuncture/what-are-the-risks-or-complications-of-acupuncture"
 # Questions the bundled documents answer (the risks section names punctured organs) that the engine declines.
 ASKED = [
-    "could an acupuncture needle puncture a lung or something",
-    "could an acupuncture needle puncture a lung or something",
-    "could acupuncture puncture my lung",
-    "my friend says a bad acupuncturist can puncture your lung, is that true?",
+    "can an acupuncture needle go into a lung",
+    "can an acupuncture needle go into a lung",
+    "can the needle reach my lung",
+    "is it true needles can hit your lung",
 ]
 OTHER = ["is there parking at the clinic", "is there a car park at the clinic"]
 
@@ -101,7 +101,7 @@ def test_json_accept_and_not_covered_from_the_command_line(
     chosen = ["--accept", lung["id"], "--section", section]
     status, out, err = review(capsys, monkeypatch, "--config", str(config), *chosen)
     assert status == 0 and f"({section})" in out, err
-    assert "could acupuncture puncture my lung" in (Path(settings.engine.corpus) / "overlay.toml").read_text()
+    assert "can the needle reach my lung" in (Path(settings.engine.corpus) / "overlay.toml").read_text()
     status, out, _ = review(capsys, monkeypatch, "--config", str(config), "--not-covered", parking["id"])
     assert status == 0 and "not covered" in out
     written = read_overlay(Path(settings.engine.corpus) / "overlay.toml").not_covered
