@@ -22,7 +22,7 @@ from sklearn.model_selection import GroupKFold, KFold
 from faqbot import answerability, reading
 from faqbot.corpus import OVERLAY_FILE, read_overlay
 from faqbot.dialogue import ConversationState
-from faqbot.engine import Engine
+from faqbot.engine import MIN_NOT_COVERED, Engine
 from faqbot.evaluate import Case, parse_cases
 from faqbot.knowledge import KnowledgeBase
 from faqbot.ranking import FEATURES_BY_KIND
@@ -56,6 +56,8 @@ def observe(engine: Engine, case: Case) -> Example | None:
         return None
     lexical, semantic = engine.observe(question, current, engine.index.verbatim(question.words), semantic="always")
     observations = {"lexical": lexical, **({semantic.kind: semantic} if semantic is not None else {})}
+    if len(engine.kb.not_covered) >= MIN_NOT_COVERED:
+        observations["lexical_edited"] = replace(lexical, edited=True)
     answers = np.array([p.heading in case.expect for p in engine.kb.pairs])
     return Example(observations, answers, case.in_scope)
 
@@ -163,15 +165,15 @@ def cross_validate(engine: Engine, examples: list[Example], kind: str) -> str:
 
 
 def fit(engine: Engine, plain: Engine, paths: list[str], cv: bool = True) -> FittedWeights:
-    """Both models of every kind on every case of the files: "uncovered" as `engine` reads them (the corpus with its
-    overlay), "lexical" and "semantic" as `plain` does (without the editors' questions)."""
+    """Both models of every kind on every case of the files: "uncovered" and "lexical_edited" as `engine` reads them
+    (the corpus with its overlay), "lexical" and "semantic" as `plain` does (without the editors' questions)."""
     cases = [case for path in paths for case in parse_cases(Path(path).read_text(encoding="utf-8").splitlines())]
     full, bare = collect(engine, cases, editors_questions(Path("corpus"))), collect(plain, cases)
     if "uncovered" not in full[0].observations:
         raise SystemExit("fit: the corpus overlay lists no not_covered questions, so that model cannot be fitted")
-    examples = {"lexical": bare, "semantic": bare, "uncovered": full}
+    examples = {"lexical": bare, "lexical_edited": full, "semantic": bare, "uncovered": full}
     # Each kind's answer rows are computed with the evidence (the pairs' words) of the engine that read its examples.
-    engines = {"lexical": plain, "semantic": plain, "uncovered": engine}
+    engines = {"lexical": plain, "lexical_edited": engine, "semantic": plain, "uncovered": engine}
     for kind in KINDS if cv else ():
         print(cross_validate(engines[kind], examples[kind], kind))
     ranking = {kind: fit_ranking(examples[kind], kind) for kind in KINDS}

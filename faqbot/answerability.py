@@ -43,7 +43,12 @@ FEATURES = (
 SEMANTIC_FEATURES = (*FEATURES, "semantic_best", "semantic_max", "semantic_margin")
 # With the editors' not-covered questions: the best cosine to one of them, and how far it is ahead of the best pair's.
 UNCOVERED_FEATURES = (*SEMANTIC_FEATURES, "uncovered_best", "uncovered_lead")
-FEATURES_BY_KIND = {"lexical": FEATURES, "semantic": SEMANTIC_FEATURES, "uncovered": UNCOVERED_FEATURES}
+FEATURES_BY_KIND = {
+    "lexical": FEATURES,
+    "lexical_edited": FEATURES,
+    "semantic": SEMANTIC_FEATURES,
+    "uncovered": UNCOVERED_FEATURES,
+}
 # The weights are fitted by bench/fit.py on questions labelled in scope (the documents answer them) or out of
 # scope, classes balanced, and read from faqbot/data/weights.json: the probability that the documents answer the
 # question, judged from what its words (and, with the semantic layer, its meaning) find in the best candidate.

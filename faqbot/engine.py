@@ -217,7 +217,8 @@ class Engine:
         the lexical reading is not sure and the question is not a section's own heading)."""
         query, context = followup.resolve(question, current, self.vocabulary, self.evidence.topic_words)
         scores = self.index.score(query.focus, query.expanded)
-        lexical = reading.observe(scores, self.pair_table, query, context, verbatim)
+        edited = self.semantic is None and len(self.kb.not_covered) >= MIN_NOT_COVERED
+        lexical = reading.observe(scores, self.pair_table, query, context, verbatim, edited=edited)
         if self.semantic is None or semantic == "never":
             return lexical, None
         if semantic == "when-unsure" and (
@@ -246,7 +247,7 @@ class Engine:
     ) -> tuple[AnalysedQuery, Context, list[Candidate]]:
         observation, _ = self.observe(question, current, verbatim, semantic="never")
         # A section's own question asked about the other treatment still ranks below sections about that one.
-        candidates = reading.ranked(observation, self.weights.ranking["lexical"], self.pair_table, limit)
+        candidates = reading.ranked(observation, self.weights.ranking[observation.kind], self.pair_table, limit)
         return observation.query, observation.context, candidates
 
     def _continue(self, current: ConversationState) -> Reply:

@@ -30,7 +30,12 @@ FEATURES = (
 # With the semantic layer (sentence embeddings): the query's best cosine to the pair's questions, how far that is
 # behind the best pair's, and its best cosine to a sentence of the pair's body.
 SEMANTIC_FEATURES = (*FEATURES, "semantic", "semantic_gap", "semantic_body")
-FEATURES_BY_KIND = {"lexical": FEATURES, "semantic": SEMANTIC_FEATURES, "uncovered": SEMANTIC_FEATURES}
+FEATURES_BY_KIND = {
+    "lexical": FEATURES,
+    "lexical_edited": FEATURES,
+    "semantic": SEMANTIC_FEATURES,
+    "uncovered": SEMANTIC_FEATURES,
+}
 _COLUMN = {name: column for column, name in enumerate(SEMANTIC_FEATURES)}
 _FIELDS = ("question", "body", "sentence", "chars", "fuzzy")  # FieldScores attributes, used as they are
 # The weights over these features are fitted by bench/fit.py (logistic regression on labelled conversations) and

@@ -30,13 +30,16 @@ class Observation:
     rows: NDArray[np.float64]
     verbatim: int | None
     similarity: Similarity | None
+    # Read without sentence embeddings in a corpus whose editors list the questions it doesn't cover: its editors
+    # wrote an overlay like the bundled one, so the lexical models fitted with an overlay read it.
+    edited: bool = False
 
     @property
     def kind(self) -> str:
         """Which fitted models read it: "uncovered" when the editors' not-covered questions were compared too,
-        "semantic" when sentence embeddings were used, else "lexical"."""
+        "semantic" when sentence embeddings were used, else "lexical_edited" or "lexical"."""
         if self.similarity is None:
-            return "lexical"
+            return "lexical_edited" if self.edited else "lexical"
         return "semantic" if self.similarity.uncovered is None else "uncovered"
 
 
@@ -67,9 +70,11 @@ def observe(
     context: Context,
     verbatim: int | None,
     similarity: Similarity | None = None,
+    edited: bool = False,
 ) -> Observation:
     """The feature rows of one question (with the semantic column when a similarity is given)."""
-    return Observation(query, context, table.features(scores, query, context, similarity), verbatim, similarity)
+    rows = table.features(scores, query, context, similarity)
+    return Observation(query, context, rows, verbatim, similarity, edited and similarity is None)
 
 
 def ranked(observation: Observation, model: Logistic, table: PairTable, limit: int | None) -> list[Candidate]:

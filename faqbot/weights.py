@@ -12,10 +12,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 BUNDLED = Path(__file__).resolve().parent / "data" / "weights.json"
-# Fitted without and with the sentence-embedding features, and with them for a corpus whose editors list questions it
-# doesn't cover (fitted on the bundled corpus as it is; the other two on it without the editors' questions, as a
-# clinic's corpus without an overlay reads).
-KINDS = ("lexical", "semantic", "uncovered")
+# Fitted without and with the sentence-embedding features, each twice: for a corpus whose editors list questions it
+# doesn't cover ("lexical_edited", "uncovered": fitted on the bundled corpus as it is) and for one without ("lexical",
+# "semantic": fitted on it without the editors' questions, as a clinic's corpus without an overlay reads).
+KINDS = ("lexical", "lexical_edited", "semantic", "uncovered")
 
 
 class WeightsError(ValueError):
