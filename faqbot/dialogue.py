@@ -15,6 +15,8 @@ _MAX_STATE_QUERY = 300
 # "Tell me more" doesn't come back to a section within this many; bounded because the state travels with every
 # message (the web API signs it into a request body limited to 8 KB).
 _MAX_SHOWN = 16
+_MAX_ALERTED = 12  # more than there are red flags
+_MAX_FLAG_NAME = 40
 
 SmalltalkKind = Literal["greeting", "thanks", "bye", "identity", "help"]
 # Words that acknowledge before thanking or leaving ("ok cool thanks", "alright bye").
@@ -109,6 +111,9 @@ class ConversationState:
     turns: int = 0
     shown: tuple[str, ...] = ()
     declines: int = 0  # fallbacks in a row: the clinic's details are offered from the second on
+    # The red flags of an emergency reply to the turn before: the next reply, whatever it says ("sorry, that was last
+    # year"), keeps the line on what to do if it is happening now.
+    alerted: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the `state` of the reply contract)."""
@@ -120,6 +125,7 @@ class ConversationState:
             "turns": self.turns,
             "shown": list(self.shown),
             "declines": self.declines,
+            "alerted": list(self.alerted),
         }
 
     @classmethod
@@ -138,7 +144,13 @@ class ConversationState:
         # Absent from states written before it was counted: those start from none.
         raw_declines = data.get("declines")
         declines = raw_declines if isinstance(raw_declines, int) and not isinstance(raw_declines, bool) else 0
-        return cls(topic, last_id, query, max(0, min(turns, 10**6)), shown, max(0, min(declines, 100)))
+        raw_alerted = data.get("alerted")
+        alerted = (
+            tuple(f for f in raw_alerted[:_MAX_ALERTED] if isinstance(f, str) and len(f) <= _MAX_FLAG_NAME)
+            if isinstance(raw_alerted, list)
+            else ()
+        )
+        return cls(topic, last_id, query, max(0, min(turns, 10**6)), shown, max(0, min(declines, 100)), alerted)
 
     def next_turn(self) -> ConversationState:
         """The state after a turn that changed nothing but the count (small talk, a message with nothing in it)."""

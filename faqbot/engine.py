@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -127,13 +128,16 @@ class Engine:
         if triage.current:
             # After an emergency, "tell me more" must not resume the FAQ where it was.
             after_emergency = current.after(topic=current.topic, last_id=None, last_query=None, shown=())
+            after_emergency = dataclasses.replace(after_emergency, alerted=triage.current_flags)
             instruction, why = emergency_message(triage.current_flags, number, self.red_flags)
             disclaimers = self._disclaimers(query=words(message.raw), limit=1, relevant_first=False)
             return compose.emergency_reply(instruction, why, triage.current_flags, number, disclaimers, after_emergency)
         reply = self._reply(message, current)
-        if triage.flags:
-            # A red-flag subject that is not happening now is answered as usual, never passed over in silence.
-            return compose.with_caution(reply, triage.flags, caution_line(number))
+        # A red-flag subject that is not happening now is answered as usual, never passed over in silence; nor is
+        # the message after an emergency reply, which may be "sorry, I meant last year" or may not.
+        flags = triage.flags or tuple(dict.fromkeys(f for f in current.alerted if f in self.red_flags.flags))
+        if flags:
+            return compose.with_caution(reply, flags, caution_line(number))
         return reply
 
     def question_for(self, text: str, current: ConversationState) -> Question | None:

@@ -70,7 +70,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ),
         topic=(
             r"\b(bypass|stent|cardiologist|chest|heart|hearts|cardiac|angina|attacks?|arrhythmias?|tachycardia|"
-            r"palpitations|afib)\b"
+            r"palpitations|afib|pacemakers?|defibrillators?)\b"
         ),
     ),
     RedFlag(
@@ -203,7 +203,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         topic=(
             r"\b(dose|doses|doubled|addiction|withdrawal|overdose|overdosed|poison|poisoned|poisoning|"
             r"toxic|pills|pill|tablets|tablet|alcohol|drink|"
-            r"drinking|drunk|chemicals|chemical|swallowed|swallows|swallow)\b"
+            r"drinking|drunk|chemicals|chemical|swallowed|swallows|swallow|opioids?|opiates?)\b|"
+            rf"\b{_ALCOHOL}\b"
         ),
         lasting=True,
         undoubted=True,
@@ -277,7 +278,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         topic=(
             r"\b(vasovagal|faint|fainted|fainting|fainter|faints|woozy|dizzy|dizziness|lightheaded|"
             r"light-headed|unconscious|"
-            r"collapse|collapsed|collapses|collapsing|pass out|passed out)\b"
+            r"collapse|collapsed|collapses|collapsing|pass out|passed out|needle shock|hypo|hypos|hypoglyc\w*)\b"
         ),
     ),
     RedFlag(

@@ -20,55 +20,9 @@ from faqbot.context import Status, classify
 from faqbot.lexicon import Lexicon, load_lexicon
 from faqbot.redflags import RED_FLAGS, RedFlag
 from faqbot.text import fold
+from faqbot.texting import SHORTHAND, TEXTING
 from faqbot.urgency import UrgencyModel, load_model
 
-# How texting writes the function words the red-flag patterns are written with.
-_TEXTING = {
-    "cant": "can't",
-    "cnt": "can't",
-    "cannt": "can't",
-    "dont": "don't",
-    "doesnt": "doesn't",
-    "didnt": "didn't",
-    "wont": "won't",
-    "isnt": "isn't",
-    "wasnt": "wasn't",
-    "arent": "aren't",
-    "havent": "haven't",
-    "hasnt": "hasn't",
-    "couldnt": "couldn't",
-    "wouldnt": "wouldn't",
-    "im": "i'm",
-    "ive": "i've",
-    "hes": "he's",
-    "shes": "she's",
-    "theyre": "they're",
-    "whats": "what's",
-    "u": "you",
-    "ur": "your",
-    "r": "are",
-    "pls": "please",
-    "plz": "please",
-    "bc": "because",
-    "cuz": "because",
-    "rn": "right now",
-    "kms": "kill myself",
-    # Clinical shorthand, as staff write it.
-    "cp": "chest pain",
-    "sob": "short of breath",
-    "ptx": "pneumothorax",
-    "mi": "heart attack",
-    "cva": "stroke",
-    "si": "suicidal ideation",
-    "od": "overdose",
-    "hx": "history of",
-    "loc": "loss of consciousness",
-    "febrile": "fever",
-    "rigors": "chills",
-    "diaphoretic": "sweating",
-}
-# "c/o" is staff's "complaining of"; a decimal point ("39.5") is not the end of a sentence.
-_SHORTHAND = ((re.compile(r"\bc/o\b"), "complaining of"), (re.compile(r"(\d)\.(\d)"), r"\1 point \2"))
 # Something happening now that names no symptom: what "one" or "it" is comes from the question before.
 _ONGOING = re.compile(
     r"\b(?:is|are|i'm|he's|she's|they're|keeps?) (?:having|doing) (?:one|another|it|an? (?:attack|episode|fit))\b|"
@@ -202,7 +156,7 @@ class RedFlagReader:
     def normalise(self, text: str) -> str:
         """Folded text with texting spellings expanded and slips of red-flag words corrected."""
         folded = " ".join(fold(text).split())
-        for pattern, replacement in _SHORTHAND:
+        for pattern, replacement in SHORTHAND:
             folded = pattern.sub(replacement, folded)
         tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]
         pieces, last, position = [], 0, 0
@@ -235,8 +189,8 @@ class RedFlagReader:
         return long_words[0] if long_words else None
 
     def _reading(self, word: str, before: str, after: str) -> str:
-        if word in _TEXTING:
-            return _TEXTING[word]
+        if word in TEXTING:
+            return TEXTING[word]
         candidates = self._candidates(word)
         if not candidates:
             return word

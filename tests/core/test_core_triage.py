@@ -126,6 +126,53 @@ def test_a_red_flag_subject_not_happening_now_is_answered_with_the_caution_line(
     }
 
 
+def test_the_message_after_an_emergency_reply_keeps_the_caution_line_and_the_next_one_does_not(engine: Engine) -> None:
+    alarm = engine.respond("my chest is really tight and I can't breathe", None)
+    assert alarm.kind == "emergency" and alarm.state["alerted"] == ["chest pain", "trouble breathing"]
+    # "Sorry, that was my sister last year" may be true, or may be said to get past the warning.
+    after = engine.respond("sorry, I meant my sister last year. do you do upper back needling?", alarm.state)
+    assert after.kind != "emergency" and after.emergency is not None and not after.emergency.current
+    assert after.emergency.flags == ("chest pain", "trouble breathing") and after.emergency.note in after.text
+    assert after.state["alerted"] == []
+    later = engine.respond("how long do the needles stay in?", after.state)
+    assert later.kind == "answer" and later.emergency is None
+
+
+@pytest.mark.parametrize(
+    ("alerted", "flags"),
+    [
+        (None, None),
+        ("chest pain", None),
+        ([1, None], None),
+        (["x" * 41, "you have cancer"], None),
+        ({"chest pain": True}, None),
+        (["chest pain"] * 40, ("chest pain",)),
+    ],
+)
+def test_the_alerted_flags_of_a_state_are_only_ever_known_red_flags(
+    engine: Engine, alerted: object, flags: tuple[str, ...] | None
+) -> None:
+    state = {**engine.respond("hi", None).state, "alerted": alerted}
+    reply = engine.respond("how long do the needles stay in?", state)
+    assert reply.kind == "answer"
+    assert (reply.emergency.flags if reply.emergency else None) == flags
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Is acupuncture safe if I have a pacemaker?",
+        "what is needle shock?",
+        "I had a hypo last week, should I eat before my session?",
+        "I had a couple of beers at lunch, can I still come in?",
+        "I'm in recovery from opioids, can ear acupuncture help?",
+    ],
+)
+def test_subjects_near_a_red_flag_get_the_caution_line(engine: Engine, message: str) -> None:
+    reply = engine.respond(message, None)
+    assert reply.kind != "emergency" and reply.emergency is not None and reply.emergency.note
+
+
 def test_a_message_with_no_red_flag_carries_no_emergency_object(engine: Engine) -> None:
     reply = engine.respond("does acupuncture hurt?", None)
     assert reply.emergency is None and reply.to_dict()["emergency"] is None
