@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import time
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ from faqbot.insights import DAY_SECONDS
 from faqbot.report import build_report, engine_locator
 from faqbot.report_data import ReportError, read_records
 from faqbot.report_html import render
+from faqbot.review import engine_grouping
 
 from .errors import UsageError
 from .settings import Settings
@@ -42,10 +42,13 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO | None = None)
         records = read_records(settings.insights.path, since=now - args.days * DAY_SECONDS)
     except ReportError as error:
         raise UsageError(str(error)) from None
-    # Missed questions are placed by the lexical ranking alone: the sentence encoder would only slow the report down.
-    engine = Engine.from_settings(dataclasses.replace(settings.engine, semantic=False))
+    # Missed questions are grouped as `faqbot review` groups them (by the sentence encoder when it is on), and each
+    # group is placed under a section by the lexical ranking.
+    engine = Engine.from_settings(settings.engine)
     local = datetime.now().astimezone()
-    report = build_report(records, engine.kb, engine_locator(engine), now, args.days, tz=local.tzinfo or UTC)
+    report = build_report(
+        records, engine.kb, engine_locator(engine), now, args.days, local.tzinfo or UTC, engine_grouping(engine)
+    )
     try:
         args.out.write_text(render(report, local), encoding="utf-8")
     except OSError as error:

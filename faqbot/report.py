@@ -12,10 +12,12 @@ from typing import Literal
 
 from faqbot.dialogue import ConversationState
 from faqbot.engine import Engine
+from faqbot.grouping import cluster
 from faqbot.insights import DAY_SECONDS, Feedback, Outcome
 from faqbot.knowledge import KnowledgeBase
 from faqbot.models import QAPair
 from faqbot.report_data import Records
+from faqbot.review import Similar
 
 # The four outcomes the report follows; small talk and contact replies are counted apart as "other".
 KINDS: tuple[str, ...] = ("answer", "clarify", "fallback", "emergency")
@@ -130,9 +132,13 @@ def normalise(question: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", question.casefold()).split())
 
 
-def group_missed(questions: Iterable[str], locate: Locate, limit: int = TOP_MISSED) -> tuple[MissedGroup, ...]:
-    """Missed questions grouped by the section they most likely belong to, exact duplicates (once normalised) counted
-    together; the largest `limit` groups. One function so a grouping by similarity can take its place."""
+def group_missed(
+    questions: Iterable[str], locate: Locate, limit: int = TOP_MISSED, similar: Similar | None = None
+) -> tuple[MissedGroup, ...]:
+    """Missed questions grouped, exact duplicates (once normalised) counted together; the largest `limit` groups.
+    With `similar` (a vectoriser and its cosine threshold) they are grouped by meaning as `faqbot review` groups
+    them, each group placed under the section of its most asked question; without, by the section each most likely
+    belongs to."""
     first: dict[str, str] = {}
     asked: Counter[str] = Counter()
     for question in questions:
@@ -140,12 +146,20 @@ def group_missed(questions: Iterable[str], locate: Locate, limit: int = TOP_MISS
         if key:
             first.setdefault(key, question.strip())
             asked[key] += 1
-    groups: dict[SectionRef | None, list[tuple[str, int]]] = defaultdict(list)
-    for key, times in asked.items():
-        groups[locate(first[key])].append((first[key], times))
+    # Most asked first, so that a group's first row is its most asked question.
+    found = sorted(((first[key], times) for key, times in asked.items()), key=lambda e: (-e[1], e[0]))
+    if similar is None:
+        by_section: dict[SectionRef | None, list[int]] = defaultdict(list)
+        for row, (text, _) in enumerate(found):
+            by_section[locate(text)].append(row)
+        placed = list(by_section.items())
+    else:
+        vectorise, threshold = similar
+        rows = cluster(vectorise([text for text, _ in found]), threshold, [times for _, times in found])
+        placed = [(locate(found[min(group)][0]), sorted(group)) for group in rows]
     built = [
-        MissedGroup(section, sum(n for _, n in found), tuple(sorted(found, key=lambda e: (-e[1], e[0]))[:EXAMPLES]))
-        for section, found in groups.items()
+        MissedGroup(section, sum(found[r][1] for r in group), tuple(found[r] for r in group[:EXAMPLES]))
+        for section, group in placed
     ]
     built.sort(key=lambda g: (-g.size, g.section is None, g.section.title if g.section else ""))
     return tuple(built[:limit])
@@ -211,8 +225,10 @@ def build_report(
     now: float,
     days: int | None = None,
     tz: tzinfo = UTC,
+    similar: Similar | None = None,
 ) -> Report:
-    """The report on the records of the last `days` days up to `now` (from the first record when None)."""
+    """The report on the records of the last `days` days up to `now` (from the first record when None); missed
+    questions grouped as `group_missed` groups them."""
     since = now - days * DAY_SECONDS if days is not None else None
     outcomes = [o for o in records.outcomes if (since is None or o.at >= since) and o.at <= now]
     feedback = [f for f in records.feedback if (since is None or f.at >= since) and f.at <= now]
@@ -233,7 +249,7 @@ def build_report(
         totals=totals,
         other=sum(1 for o in outcomes if o.kind not in KINDS),
         channels=_channels(outcomes),
-        missed=group_missed(texts, locate),
+        missed=group_missed(texts, locate, similar=similar),
         missed_replies=missed_replies,
         missed_texts=len(texts),
         votes=_votes(feedback, kb),

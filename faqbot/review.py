@@ -13,7 +13,14 @@ from pathlib import Path
 
 from faqbot.dialogue import ConversationState
 from faqbot.engine import Engine
-from faqbot.grouping import LEXICAL_THRESHOLD, SEMANTIC_THRESHOLD, cluster, lexical_vectors, semantic_vectoriser
+from faqbot.grouping import (
+    LEXICAL_THRESHOLD,
+    SEMANTIC_THRESHOLD,
+    Vectoriser,
+    cluster,
+    lexical_vectors,
+    semantic_vectoriser,
+)
 from faqbot.insights import DAY_SECONDS, QUESTION_KINDS, InsightsStore
 from faqbot.message import Question
 from faqbot.overlay_edit import Added, add_alternates, add_not_covered
@@ -92,6 +99,16 @@ class ReviewList:
         return next((g for g in self.groups if g.id == group_id), None)
 
 
+Similar = tuple[Vectoriser, float]  # a vectoriser and the cosine at which its vectors group
+
+
+def engine_grouping(engine: Engine) -> Similar:
+    """How missed questions are grouped with this engine: by its sentence encoder when on, else by TF-IDF."""
+    if engine.semantic is not None:
+        return semantic_vectoriser(engine.semantic.encoder), SEMANTIC_THRESHOLD
+    return lexical_vectors, LEXICAL_THRESHOLD
+
+
 def missed_questions(store: InsightsStore, since: float) -> list[Missed]:
     """The question text of declined, clarified and thumbs-down replies recorded since `since`, one entry per
     distinct question (case and punctuation aside), most asked first. A question of function words alone ("ok",
@@ -122,15 +139,10 @@ def review_list(
     missed = missed_questions(store, since)
     decided = marks.decisions()
     semantic = engine.semantic is not None
-    threshold = SEMANTIC_THRESHOLD if semantic else LEXICAL_THRESHOLD
-    texts = [m.text for m in missed]
-    if engine.semantic is not None:
-        vectors = semantic_vectoriser(engine.semantic.encoder)(texts)
-    else:
-        vectors = lexical_vectors(texts)
+    vectorise, threshold = engine_grouping(engine)
     groups: list[Group] = []
     hidden = 0
-    for rows in cluster(vectors, threshold, [m.count for m in missed]):
+    for rows in cluster(vectorise([m.text for m in missed]), threshold, [m.count for m in missed]):
         members = [missed[r] for r in rows]
         if any(decided.get(m.key) == "not covered" for m in members):
             hidden += 1

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
+from numpy.typing import NDArray
 from report_seed import Row, seed, seed_demo
 
 from adapters.cli import main
@@ -19,6 +21,7 @@ from faqbot.knowledge import KnowledgeBase
 from faqbot.report import KIND_LABELS, KINDS, Report, SectionRef, build_report, engine_locator, group_missed
 from faqbot.report_data import Records, ReportError, read_records
 from faqbot.report_html import render
+from faqbot.review import engine_grouping
 
 # 2027-01-15 12:00 UTC, a Friday.
 NOW = datetime(2027, 1, 15, 12, tzinfo=UTC).timestamp()
@@ -251,3 +254,30 @@ def test_command_errors_are_one_line(
     assert message in err and err.count("\n") == 1
     assert not (tmp_path / "r.html").exists() and not (tmp_path / "none.sqlite3").exists()
     assert os.listdir(tmp_path) == ["faqbot.toml"]
+
+
+def test_missed_questions_group_by_meaning_as_review_groups_them_under_their_most_asked_questions_section() -> None:
+    visiting = SectionRef("doc/visiting", "Visiting")
+    places = {"where do i park my car": visiting}
+    asked = ["is there parking", "Is there parking?", "where do I park my car", "do you treat dogs"]
+
+    def vectorise(texts: Sequence[str]) -> NDArray[np.float32]:
+        return np.array([[1.0, 0.0] if "park" in t.lower() else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+    groups = group_missed(asked, lambda q: places.get(q.lower()), similar=(vectorise, 0.9))
+    assert [(g.section, g.size) for g in groups] == [(None, 3), (None, 1)]
+    assert groups[0].examples == (("is there parking", 2), ("where do I park my car", 1))
+    places["is there parking"] = visiting
+    assert group_missed(asked, lambda q: places.get(q.lower()), similar=(vectorise, 0.9))[0].section == visiting
+
+
+def test_the_engines_grouping_puts_paraphrases_of_one_missed_question_together(engine: Engine) -> None:
+    asked = [
+        "can I pay with a credit card",
+        "can I pay by card?",
+        "is there parking near the clinic",
+        "is there parking at the clinic?",
+    ]
+    groups = group_missed(asked, engine_locator(engine), similar=engine_grouping(engine))
+    assert sorted(g.size for g in groups) == [2, 2]
+    assert {q for q, _ in groups[0].examples} in ({*asked[:2]}, {*asked[2:]})
