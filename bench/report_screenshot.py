@@ -10,7 +10,6 @@ photographs the whole page with Debian's Chromium through Playwright. --html als
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from faqbot.insights import SQLiteStore  # noqa: E402
 from faqbot.report import build_report, engine_locator  # noqa: E402
 from faqbot.report_data import read_records  # noqa: E402
 from faqbot.report_html import render  # noqa: E402
+from faqbot.review import engine_grouping  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 NOW = datetime(2026, 12, 5, 17, 30, tzinfo=UTC)
@@ -38,12 +38,15 @@ def report_html(folder: Path) -> str:
     """The report page on a freshly seeded store in `folder`."""
     path = folder / "insights.sqlite3"
     store = SQLiteStore(path)
-    engine = Engine.from_settings(dataclasses.replace(Settings().engine, semantic=False))
+    engine = Engine.from_settings(Settings().engine)
     try:
         rows = seed_demo(store, engine.kb, NOW.timestamp())
     finally:
         store.close()
-    report = build_report(read_records(path), engine.kb, engine_locator(engine), NOW.timestamp(), days=30)
+    records = read_records(path)
+    report = build_report(
+        records, engine.kb, engine_locator(engine), NOW.timestamp(), 30, similar=engine_grouping(engine)
+    )
     print(f"seeded {rows} replies")
     return render(report, NOW)
 

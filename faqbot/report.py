@@ -109,6 +109,7 @@ class Report:
     missed: tuple[MissedGroup, ...]
     missed_replies: int  # clarified and declined replies plus thumbs down, with or without text
     missed_texts: int  # of which the question text was kept
+    missed_by_meaning: bool  # grouped as `faqbot review` groups them, not by the section each most likely belongs to
     votes: tuple[SectionVotes, ...]
     unasked: tuple[SectionRef, ...]
     sections: int
@@ -252,6 +253,7 @@ def build_report(
         missed=group_missed(texts, locate, similar=similar),
         missed_replies=missed_replies,
         missed_texts=len(texts),
+        missed_by_meaning=similar is not None,
         votes=_votes(feedback, kb),
         unasked=tuple(SectionRef.of(p) for p in kb.pairs if p.id not in answered),
         sections=len(kb.pairs),

@@ -173,7 +173,13 @@ def _missed(report: Report) -> str:
         )
         content = (
             f'<p class="note">{report.missed_texts:,} kept questions of {report.missed_replies:,} missed replies, '
-            "grouped by the section the engine ranks first for each (identical questions counted together). "
+            + (
+                "grouped by meaning as <code>faqbot review</code> groups them, each under the section the engine "
+                "ranks first for its most asked question"
+                if report.missed_by_meaning
+                else "grouped by the section the engine ranks first for each"
+            )
+            + " (identical questions counted together). "
             "<code>faqbot review</code> turns a group into alternate questions for its section.</p>"
             + _scrolling(table, "Table of missed questions")
         )
