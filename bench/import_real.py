@@ -34,7 +34,7 @@ def labelled_questions(paths: list[str]) -> tuple[dict[str, list[str]], list[str
     for path in paths:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             case = json.loads(line)
-            if len(case["turns"]) != 1 or case.get("doubt", False):
+            if len(case["turns"]) != 1 or case.get("doubt", False) or len(case["expect"]) > 1:
                 continue
             first = case["expect"][0]
             if first == "@none":
