@@ -64,13 +64,15 @@ def observe(engine: Engine, case: Case) -> Example | None:
 
 def collect(engine: Engine, cases: list[Case], editors: set[str] | None = None) -> list[Example]:
     """Every case with a question to look up. A case whose question is one of the overlay's `editors` questions
-    (character forms; e.g. a real question imported by bench/import_real.py) is read by an engine whose overlay
-    lacks it, as a new question would be: an engine that finds the question among its own alternates is surer than
-    it will be."""
-    imported = [i for i, case in enumerate(cases) if char_form(case.turns[-1]) in (editors or set())]
+    (character forms; e.g. a real question imported by bench/import_real.py), and every case from the same site as
+    one, is read by an engine whose overlay lacks the questions of its site, as a new question would be: an engine
+    that finds the question, or its page-mate, among its own alternates is surer than it will be."""
+    imported = {i for i, case in enumerate(cases) if char_form(case.turns[-1]) in (editors or set())}
+    hosts = {host for i in imported if (host := urlsplit(cases[i].source).netloc)}
+    involved = [i for i, case in enumerate(cases) if i in imported or urlsplit(case.source).netloc in hosts]
     engines = dict.fromkeys(range(len(cases)), engine)
-    for fold in site_folds([cases[i] for i in imported]):
-        held_out = [imported[i] for i in fold]
+    for fold in site_folds([cases[i] for i in involved]):
+        held_out = [involved[i] for i in fold]
         kb = without_questions(engine.kb, {char_form(cases[i].turns[-1]) for i in held_out})
         engines.update(dict.fromkeys(held_out, Engine(kb, engine.settings)))
     examples = [observe(engines[i], case) for i, case in enumerate(cases)]

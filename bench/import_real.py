@@ -3,11 +3,12 @@
 Usage: .venv/bin/python bench/import_real.py [--corpus corpus] [FILE ...]   (default: the real-question fitting files)
 
 This is what an editor does with `faqbot review`, done once for questions real people asked on other clinics' FAQ
-pages and forums and a helper labelled without reading the code. Only single-turn cases are taken, and only those
-whose label the helper did not mark as doubtful; a case expecting several sections becomes an alternate of the first
-(its main answer). A question the knowledge base already holds anywhere (a section's question, heading or alternate,
-or a not-covered question) is left out: the editors' reading of it stands. The held-out files are never imported, and
-bench/fit.py reads each imported question's own case with an overlay that lacks it (out of fold).
+pages and forums and a helper labelled without reading the code. Only single-turn cases are taken, only those whose
+label the helper did not mark as doubtful, and only those labelled with one section or none: a question labelled with
+several sits between them. Left out as well: a question any other case file asks word for word (a blind file, say),
+so that no evaluation file is measured on its own questions; and a question the knowledge base already holds
+anywhere (a section's question, heading or alternate, or a not-covered question): the editors' reading of it stands.
+bench/fit.py reads each imported question, and its site's other questions, with an overlay that lacks them.
 """
 
 from __future__ import annotations
@@ -44,6 +45,17 @@ def labelled_questions(paths: list[str]) -> tuple[dict[str, list[str]], list[str
     return by_heading, uncovered
 
 
+def evaluation_questions(imported: set[str]) -> set[str]:
+    """The character forms of every turn of every case file in eval/ but the imported ones."""
+    forms = set()
+    for path in sorted(Path("eval").glob("*.jsonl")):
+        if str(path) not in imported:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip() and not line.lstrip().startswith("#"):
+                    forms.update(char_form(turn) for turn in json.loads(line)["turns"])
+    return forms
+
+
 def main(arguments: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
@@ -54,6 +66,7 @@ def main(arguments: list[str]) -> int:
     by_heading, uncovered = labelled_questions(options.files)
     overlay = options.corpus / OVERLAY_FILE
     held = {char_form(q) for q in (*engine.kb.not_covered, *(t for p in engine.kb.pairs for t in p.texts()))}
+    held |= evaluation_questions(set(options.files))
     by_heading = {h: [q for q in qs if char_form(q) not in held] for h, qs in by_heading.items()}
     uncovered = [q for q in uncovered if char_form(q) not in held]
     try:

@@ -135,7 +135,8 @@ class Engine:
         reply = self._reply(message, current)
         # A red-flag subject that is not happening now is answered as usual, never passed over in silence; nor is
         # the message after an emergency reply, which may be "sorry, I meant last year" or may not.
-        flags = triage.flags or tuple(dict.fromkeys(f for f in current.alerted if f in self.red_flags.flags))
+        alerted = (f for f in current.alerted if f in self.red_flags.flags)
+        flags = tuple(dict.fromkeys((*triage.flags, *alerted)))
         if flags:
             return compose.with_caution(reply, flags, caution_line(number))
         return reply

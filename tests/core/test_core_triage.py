@@ -136,6 +136,10 @@ def test_the_message_after_an_emergency_reply_keeps_the_caution_line_and_the_nex
     assert after.state["alerted"] == []
     later = engine.respond("how long do the needles stay in?", after.state)
     assert later.kind == "answer" and later.emergency is None
+    # A new red-flag subject in the message after adds to the emergency's flags; it does not replace them.
+    dizzy = engine.respond("sorry that was last year. I get dizzy sometimes, is acupuncture ok?", alarm.state)
+    assert dizzy.emergency is not None and not dizzy.emergency.current
+    assert {"chest pain", "trouble breathing", "fainting or unresponsive"} <= set(dizzy.emergency.flags)
 
 
 @pytest.mark.parametrize(
