@@ -22,7 +22,7 @@ from sklearn.model_selection import GroupKFold, KFold
 from faqbot import answerability, reading
 from faqbot.corpus import OVERLAY_FILE, read_overlay
 from faqbot.dialogue import ConversationState
-from faqbot.engine import MIN_NOT_COVERED, Engine
+from faqbot.engine import Engine
 from faqbot.evaluate import Case, parse_cases
 from faqbot.knowledge import KnowledgeBase
 from faqbot.ranking import FEATURES_BY_KIND
@@ -56,7 +56,7 @@ def observe(engine: Engine, case: Case) -> Example | None:
         return None
     lexical, semantic = engine.observe(question, current, engine.index.verbatim(question.words), semantic="always")
     observations = {"lexical": lexical, **({semantic.kind: semantic} if semantic is not None else {})}
-    if len(engine.kb.not_covered) >= MIN_NOT_COVERED:
+    if engine.lists_not_covered:
         observations["lexical_edited"] = replace(lexical, edited=True)
     answers = np.array([p.heading in case.expect for p in engine.kb.pairs])
     return Example(observations, answers, case.in_scope)
@@ -68,8 +68,8 @@ def collect(engine: Engine, cases: list[Case], editors: set[str] | None = None) 
     one, is read by an engine whose overlay lacks the questions of its site, as a new question would be: an engine
     that finds the question, or its page-mate, among its own alternates is surer than it will be."""
     imported = {i for i, case in enumerate(cases) if char_form(case.turns[-1]) in (editors or set())}
-    hosts = {host for i in imported if (host := urlsplit(cases[i].source).netloc)}
-    involved = [i for i, case in enumerate(cases) if i in imported or urlsplit(case.source).netloc in hosts]
+    hosts = {host for i in imported if (host := _host(cases[i]))}
+    involved = [i for i, case in enumerate(cases) if i in imported or _host(case) in hosts]
     engines = dict.fromkeys(range(len(cases)), engine)
     for fold in site_folds([cases[i] for i in involved]):
         held_out = [involved[i] for i in fold]
@@ -82,11 +82,16 @@ def collect(engine: Engine, cases: list[Case], editors: set[str] | None = None) 
 def site_folds(cases: list[Case]) -> list[list[int]]:
     """Up to OVERLAY_FOLDS folds of positions in `cases`, each site's questions in one fold: one clinic's page words
     its questions alike, and a question whose page-mate stays in the overlay is found too easily."""
-    sites = [urlsplit(case.source).netloc or char_form(case.turns[-1]) for case in cases]
+    sites = [_host(case) or char_form(case.turns[-1]) for case in cases]
     if len(set(sites)) < 2:
         return [list(range(len(cases)))] if cases else []
     splitter = GroupKFold(min(OVERLAY_FOLDS, len(set(sites))))
     return [list(held_out) for _, held_out in splitter.split(cases, groups=sites)]
+
+
+def _host(case: Case) -> str:
+    """The site a real question was found on ("" when the case file doesn't say)."""
+    return urlsplit(case.source).netloc
 
 
 def editors_questions(folder: Path) -> set[str]:

@@ -100,9 +100,15 @@ class Engine:
         self.semantic = semantic or (self._semantic_index() if self.settings.semantic else None)
         self.suggester = Suggester(kb.pairs, lambda text: self.index.verbatim(tokens(fold(text))))
 
+    @property
+    def lists_not_covered(self) -> bool:
+        """Whether the editors list enough questions the documents don't cover for the models fitted with such a
+        list (`uncovered`, `lexical_edited`) to read this corpus."""
+        return len(self.kb.not_covered) >= MIN_NOT_COVERED
+
     def _semantic_index(self) -> SemanticIndex | None:
         try:
-            listed = self.kb.not_covered if len(self.kb.not_covered) >= MIN_NOT_COVERED else ()
+            listed = self.kb.not_covered if self.lists_not_covered else ()
             topics = [frozenset(named_topics(tuple(words(q)), self.vocabulary.topics)) for q in listed]
             return SemanticIndex(self.kb.pairs, shared_encoder(), self.cache, listed, topics)
         except SemanticUnavailable as error:
@@ -222,7 +228,7 @@ class Engine:
         the lexical reading is not sure and the question is not a section's own heading)."""
         query, context = followup.resolve(question, current, self.vocabulary, self.evidence.topic_words)
         scores = self.index.score(query.focus, query.expanded)
-        edited = self.semantic is None and len(self.kb.not_covered) >= MIN_NOT_COVERED
+        edited = self.semantic is None and self.lists_not_covered
         lexical = reading.observe(scores, self.pair_table, query, context, verbatim, edited=edited)
         if self.semantic is None or semantic == "never":
             return lexical, None
