@@ -43,6 +43,7 @@ eval: $(STAMP)
 	$(BIN)/faqbot eval eval/blind3.jsonl
 	$(BIN)/faqbot eval eval/real.jsonl
 	$(BIN)/faqbot eval eval/real3.jsonl
+	$(BIN)/faqbot eval eval/real5.jsonl
 	$(BIN)/faqbot eval eval/safety.jsonl
 	$(BIN)/faqbot eval eval/safety2.jsonl
 	$(BIN)/faqbot eval eval/safety3.jsonl

@@ -32,7 +32,14 @@ from faqbot.ranking import FEATURES_BY_KIND
 from faqbot.text import char_form
 from faqbot.weights import BUNDLED, KINDS, FittedWeights, Logistic, load_weights, save_weights
 
-FIT_FILES = ("eval/dev.jsonl", "eval/check.jsonl", "eval/holdout.jsonl", "eval/real.jsonl", "eval/real3.jsonl")
+FIT_FILES = (
+    "eval/dev.jsonl",
+    "eval/check.jsonl",
+    "eval/holdout.jsonl",
+    "eval/real.jsonl",
+    "eval/real3.jsonl",
+    "eval/real5.jsonl",
+)
 THRESHOLD = 0.55
 ANSWERING_FOLDS = 5
 OVERLAY_FOLDS = 5

@@ -24,7 +24,7 @@ from faqbot.engine import Engine
 from faqbot.overlay_edit import OverlayEditError, add_alternates, add_not_covered
 from faqbot.text import char_form
 
-REAL_FILES = ("eval/real.jsonl", "eval/real3.jsonl")
+REAL_FILES = ("eval/real.jsonl", "eval/real3.jsonl", "eval/real5.jsonl")
 NOTE = "real patients' question, labelled blind (bench/import_real.py)"
 
 

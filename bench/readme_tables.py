@@ -14,7 +14,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-EVAL_FILES = ("dev", "check", "holdout", "blind2", "blind3", "real", "real3", "safety", "safety2", "safety3", "safety5")
+EVAL_FILES = (
+    "dev",
+    "check",
+    "holdout",
+    "blind2",
+    "blind3",
+    "real",
+    "real3",
+    "real5",
+    "safety",
+    "safety2",
+    "safety3",
+    "safety5",
+)
 TABLES: dict[str, list[str]] = {
     "eval-table": [f".venv/bin/faqbot eval eval/{name}.jsonl" for name in EVAL_FILES],
     "bench-table": [".venv/bin/python bench/engine_bench.py"],

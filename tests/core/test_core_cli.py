@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import select
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -157,16 +159,21 @@ def test_chat_answers_unknown_commands_and_missing_suggestions_itself() -> None:
 
 
 def test_chat_ctrl_c_clears_the_line_and_keeps_the_conversation(engine: Engine) -> None:
-    inputs: list[str | BaseException] = ["does it hurt", KeyboardInterrupt(), "2", EOFError()]
-    prompts: list[str] = []
     out = io.StringIO()
+
+    def pick_hurt() -> str:
+        # Whether "does it hurt" is answered or clarified, "Does acupuncture hurt?" is offered: pick it by number.
+        return re.findall(r"(\d+)\. Does acupuncture hurt\?", out.getvalue())[-1]
+
+    inputs: list[str | BaseException | Callable[[], str]] = ["does it hurt", KeyboardInterrupt(), pick_hurt, EOFError()]
+    prompts: list[str] = []
 
     def read(prompt: str) -> str:
         prompts.append(prompt)
         item = inputs.pop(0)
         if isinstance(item, BaseException):
             raise item
-        return item
+        return item if isinstance(item, str) else item()
 
     try:
         status = chat(engine, read, out, Style(False))
