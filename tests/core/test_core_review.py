@@ -229,3 +229,18 @@ def test_the_lexical_engine_groups_too(store: SQLiteStore, marks: ReviewMarks, t
     assert [g.size for g in listing.groups] == [2, 1] and listing.groups[0].sections
     shutil.rmtree(tmp_path / "cache", ignore_errors=True)
 
+
+def test_past_the_cap_review_groups_the_most_asked_and_says_how_many_it_left_out(
+    engine: Engine, store: SQLiteStore, marks: ReviewMarks
+) -> None:
+    dogs = "do you treat dogs"
+    declined(store, LUNG[0], LUNG[0], LUNG[0], PARKING[0], PARKING[0], LUNG[1], LUNG[2], PARKING[1], dogs)
+    capped = review_list(engine, store, marks, NOW, 30, cap=2)
+    assert [(g.size, {q.text for q in g.questions}) for g in capped.groups] == [
+        (5, set(LUNG)),
+        (3, set(PARKING)),
+    ]
+    assert (capped.distinct, capped.clustered, capped.grouped, capped.left_out) == (6, 2, 5, 1)
+    assert capped.questions == 9  # the left-out question is still counted among those recorded
+    whole = review_list(engine, store, marks, NOW, 30)
+    assert [g.size for g in whole.groups] == [5, 3, 1] and (whole.clustered, whole.left_out) == (6, 0)
