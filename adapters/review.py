@@ -128,6 +128,9 @@ def listing_json(listing: ReviewList) -> dict[str, Any]:
         "method": listing.method,
         "threshold": listing.threshold,
         "hidden_not_covered": listing.hidden,
+        "distinct_questions": listing.distinct,
+        "grouped_questions": listing.grouped,
+        "left_out_questions": listing.left_out,
         "groups": [
             {
                 "id": g.id,
@@ -219,10 +222,18 @@ def _sections(group: Group, chosen: int, out: TextIO, style: Style) -> None:
 
 def _summary(listing: ReviewList) -> str:
     hidden = f"; {_count(listing.hidden, 'group')} hidden as not covered" if listing.hidden else ""
-    return (
+    summary = (
         f"{_count(len(listing.groups), 'group')} of missed questions to review from "
         f"{_count(listing.questions, 'question')} recorded since {_date(listing.since)} "
         f"(grouped by {listing.method} similarity \u2265 {listing.threshold:.2f}){hidden}."
+    )
+    if not listing.left_out:
+        return summary
+    # Said whenever a question is in no group, so the editor does not take the groups for everything missed.
+    return (
+        f"{summary}\n{listing.grouped:,} of {listing.distinct:,} distinct questions are grouped: the "
+        f"{listing.clustered:,} most asked, and {listing.grouped - listing.clustered:,} less asked that joined one "
+        f"of their groups; left out: {listing.left_out:,} less asked, close to no group."
     )
 
 

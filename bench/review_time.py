@@ -4,24 +4,36 @@ The questions are the single-turn, non-emergency questions of the non-blind eval
 recorded as declined replies in a fresh insights file, each asked once or, every third one, twice. Times: reading
 them back, embedding, grouping, the likeliest sections, one accept (overlay edit) and the reload that uses it.
 
+With --scale, instead: the time and peak memory of grouping 5,000 and 30,000 distinct synthetic questions (vectors
+shaped like the encoder's, asked as often as a long tail is) with the clustering cap, and the full clustering it
+replaces where that fits in memory.
+
     .venv/bin/python bench/review_time.py [--questions 300]
+    .venv/bin/python bench/review_time.py --scale [5000,30000]
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import sys
 import tempfile
 import time
+import tracemalloc
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from faqbot.engine import Engine  # noqa: E402
 from faqbot.evaluate import parse_cases  # noqa: E402
-from faqbot.grouping import SEMANTIC_THRESHOLD, cluster, semantic_vectoriser  # noqa: E402
+from faqbot.grouping import CLUSTER_CAP, SEMANTIC_THRESHOLD, cluster, group_rows, semantic_vectoriser  # noqa: E402
 from faqbot.insights import Outcome, SQLiteStore  # noqa: E402
 from faqbot.review import accept, missed_questions, review_list, section_guesses, with_sections  # noqa: E402
 from faqbot.review_marks import ReviewMarks  # noqa: E402
@@ -29,6 +41,9 @@ from faqbot.settings import EngineSettings  # noqa: E402
 
 FILES = ("dev", "check", "holdout", "real")
 NOW = time.time()
+T = TypeVar("T")
+# Full clustering is measured up to this many rows: its square matrices at 5,000 already take ~0.6 GB.
+FULL_UP_TO = 5_000
 
 
 def questions(limit: int) -> list[str]:
@@ -53,10 +68,65 @@ def timed(label: str, work: object, engine: Engine) -> float:
     return seconds
 
 
+def synthetic(count: int, seed: int = 0) -> tuple[np.ndarray, list[int]]:
+    """Unit vectors in the encoder's 384 dimensions: two thirds paraphrases of one of count/20 needs (cosine ~0.75 to
+    each other, as the encoder's paraphrases are), a third one-offs; times asked from a long tail, most asked first."""
+    rng = np.random.default_rng(seed)
+    needs = rng.standard_normal((max(count // 20, 1), 384))
+    needs /= np.linalg.norm(needs, axis=1, keepdims=True)
+    rows = rng.standard_normal((count, 384)) / np.sqrt(384) * 0.58
+    paraphrases = rng.random(count) < 2 / 3
+    rows[paraphrases] += needs[rng.integers(0, len(needs), int(paraphrases.sum()))]
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    asked = sorted((int(n) for n in np.minimum(rng.zipf(2.0, count), 200)), reverse=True)
+    return rows.astype(np.float32), asked
+
+
+def measured(work: Callable[[], T]) -> tuple[T, float, int]:
+    """What `work()` returns, its seconds (untraced) and its peak of Python and NumPy memory (traced, a second run)."""
+    started = time.perf_counter()
+    result = work()
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    try:
+        work()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, seconds, peak
+
+
+def scale(sizes: list[int]) -> None:
+    """Print the time and peak memory of grouping each number of synthetic distinct questions."""
+    print(f"grouping synthetic questions at cosine {SEMANTIC_THRESHOLD} (cap {CLUSTER_CAP:,} most asked clustered)")
+    for count in sizes:
+        vectors, asked = synthetic(count)
+        grouping, seconds, peak = measured(partial(group_rows, vectors, SEMANTIC_THRESHOLD, asked))
+        print(
+            f"  {count:>6,} distinct, capped: {seconds:6.2f} s, peak {peak / 2**20:7.1f} MiB; "
+            f"{len(grouping.groups):,} groups, {count - len(grouping.left_out):,} grouped, "
+            f"{len(grouping.left_out):,} left out"
+        )
+        if count <= FULL_UP_TO:
+            _, seconds, peak = measured(partial(cluster, vectors, SEMANTIC_THRESHOLD, asked))
+            print(f"  {count:>6,} distinct, full:   {seconds:6.2f} s, peak {peak / 2**20:7.1f} MiB")
+        else:
+            square = count * count * 8 / 2**30
+            print(f"  {count:>6,} distinct, full:   not run (each {count:,}\u00b2 float64 matrix is {square:.1f} GiB)")
+    # ru_maxrss is in KiB on Linux: the process's peak, with Python, NumPy, SciPy and the vectors themselves.
+    print(f"process peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10:.0f} MiB")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=300)
+    parser.add_argument(
+        "--scale", nargs="?", const="5000,30000", metavar="SIZES", help="time grouping this many synthetic questions"
+    )
     args = parser.parse_args()
+    if args.scale:
+        scale([int(size) for size in args.scale.split(",")])
+        return 0
     asked = questions(args.questions)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)

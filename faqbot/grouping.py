@@ -1,9 +1,12 @@
 """Grouping questions by similarity: unit vectors (the engine's sentence encoder, or TF-IDF over its own stems when
-the encoder is off) joined by average-linkage agglomerative clustering, cut at a cosine threshold."""
+the encoder is off) joined by average-linkage agglomerative clustering, cut at a cosine threshold. Clustering needs
+every pair's distance, so only the most asked questions are clustered (`group_rows`); the rest join the group closest
+to them or are left out."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,6 +26,13 @@ Vectoriser = Callable[[Sequence[str]], Vectors]
 # alternate of one section and a wrong one costs more than a group split in two). Holdout figures in the README.
 SEMANTIC_THRESHOLD = 0.70
 LEXICAL_THRESHOLD = 0.15
+# The most rows clustered at once. Average linkage holds every pair's distance: at 2,000 rows the square of them is
+# 32 MB and clustering takes well under a second (bench/review_time.py --scale); at 30,000 it would be ~7 GB. The rows
+# beyond it are the least asked (in a month's missed questions, asked once), and no editor works through 2,000 groups
+# in one review anyway.
+CLUSTER_CAP = 2_000
+# Rows beyond the cap are compared with the groups this many at a time: against 2,000 groups, 16 MB of similarities.
+_BLOCK = 1_024
 
 
 def semantic_vectoriser(encoder: Encoder) -> Vectoriser:
@@ -69,3 +79,60 @@ def cluster(vectors: Vectors, threshold: float, weights: Sequence[int] | None = 
         groups.setdefault(int(label), []).append(row)
     # Largest first; among equals, the group whose first row comes first (stable output for the same input).
     return sorted(groups.values(), key=lambda rows: (-sum(weight[r] for r in rows), rows[0]))
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Rows grouped by `group_rows`, largest group first, and which rows beyond the cap joined no group."""
+
+    groups: list[list[int]]
+    rows: int  # every row given
+    clustered: int  # rows clustered by average linkage: the `cap` with the largest weights, or all
+    left_out: tuple[int, ...]  # rows beyond the cap close to no group, in their given order
+
+    @property
+    def grouped(self) -> int:
+        """Rows in a group: those clustered, and those beyond the cap that joined one."""
+        return self.rows - len(self.left_out)
+
+
+def group_rows(
+    vectors: Vectors, threshold: float, weights: Sequence[int] | None = None, *, cap: int = CLUSTER_CAP
+) -> Grouping:
+    """Rows grouped as `cluster` groups them when there are at most `cap`. With more, only the `cap` with the largest
+    weights (the first among equals) are clustered, and each other row joins the group whose mean cosine to it is
+    highest if that reaches `threshold` (as average linkage would join it to that group on its own), else is left
+    out. Memory grows with cap² plus the rows, never with the square of the rows."""
+    if cap < 1:
+        raise ValueError(f"cap must be at least 1, not {cap}")
+    count = len(vectors)
+    weight = list(weights) if weights is not None else [1] * count
+    if count <= cap:
+        return Grouping(cluster(vectors, threshold, weight), count, count, ())
+    order = sorted(range(count), key=lambda row: -weight[row])  # stable: the first among equals
+    head, rest = sorted(order[:cap]), sorted(order[cap:])
+    groups = [[head[r] for r in rows] for rows in cluster(vectors[head], threshold, [weight[r] for r in head])]
+    joined, left_out = _attach(vectors, groups, rest, threshold)
+    for rows, extra in zip(groups, joined, strict=True):
+        rows.extend(extra)
+        rows.sort()
+    groups.sort(key=lambda rows: (-sum(weight[r] for r in rows), rows[0]))
+    return Grouping(groups, count, cap, tuple(left_out))
+
+
+def _attach(
+    vectors: Vectors, groups: list[list[int]], rows: list[int], threshold: float
+) -> tuple[list[list[int]], list[int]]:
+    """For each group, the `rows` that join it, and the rows that join none. A row's mean cosine to a group's members
+    is its dot product with their mean (unit rows), so each block of rows is compared with one centroid per group."""
+    centroids = np.stack([np.asarray(vectors[g], dtype=np.float64).mean(axis=0) for g in groups])
+    joined: list[list[int]] = [[] for _ in groups]
+    left_out: list[int] = []
+    for start in range(0, len(rows), _BLOCK):
+        block = rows[start : start + _BLOCK]
+        mean_cosine = np.asarray(vectors[block], dtype=np.float64) @ centroids.T
+        best = mean_cosine.argmax(axis=1)  # the first among equals: the larger group
+        reached = mean_cosine[np.arange(len(block)), best] >= threshold
+        for row, group, joins in zip(block, best.tolist(), reached.tolist(), strict=True):
+            (joined[group] if joins else left_out).append(row)
+    return joined, left_out

@@ -12,7 +12,7 @@ from typing import Literal
 
 from faqbot.dialogue import ConversationState
 from faqbot.engine import Engine
-from faqbot.grouping import cluster
+from faqbot.grouping import CLUSTER_CAP, group_rows
 from faqbot.insights import DAY_SECONDS, Feedback, Outcome
 from faqbot.knowledge import KnowledgeBase
 from faqbot.models import QAPair
@@ -85,6 +85,16 @@ class MissedGroup:
 
 
 @dataclass(frozen=True)
+class MissedGroups:
+    """The largest groups of missed questions, and what became of the distinct questions grouped by meaning."""
+
+    groups: tuple[MissedGroup, ...]
+    distinct: int  # distinct questions (once normalised)
+    clustered: int  # of which clustered: the most asked, up to the cap
+    left_out: int  # of the others, those close to no group: in no group, so in none of the figures
+
+
+@dataclass(frozen=True)
 class SectionVotes:
     """The thumbs up and down on one section, and its latest comments; `section.title` is its id when it is gone."""
 
@@ -110,6 +120,9 @@ class Report:
     missed_replies: int  # clarified and declined replies plus thumbs down, with or without text
     missed_texts: int  # of which the question text was kept
     missed_by_meaning: bool  # grouped as `faqbot review` groups them, not by the section each most likely belongs to
+    missed_distinct: int  # distinct kept questions
+    missed_clustered: int  # of which clustered by meaning (the most asked, up to the cap)
+    missed_left_out: int  # of the others, those close to every group: in no group
     votes: tuple[SectionVotes, ...]
     unasked: tuple[SectionRef, ...]
     sections: int
@@ -134,12 +147,30 @@ def normalise(question: str) -> str:
 
 
 def group_missed(
-    questions: Iterable[str], locate: Locate, limit: int = TOP_MISSED, similar: Similar | None = None
+    questions: Iterable[str],
+    locate: Locate,
+    limit: int = TOP_MISSED,
+    similar: Similar | None = None,
+    *,
+    cap: int = CLUSTER_CAP,
 ) -> tuple[MissedGroup, ...]:
     """Missed questions grouped, exact duplicates (once normalised) counted together; the largest `limit` groups.
     With `similar` (a vectoriser and its cosine threshold) they are grouped by meaning as `faqbot review` groups
     them, each group placed under the section of its most asked question; without, by the section each most likely
     belongs to."""
+    return missed_groups(questions, locate, limit, similar, cap=cap).groups
+
+
+def missed_groups(
+    questions: Iterable[str],
+    locate: Locate,
+    limit: int = TOP_MISSED,
+    similar: Similar | None = None,
+    *,
+    cap: int = CLUSTER_CAP,
+) -> MissedGroups:
+    """The groups of `group_missed`, with how many distinct questions were clustered and left out: by meaning only
+    the `cap` most asked are clustered, and the others join a group or are left out (`grouping.group_rows`)."""
     first: dict[str, str] = {}
     asked: Counter[str] = Counter()
     for question in questions:
@@ -149,6 +180,7 @@ def group_missed(
             asked[key] += 1
     # Most asked first, so that a group's first row is its most asked question.
     found = sorted(((first[key], times) for key, times in asked.items()), key=lambda e: (-e[1], e[0]))
+    clustered, left_out = len(found), 0
     if similar is None:
         by_section: dict[SectionRef | None, list[int]] = defaultdict(list)
         for row, (text, _) in enumerate(found):
@@ -156,14 +188,15 @@ def group_missed(
         placed = list(by_section.items())
     else:
         vectorise, threshold = similar
-        rows = cluster(vectorise([text for text, _ in found]), threshold, [times for _, times in found])
-        placed = [(locate(found[min(group)][0]), sorted(group)) for group in rows]
+        grouping = group_rows(vectorise([text for text, _ in found]), threshold, [times for _, times in found], cap=cap)
+        placed = [(locate(found[min(group)][0]), sorted(group)) for group in grouping.groups]
+        clustered, left_out = grouping.clustered, len(grouping.left_out)
     built = [
         MissedGroup(section, sum(found[r][1] for r in group), tuple(found[r] for r in group[:EXAMPLES]))
         for section, group in placed
     ]
     built.sort(key=lambda g: (-g.size, g.section is None, g.section.title if g.section else ""))
-    return tuple(built[:limit])
+    return MissedGroups(tuple(built[:limit]), len(found), clustered, left_out)
 
 
 def _bucket_start(day: date, bucket: Bucket) -> date:
@@ -227,9 +260,11 @@ def build_report(
     days: int | None = None,
     tz: tzinfo = UTC,
     similar: Similar | None = None,
+    *,
+    cap: int = CLUSTER_CAP,
 ) -> Report:
     """The report on the records of the last `days` days up to `now` (from the first record when None); missed
-    questions grouped as `group_missed` groups them."""
+    questions grouped as `missed_groups` groups them."""
     since = now - days * DAY_SECONDS if days is not None else None
     outcomes = [o for o in records.outcomes if (since is None or o.at >= since) and o.at <= now]
     feedback = [f for f in records.feedback if (since is None or f.at >= since) and f.at <= now]
@@ -241,6 +276,7 @@ def build_report(
     periods = _periods(outcomes, start, end, bucket, tz)
     totals = tuple(sum(p.counts[i] for p in periods) for i in range(len(KINDS)))
     missed_replies, texts = _missed_questions(kept)
+    missed = missed_groups(texts, locate, similar=similar, cap=cap)
     answered = {o.answer_id for o in outcomes if o.answer_id} | {f.answer_id for f in feedback}
     return Report(
         start=start,
@@ -250,10 +286,13 @@ def build_report(
         totals=totals,
         other=sum(1 for o in outcomes if o.kind not in KINDS),
         channels=_channels(outcomes),
-        missed=group_missed(texts, locate, similar=similar),
+        missed=missed.groups,
         missed_replies=missed_replies,
         missed_texts=len(texts),
         missed_by_meaning=similar is not None,
+        missed_distinct=missed.distinct,
+        missed_clustered=missed.clustered,
+        missed_left_out=missed.left_out,
         votes=_votes(feedback, kb),
         unasked=tuple(SectionRef.of(p) for p in kb.pairs if p.id not in answered),
         sections=len(kb.pairs),

@@ -181,9 +181,22 @@ def _missed(report: Report) -> str:
             )
             + " (identical questions counted together). "
             "<code>faqbot review</code> turns a group into alternate questions for its section.</p>"
+            + _left_out(report)
             + _scrolling(table, "Table of missed questions")
         )
     return _section("missed", "Most missed questions", content)
+
+
+def _left_out(report: Report) -> str:
+    """What the groups leave out, when they leave anything out: the figures above them are not every question."""
+    if not report.missed_left_out:
+        return ""
+    grouped = report.missed_distinct - report.missed_left_out
+    return (
+        f'<p class="note">{grouped:,} of {report.missed_distinct:,} distinct questions are grouped: the '
+        f"{report.missed_clustered:,} most asked, and {grouped - report.missed_clustered:,} less asked that joined "
+        f"one of their groups. Left out: {report.missed_left_out:,} less asked, close to no group.</p>"
+    )
 
 
 def _votes(votes: Sequence[SectionVotes]) -> str:

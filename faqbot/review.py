@@ -14,10 +14,11 @@ from pathlib import Path
 from faqbot.dialogue import ConversationState
 from faqbot.engine import Engine
 from faqbot.grouping import (
+    CLUSTER_CAP,
     LEXICAL_THRESHOLD,
     SEMANTIC_THRESHOLD,
     Vectoriser,
-    cluster,
+    group_rows,
     lexical_vectors,
     semantic_vectoriser,
 )
@@ -93,6 +94,14 @@ class ReviewList:
     method: str  # "semantic" (the engine's sentence encoder) or "lexical" (TF-IDF over its stems)
     threshold: float
     since: float
+    distinct: int  # distinct missed questions (case and punctuation aside)
+    clustered: int  # of which clustered: the most asked, up to the cap
+    left_out: int  # of the others, those close to no group: in no group, so never shown
+
+    @property
+    def grouped(self) -> int:
+        """Distinct questions in a group, shown or not."""
+        return self.distinct - self.left_out
 
     def find(self, group_id: str) -> Group | None:
         """The group with this id, or None."""
@@ -129,12 +138,19 @@ def missed_questions(store: InsightsStore, since: float) -> list[Missed]:
 
 
 def review_list(
-    engine: Engine, store: InsightsStore, marks: ReviewMarks, now: float, retention_days: int, sections: bool = True
+    engine: Engine,
+    store: InsightsStore,
+    marks: ReviewMarks,
+    now: float,
+    retention_days: int,
+    sections: bool = True,
+    *,
+    cap: int = CLUSTER_CAP,
 ) -> ReviewList:
     """The missed questions recorded within the retention period, grouped, each group with its likely sections
     (unless `sections` is false: they cost a look-up per question, so an interactive review finds them as each
     group is shown). Questions already decided are not shown; a group holding one marked "not covered" is left out
-    whole."""
+    whole. Only the `cap` most asked are clustered; the others join a group or are left out (`group_rows`)."""
     since = now - retention_days * DAY_SECONDS
     missed = missed_questions(store, since)
     decided = marks.decisions()
@@ -142,7 +158,8 @@ def review_list(
     vectorise, threshold = engine_grouping(engine)
     groups: list[Group] = []
     hidden = 0
-    for rows in cluster(vectorise([m.text for m in missed]), threshold, [m.count for m in missed]):
+    grouping = group_rows(vectorise([m.text for m in missed]), threshold, [m.count for m in missed], cap=cap)
+    for rows in grouping.groups:
         members = [missed[r] for r in rows]
         if any(decided.get(m.key) == "not covered" for m in members):
             hidden += 1
@@ -154,7 +171,9 @@ def review_list(
             groups.append(with_sections(engine, group) if sections else group)
     groups.sort(key=lambda g: (-g.size, -g.last_at))
     total = sum(m.count for m in missed)
-    return ReviewList(tuple(groups), total, hidden, "semantic" if semantic else "lexical", threshold, since)
+    method = "semantic" if semantic else "lexical"
+    left_out = len(grouping.left_out)
+    return ReviewList(tuple(groups), total, hidden, method, threshold, since, len(missed), grouping.clustered, left_out)
 
 
 def _group(members: list[Missed]) -> Group:

@@ -281,3 +281,27 @@ def test_the_engines_grouping_puts_paraphrases_of_one_missed_question_together(e
     groups = group_missed(asked, engine_locator(engine), similar=engine_grouping(engine))
     assert sorted(g.size for g in groups) == [2, 2]
     assert {q for q, _ in groups[0].examples} in ({*asked[:2]}, {*asked[2:]})
+
+
+def test_past_the_cap_the_page_says_how_many_missed_questions_were_left_out(
+    store_path: Path, kb: KnowledgeBase
+) -> None:
+    asked = ["is there parking", "is there parking", "where do I park my car", "do you treat dogs"]
+    rows = [Row(0.1 * n, "fallback", question=q) for n, q in enumerate(asked)]
+
+    def vectorise(texts: Sequence[str]) -> NDArray[np.float32]:
+        return np.array([[1.0, 0.0] if "park" in t.lower() else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+    records = seeded(store_path, rows)
+    # Only "is there parking" (asked twice) is clustered: the other parking question joins it, the dogs join nothing.
+    report = build_report(records, kb, no_section, NOW, 7, similar=(vectorise, 0.9), cap=1)
+    assert [(g.size, g.examples) for g in report.missed] == [
+        (3, (("is there parking", 2), ("where do I park my car", 1)))
+    ]
+    assert (report.missed_distinct, report.missed_clustered, report.missed_left_out) == (3, 1, 1)
+    page = render(report, datetime.fromtimestamp(NOW, UTC))
+    assert "2 of 3 distinct questions are grouped: the 1 most asked, and 1 less asked that joined" in page
+    assert "Left out: 1 less asked, close to no group." in page
+    whole = build_report(records, kb, no_section, NOW, 7, similar=(vectorise, 0.9))
+    assert [g.size for g in whole.missed] == [3, 1] and whole.missed_left_out == 0
+    assert "distinct questions are grouped" not in render(whole, datetime.fromtimestamp(NOW, UTC))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,14 @@ import pytest
 
 from faqbot.corpus import read_overlay
 from faqbot.engine import Engine
-from faqbot.grouping import SEMANTIC_THRESHOLD, cluster, lexical_vectors, semantic_vectoriser, similarities
+from faqbot.grouping import (
+    SEMANTIC_THRESHOLD,
+    cluster,
+    group_rows,
+    lexical_vectors,
+    semantic_vectoriser,
+    similarities,
+)
 from faqbot.insights import DAY_SECONDS, Feedback, Outcome, SQLiteStore
 from faqbot.overlay_edit import OverlayEditError
 from faqbot.review import accept, missed_questions, not_covered, review_list, with_sections
@@ -61,6 +69,58 @@ def test_average_linkage_does_not_chain_through_a_middle_row() -> None:
     rows = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32)
     assert similarities(rows)[0, 1] > 0.8 and similarities(rows)[0, 2] < 0.4
     assert len(cluster(rows, 0.8)) == 2
+
+
+def topic_rows(topics: list[int], seed: int = 0) -> np.ndarray:
+    """Unit rows in 16 dimensions, each close to the axis of its topic (cosine ~0.93 to it, ~0.86 to each other)."""
+    rng = np.random.default_rng(seed)
+    rows = np.eye(16)[topics] + 0.1 * rng.standard_normal((len(topics), 16))
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_rows_beyond_the_cap_join_the_closest_group_or_are_left_out() -> None:
+    rows = np.array([[1, 0, 0], [0.95, 0.31, 0], [0, 1, 0], [0.8, 0.6, 0], [0.3, 0.95, 0], [0, 0, 1], [0, 0, 0]])
+    rows = (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+    weights = [1, 1, 5, 3, 3, 2, 2]
+    # The three most asked (rows 2, 3, 4) are clustered: {3} and {2, 4}. Row 1 is closest to {3} (0.95); row 0's
+    # mean cosine to {2, 4} is 0.15, to {3} 0.8; rows 5 and 6 are close to neither.
+    grouping = group_rows(rows, 0.9, weights, cap=3)
+    assert grouping.groups == [[2, 4], [1, 3]] and grouping.left_out == (0, 5, 6)
+    assert (grouping.rows, grouping.clustered, grouping.grouped) == (7, 3, 4)
+    assert group_rows(rows, 0.75, weights, cap=3).groups == [[2, 4], [0, 1, 3]]  # row 0 reaches a lower threshold
+    # At or under the cap, exactly what `cluster` gives.
+    assert group_rows(rows, 0.9, weights).groups == cluster(rows, 0.9, weights)
+    assert group_rows(rows, 0.9, weights, cap=7) == group_rows(rows, 0.9, weights)
+    assert group_rows(rows, 0.9, weights).left_out == () and group_rows(rows[:0], 0.9).groups == []
+    with pytest.raises(ValueError, match="cap"):
+        group_rows(rows, 0.9, cap=0)
+
+
+def test_well_apart_topics_group_the_same_with_or_without_the_cap() -> None:
+    topics = [t % 6 for t in range(240)]
+    rows = topic_rows(topics)
+    weights = [3 if r < 30 else 1 for r in range(240)]  # the first 30 rows, five of each topic, are the most asked
+    full = cluster(rows, SEMANTIC_THRESHOLD, weights)
+    capped = group_rows(rows, SEMANTIC_THRESHOLD, weights, cap=30)
+    assert len(full) == 6 and capped.groups == full and capped.left_out == ()
+
+
+def test_the_rows_beyond_the_cap_are_never_compared_pairwise() -> None:
+    # 3,000 rows: the pairwise matrix alone would be 72 MB. Clustering 60 and comparing the rest with 10 groups in
+    # blocks stays within a few MB; rows of an eleventh topic, which no clustered row asks, are left out.
+    topics = [t % 10 for t in range(2_980)] + [12] * 20
+    rows = topic_rows(topics, seed=1)
+    weights = [2] * 60 + [1] * (len(topics) - 60)
+    tracemalloc.start()
+    try:
+        grouping = group_rows(rows, SEMANTIC_THRESHOLD, weights, cap=60)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4_000_000, f"{peak:,} bytes at the peak"
+    assert grouping.clustered == 60 and grouping.left_out == tuple(range(2_980, 3_000))
+    assert [len({topics[r] for r in group}) for group in grouping.groups] == [1] * 10  # one topic per group
+    assert [len(group) for group in grouping.groups] == [298] * 10
 
 
 def test_lexical_vectors_use_the_engines_stems() -> None:
@@ -168,3 +228,19 @@ def test_the_lexical_engine_groups_too(store: SQLiteStore, marks: ReviewMarks, t
     assert listing.method == "lexical"
     assert [g.size for g in listing.groups] == [2, 1] and listing.groups[0].sections
     shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+
+
+def test_past_the_cap_review_groups_the_most_asked_and_says_how_many_it_left_out(
+    engine: Engine, store: SQLiteStore, marks: ReviewMarks
+) -> None:
+    dogs = "do you treat dogs"
+    declined(store, LUNG[0], LUNG[0], LUNG[0], PARKING[0], PARKING[0], LUNG[1], LUNG[2], PARKING[1], dogs)
+    capped = review_list(engine, store, marks, NOW, 30, cap=2)
+    assert [(g.size, {q.text for q in g.questions}) for g in capped.groups] == [
+        (5, set(LUNG)),
+        (3, set(PARKING)),
+    ]
+    assert (capped.distinct, capped.clustered, capped.grouped, capped.left_out) == (6, 2, 5, 1)
+    assert capped.questions == 9  # the left-out question is still counted among those recorded
+    whole = review_list(engine, store, marks, NOW, 30)
+    assert [g.size for g in whole.groups] == [5, 3, 1] and (whole.clustered, whole.left_out) == (6, 0)

@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from adapters.reloading import EngineHolder
 from adapters.settings import Settings, load_settings
 from faqbot.corpus import read_overlay
 from faqbot.insights import Insights
+from faqbot.review import review_list
 
 BUNDLED = Path(__file__).resolve().parents[2] / "corpus"
 RISKS = "acupuncture/what-are-the-risks-or-complications-of-acupuncture"
@@ -120,6 +122,28 @@ def test_the_keyboard_chooses_another_section_skips_and_quits(
     assert "[a] accept for the section marked *" in out  # "x" and "9" are answered with the keys
     assert " *2) " in out and "0 groups accepted, 0 groups not covered, 1 group skipped" in out
     assert "faqbot review" not in (Path(settings.engine.corpus) / "overlay.toml").read_text()
+
+
+def test_past_the_cap_the_json_and_the_summary_say_how_many_questions_were_left_out(
+    config: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(config)
+    ask_and_record(settings, EngineHolder.from_settings(settings.engine), [*ASKED, *OTHER, OTHER[1]])
+    # The two questions asked twice are clustered. Of the three asked once, "can the needle reach my lung" and the
+    # other parking question join their groups; "is it true needles can hit your lung" (0.67 from the lung question
+    # asked twice) joins none.
+    monkeypatch.setattr("adapters.review.review_list", partial(review_list, cap=2))
+    _, out, _ = review(capsys, monkeypatch, "--config", str(config), "--json")
+    listing = json.loads(out)
+    assert (listing["distinct_questions"], listing["grouped_questions"], listing["left_out_questions"]) == (5, 4, 1)
+    assert sorted(sorted(q["text"] for q in g["questions"]) for g in listing["groups"]) == [
+        sorted(ASKED[1:3]),
+        sorted(OTHER),
+    ]
+    status, out, _ = review(capsys, monkeypatch, "--config", str(config), keys="q\n")
+    assert status == 0
+    assert "4 of 5 distinct questions are grouped: the 2 most asked, and 2 less asked that joined one" in out
+    assert "left out: 1 less asked, close to no group." in out
 
 
 @pytest.mark.parametrize(
