@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -92,3 +93,23 @@ def test_a_not_covered_question_about_another_treatment_is_not_compared(kb: Know
     assert (index.similarity(listed).uncovered or 0.0) > 0.9  # a question naming no treatment: compared
     assert (index.similarity(listed, frozenset({"acupuncture"})).uncovered or 0.0) > 0.9
     assert index.similarity(listed, frozenset({"dry needling"})).uncovered == -1.0
+
+
+@pytest.mark.parametrize("semantic", [True, False], ids=["semantic", "lexical"])
+def test_a_listed_question_asked_word_for_word_is_declined(engine: Engine, semantic: bool) -> None:
+    # Each of these was answered before the rule: the first two by the lexical engine, the last by the semantic one.
+    read = engine if semantic else Engine(engine.kb, dataclasses.replace(engine.settings, semantic=False))
+    for listed in ("How much does an acupuncture session cost?", "Does acupuncture help with nausea from chemo?"):
+        assert listed in engine.kb.not_covered
+        assert read.respond(listed).kind == "fallback", listed
+    assert read.respond("Can a chiropractor do dry needling?").kind == "fallback"
+    assert read.respond("How long do the needles stay in?").kind == "answer"  # a section's own question
+
+
+def test_a_short_list_still_declines_its_own_questions_word_for_word(tmp_path: Path) -> None:
+    # Too short for the models to read, but the editor said so: that very question gets no answer.
+    question = "How many needles are used in a typical session?"
+    before = _corpus_with(tmp_path / "none", None)
+    after = _corpus_with(tmp_path / "one", [question])
+    assert before.respond(question).kind == "answer"
+    assert after.respond(question).kind == "fallback" and after.respond(question).suggestions
