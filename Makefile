@@ -48,6 +48,7 @@ eval: $(STAMP)
 	$(BIN)/faqbot eval eval/safety2.jsonl
 	$(BIN)/faqbot eval eval/safety3.jsonl
 	$(BIN)/faqbot eval eval/safety5.jsonl
+	$(BIN)/faqbot eval eval/safety6.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py

@@ -27,6 +27,7 @@ EVAL_FILES = (
     "safety2",
     "safety3",
     "safety5",
+    "safety6",
 )
 TABLES: dict[str, list[str]] = {
     "eval-table": [f".venv/bin/faqbot eval eval/{name}.jsonl" for name in EVAL_FILES],

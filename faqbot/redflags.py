@@ -88,6 +88,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bbreathing\s+(really\s+|very\s+|so\s+|super\s+|too\s+|extremely\s+)?(fast|quick\w*|hard|heavy|heavily|"
             r"noisy|noisily|shallow)\b",
             r"\b(fast|rapid|shallow|laboured|labored|noisy)\s+breathing\b",
+            # Someone else's breathing described as it is now ("his breathing is really slow"): an opioid overdose or
+            # a failing patient; "slow breathing exercises" and "breathe slowly" are not this.
+            r"\b(breathing|breaths)\s+(is|are|was|were|has been|have been|seems?|looks?)\s+(really\s+|very\s+|so\s+|"
+            r"super\s+|too\s+|extremely\s+|weirdly\s+)?(slow|shallow)\b",
             r"\bgrunting\b",
             r"\bcan't\s+(fill|expand|get air into)\s+(my|his|her|their)\s+lungs\b",
             r"\bbreathless\w*",
@@ -118,6 +122,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bdecided to end\b",
             r"\bmade my peace\b",
             r"\bstanding on\s+(the|a)\s+(bridge|ledge|roof|edge)\b",
+            r"\b(i'm|i am|he's|she's|they're|sitting)\s+(right\s+)?on\s+(the|a)\s+(bridge|ledge)\b",
+            # Stockpiling the means is a plan under way, whether or not the words for it are said.
+            r"\b((saving|saved)\s+up|stockpil\w*|hoard\w*|stashing|stashed)\s+((my|his|her|their|the)\s+)?(\w+\s+)?"
+            r"(pills|tablets|meds|medications?|painkillers|sleeping pills|insulin|paracetamol|antidepressants)\b",
             r"\b(has|have|got|bought|found)\s+(a|the)\s+(rope|noose)\b",
             r"\btake\s+them\s+all\b",
             r"\bsuicidal ideation\b",
@@ -195,6 +203,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bmix\w*\b[^.?!]{0,20}\b(bleach|ammonia)\b[^.?!]{0,20}\b(bleach|ammonia|vinegar|acid|cleaner)\b",
             r"\b(inhaled|breathed in|breathing in)\b[^.?!]{0,20}\b(fumes|gas|chemicals?|bleach|ammonia|chlorine)\b",
             r"\bpinpoint pupils\b",
+            r"\bpupils\b[^.?!]{0,20}\b(tiny|pinpoint|pin-?points?|pinpricks?|(really|very|super)\s+small|like dots)\b",
             rf"\b(took|taken|swallowed|had)\b[^.?!]{{0,30}}\b{_DRUG}\b[^.?!]{{0,40}}\b(with|and|on top of|after|then)\b"
             rf"[^.?!]{{0,25}}\b{_ALCOHOL}\b",
             rf"\b{_ALCOHOL}\b[^.?!]{{0,40}}\b(with|and|on top of|then)\b[^.?!]{{0,25}}\b(took|taken|swallowed)\b"

@@ -43,6 +43,35 @@ def test_misspelt_and_texted_red_flags_are_current_emergencies(reader: RedFlagRe
 
 
 @pytest.mark.parametrize(
+    ("message", "flag"),
+    [
+        ("his pupils are like pinpricks and he wont wake up properly", "overdose or poisoning"),
+        ("my sons pupils are tiny and hes really drowsy after the party", "overdose or poisoning"),
+        ("grandads breaths are really slow and we cant rouse him", "trouble breathing"),
+        ("ive been stockpiling my antidepressants for a month and im done", "suicidal thoughts"),
+        ("im sitting on the ledge outside my window", "suicidal thoughts"),
+    ],
+)
+def test_emergencies_told_by_their_signs_or_their_means(reader: RedFlagReader, message: str, flag: str) -> None:
+    # No word names the emergency: an overdose by its signs, a suicide plan by the means gathered or the place.
+    triage = reader.read(message)
+    assert triage.current and flag in triage.current_flags
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "we practise slow breathing in my yoga class, is acupuncture as relaxing as that?",
+        "should I breathe slowly while the needles go in?",
+        "I keep my tablets in a weekly pill organiser, should I bring it to my first appointment?",
+        "I've been saving up for a course of acupuncture, how many sessions will I need?",
+    ],
+)
+def test_everyday_words_near_those_signs_raise_nothing(reader: RedFlagReader, message: str) -> None:
+    assert not reader.read(message).current
+
+
+@pytest.mark.parametrize(
     ("message", "status"),
     [
         ("I don't have chest pain, does acupuncture hurt?", "negated"),
