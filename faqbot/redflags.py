@@ -164,7 +164,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\b(goodbye|suicide|farewell|last)\s+(letters?|notes?)\b",
         ),
         topic=(
-            r"\b(murder\w*|depress\w*|low mood|suicide|suicidal|kill|killing|killed|self-harm|harm|"
+            r"\b(murder\w*|depress\w*|low mood|suicide|suicidal|kill|killing|killed|self-harm|harm|harming|"
             r"dying|die|died|death|dead|own life|end the suffering|give up (my|on) life|"
             r"dark thoughts)\b"
         ),
@@ -246,7 +246,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         topic=(
             r"\b(bleed|bleeds|bleeding|bled|blood|bleeder|haemophilia|hemophilia|warfarin|thinners|"
             r"anticoagulants?|nosebleed|heavy periods?|bruise|bruised|bruises|bruising|clopidogrel|apixaban|"
-            r"rivaroxaban|heparin|xarelto|eliquis|plavix|antiplatelets?)\b"
+            r"rivaroxaban|heparin|xarelto|eliquis|plavix|antiplatelets?|"
+            # A miscarriage under way is bleeding that needs care now.
+            r"miscarriages?|miscarry|miscarrying|miscarried)\b"
         ),
     ),
     RedFlag(

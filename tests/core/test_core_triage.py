@@ -94,6 +94,9 @@ def test_everyday_words_near_those_signs_raise_nothing(reader: RedFlagReader, me
         ("will dry needling help my seizures?", "treatment"),
         ("the bill nearly gave me a heart attack", "figurative"),
         ("my phone's been having a seizure all morning, can I rebook?", "figurative"),
+        ("could acupuncture cause a miscarriage?", "topic"),
+        ("I had a miscarriage last year, is acupuncture safe now?", "topic"),
+        ("this sciatica makes me want to scream, not harming myself, just fed up. which is better for it?", "topic"),
     ],
 )
 def test_mentions_that_are_not_happening_now_are_read_as_such(reader: RedFlagReader, message: str, status: str) -> None:
@@ -329,6 +332,11 @@ def test_reported_past_habitual_and_treatment_mentions_are_not_current(reader: R
         pytest.param(
             "I keep thinking about jumping into the pool after my session",
             # The urgency model hears "I keep thinking about jumping" as self-harm (P 0.76): a false alarm it makes.
+            marks=pytest.mark.xfail(strict=True, reason="a known false alarm of the learned urgency model"),
+        ),
+        pytest.param(
+            "this sciatica makes me want to scream, not harming myself, just fed up",
+            # Without a question after it, the model reads the denial as self-harm (P 0.79).
             marks=pytest.mark.xfail(strict=True, reason="a known false alarm of the learned urgency model"),
         ),
         "can I get a breakdown of the costs?",
