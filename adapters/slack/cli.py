@@ -43,10 +43,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackApiError, SlackClientError
 
+    from .. import serving
     from ..reloading import EngineHolder, reload_on_sighup, watching
     from ..store import shared_store
     from . import server
 
+    serving.share_the_gil_finely()
     sock = None
     if args.http:
         # Bound before Slack is contacted, so a port in use is named as such, not as Slack being unreachable.

@@ -128,6 +128,7 @@ def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
     """Worker-side factory: rebuild settings and secret from the environment the parent prepared."""
     from faqbot.corpus import CorpusError
 
+    from .. import serving
     from ..reloading import EngineHolder
     from ..store import shared_store
     from .app import create_app
@@ -138,6 +139,7 @@ def app_from_environ(environ: Mapping[str, str] | None = None) -> Starlette:
     if secret is None:
         raise RuntimeError(f"{SECRET_ENV} must be set for worker processes")
     configure_logging()
+    serving.share_the_gil_finely()
     watch = settings.engine.corpus if env.get(WATCH_ENV) == "1" else None
     try:
         holder = EngineHolder.from_settings(settings.engine)
@@ -162,6 +164,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from .workers import run_workers
 
     settings = settings_with_flags(args, settings)
+    serving.share_the_gil_finely()
     web = settings.web
     secret = ensure_secret(os.environ)
     holder = EngineHolder.from_settings(settings.engine)  # fail here, once, with a one-line corpus error
