@@ -35,16 +35,7 @@ def reader() -> RedFlagReader:
         ("i od'd on my meds", "overdose or poisoning"),
         ("my brother is having a seasure on the floor", "seizure"),
         ("I think I have a pneumothorax", "collapsed lung"),
-    ],
-)
-def test_misspelt_and_texted_red_flags_are_current_emergencies(reader: RedFlagReader, message: str, flag: str) -> None:
-    triage = reader.read(message)
-    assert triage.current and flag in triage.current_flags
-
-
-@pytest.mark.parametrize(
-    ("message", "flag"),
-    [
+        # No word names the emergency: an overdose by its signs, a suicide plan by the means gathered or the place.
         ("his pupils are like pinpricks and he wont wake up properly", "overdose or poisoning"),
         ("my sons pupils are tiny and hes really drowsy after the party", "overdose or poisoning"),
         ("grandads breaths are really slow and we cant rouse him", "trouble breathing"),
@@ -52,8 +43,9 @@ def test_misspelt_and_texted_red_flags_are_current_emergencies(reader: RedFlagRe
         ("im sitting on the ledge outside my window", "suicidal thoughts"),
     ],
 )
-def test_emergencies_told_by_their_signs_or_their_means(reader: RedFlagReader, message: str, flag: str) -> None:
-    # No word names the emergency: an overdose by its signs, a suicide plan by the means gathered or the place.
+def test_misspelt_texted_or_unnamed_red_flags_are_current_emergencies(
+    reader: RedFlagReader, message: str, flag: str
+) -> None:
     triage = reader.read(message)
     assert triage.current and flag in triage.current_flags
 
