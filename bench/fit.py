@@ -27,10 +27,10 @@ from faqbot.corpus import OVERLAY_FILE, read_overlay
 from faqbot.dialogue import ConversationState
 from faqbot.engine import Engine
 from faqbot.evaluate import Case, parse_cases
-from faqbot.knowledge import KnowledgeBase
+from faqbot.knowledge import KnowledgeBase, load_knowledge_base
 from faqbot.ranking import FEATURES_BY_KIND
 from faqbot.text import char_form
-from faqbot.weights import BUNDLED, KINDS, FittedWeights, Logistic, load_weights, save_weights
+from faqbot.weights import BUNDLED, KINDS, FittedWeights, Logistic, WeightsError, load_weights, save_weights
 
 FIT_FILES = (
     "eval/dev.jsonl",
@@ -233,10 +233,22 @@ def settle(engine: Engine, plain: Engine, paths: list[str], cv: bool) -> tuple[F
     return current, False
 
 
+def _starting_weights() -> FittedWeights:
+    """The weights file, or, when it lacks a kind or a feature the code now computes, all-zero weights to settle from
+    (a fit from zeros reads the cases with every section tied, and the settling rounds take it from there)."""
+    try:
+        return load_weights(FEATURES_BY_KIND, answerability.FEATURES_BY_KIND)
+    except WeightsError as error:
+        print(f"fit: starting from zero weights ({error})", file=sys.stderr)
+        zero = {kind: Logistic(tuple(f), np.zeros(len(f)), 0.0) for kind, f in FEATURES_BY_KIND.items()}
+        answer = {k: Logistic(tuple(f), np.zeros(len(f)), 0.0) for k, f in answerability.FEATURES_BY_KIND.items()}
+        return FittedWeights(zero, answer)
+
+
 def main(arguments: list[str]) -> int:
     check, cv = "--check" in arguments, "--no-cv" not in arguments
     paths = [a for a in arguments if not a.startswith("--")] or list(FIT_FILES)
-    engine = Engine.from_folder(Path("corpus"))
+    engine = Engine(load_knowledge_base(Path("corpus")), weights=_starting_weights())
     if engine.semantic is None:
         print("fit: the semantic layer is not available, so its weights cannot be fitted", file=sys.stderr)
         return 1
