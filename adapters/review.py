@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from faqbot.corpus import OVERLAY_FILE
 from faqbot.engine import Engine
+from faqbot.grouping import VECTORISE_CAP
 from faqbot.insights import SQLiteStore
 from faqbot.overlay_edit import OverlayEditError
 from faqbot.review import Group, ReviewList, accept, not_covered, review_list, with_sections
@@ -233,7 +234,8 @@ def _summary(listing: ReviewList) -> str:
     return (
         f"{summary}\n{listing.grouped:,} of {listing.distinct:,} distinct questions are grouped: the "
         f"{listing.clustered:,} most asked, and {listing.grouped - listing.clustered:,} less asked that joined one "
-        f"of their groups; left out: {listing.left_out:,} less asked, close to no group."
+        f"of their groups; left out: {listing.left_out:,} less asked, close to no group or beyond the "
+        f"{VECTORISE_CAP:,} most asked."
     )
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from faqbot.dialogue import ConversationState
 from faqbot.engine import Engine
-from faqbot.grouping import CLUSTER_CAP, group_rows
+from faqbot.grouping import CLUSTER_CAP, group_texts
 from faqbot.insights import DAY_SECONDS, Feedback, Outcome
 from faqbot.knowledge import KnowledgeBase
 from faqbot.models import QAPair
@@ -188,7 +188,8 @@ def missed_groups(
         placed = list(by_section.items())
     else:
         vectorise, threshold = similar
-        grouping = group_rows(vectorise([text for text, _ in found]), threshold, [times for _, times in found], cap=cap)
+        texts, times = [text for text, _ in found], [count for _, count in found]
+        grouping = group_texts(texts, vectorise, threshold, times, cap=cap)
         placed = [(locate(found[min(group)][0]), sorted(group)) for group in grouping.groups]
         clustered, left_out = grouping.clustered, len(grouping.left_out)
     built = [

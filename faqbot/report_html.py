@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
+from faqbot.grouping import VECTORISE_CAP
 from faqbot.report import KIND_LABELS, KINDS, ChannelRate, MissedGroup, Report, SectionVotes
 from faqbot.report_style import STYLE
 from faqbot.report_svg import day_label, rate_chart, size_bar, split_bar, time_chart
@@ -195,7 +196,8 @@ def _left_out(report: Report) -> str:
     return (
         f'<p class="note">{grouped:,} of {report.missed_distinct:,} distinct questions are grouped: the '
         f"{report.missed_clustered:,} most asked, and {grouped - report.missed_clustered:,} less asked that joined "
-        f"one of their groups. Left out: {report.missed_left_out:,} less asked, close to no group.</p>"
+        f"one of their groups. Left out: {report.missed_left_out:,} less asked, close to no group or beyond the "
+        f"{VECTORISE_CAP:,} most asked.</p>"
     )
 
 

@@ -18,7 +18,7 @@ from faqbot.grouping import (
     LEXICAL_THRESHOLD,
     SEMANTIC_THRESHOLD,
     Vectoriser,
-    group_rows,
+    group_texts,
     lexical_vectors,
     semantic_vectoriser,
 )
@@ -96,7 +96,7 @@ class ReviewList:
     since: float
     distinct: int  # distinct missed questions (case and punctuation aside)
     clustered: int  # of which clustered: the most asked, up to the cap
-    left_out: int  # of the others, those close to no group: in no group, so never shown
+    left_out: int  # of the others, those close to no group or never vectorised: in no group, so never shown
 
     @property
     def grouped(self) -> int:
@@ -150,7 +150,7 @@ def review_list(
     """The missed questions recorded within the retention period, grouped, each group with its likely sections
     (unless `sections` is false: they cost a look-up per question, so an interactive review finds them as each
     group is shown). Questions already decided are not shown; a group holding one marked "not covered" is left out
-    whole. Only the `cap` most asked are clustered; the others join a group or are left out (`group_rows`)."""
+    whole. Only the `cap` most asked are clustered; the others join a group or are left out (`group_texts`)."""
     since = now - retention_days * DAY_SECONDS
     missed = missed_questions(store, since)
     decided = marks.decisions()
@@ -158,7 +158,7 @@ def review_list(
     vectorise, threshold = engine_grouping(engine)
     groups: list[Group] = []
     hidden = 0
-    grouping = group_rows(vectorise([m.text for m in missed]), threshold, [m.count for m in missed], cap=cap)
+    grouping = group_texts([m.text for m in missed], vectorise, threshold, [m.count for m in missed], cap=cap)
     for rows in grouping.groups:
         members = [missed[r] for r in rows]
         if any(decided.get(m.key) == "not covered" for m in members):

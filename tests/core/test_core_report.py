@@ -301,7 +301,7 @@ def test_past_the_cap_the_page_says_how_many_missed_questions_were_left_out(
     assert (report.missed_distinct, report.missed_clustered, report.missed_left_out) == (3, 1, 1)
     page = render(report, datetime.fromtimestamp(NOW, UTC))
     assert "2 of 3 distinct questions are grouped: the 1 most asked, and 1 less asked that joined" in page
-    assert "Left out: 1 less asked, close to no group." in page
+    assert "Left out: 1 less asked, close to no group or beyond the 8,000 most asked." in page
     whole = build_report(records, kb, no_section, NOW, 7, similar=(vectorise, 0.9))
     assert [g.size for g in whole.missed] == [3, 1] and whole.missed_left_out == 0
     assert "distinct questions are grouped" not in render(whole, datetime.fromtimestamp(NOW, UTC))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,7 @@ from faqbot.grouping import (
     SEMANTIC_THRESHOLD,
     cluster,
     group_rows,
+    group_texts,
     lexical_vectors,
     semantic_vectoriser,
     similarities,
@@ -94,6 +95,21 @@ def test_rows_beyond_the_cap_join_the_closest_group_or_are_left_out() -> None:
     assert group_rows(rows, 0.9, weights).left_out == () and group_rows(rows[:0], 0.9).groups == []
     with pytest.raises(ValueError, match="cap"):
         group_rows(rows, 0.9, cap=0)
+
+
+def test_only_the_most_asked_texts_are_vectorised() -> None:
+    vectors = {"a": [1.0, 0.0], "a2": [0.99, 0.14], "b": [0.0, 1.0], "b2": [0.14, 0.99]}
+    seen: list[list[str]] = []
+
+    def vectorise(texts: Sequence[str]) -> np.ndarray:
+        seen.append(list(texts))
+        return np.array([vectors[t] for t in texts], dtype=np.float32)
+
+    texts, weights = ["a", "b", "a2", "b2"], [1, 4, 3, 2]
+    grouping = group_texts(texts, vectorise, 0.9, weights, cap=10, vectorise_cap=3)
+    assert seen == [["b", "a2", "b2"]]  # "a", the least asked, is never vectorised
+    assert grouping.groups == [[1, 3], [2]] and grouping.left_out == (0,) and grouping.rows == 4
+    assert group_texts(texts, vectorise, 0.9, weights).groups == [[1, 3], [0, 2]]
 
 
 def test_well_apart_topics_group_the_same_with_or_without_the_cap() -> None:
