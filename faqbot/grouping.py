@@ -37,6 +37,7 @@ _BLOCK = 1_024
 # missed questions took two minutes before the first group showed, and the TF-IDF vectors (encoder off) are dense.
 # The texts beyond it are the least asked, left out like the rows that join no group.
 VECTORISE_CAP = 4 * CLUSTER_CAP
+LEXICAL_FEATURES = 20_000
 
 
 def semantic_vectoriser(encoder: Encoder) -> Vectoriser:
@@ -54,9 +55,13 @@ def lexical_vectors(texts: Sequence[str]) -> Vectors:
     analysed = [" ".join(stems(text)) for text in texts]
     if not any(analysed):
         return np.zeros((len(texts), 1), dtype=np.float32)
-    vectoriser = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True)
+    # The vectors are dense: at most LEXICAL_FEATURES columns keeps VECTORISE_CAP rows near 640 MB (2,000 questions
+    # used about 11,000, so smaller sets group as before).
+    vectoriser = TfidfVectorizer(
+        token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True, max_features=LEXICAL_FEATURES
+    )
     matrix = vectoriser.fit_transform(analysed)
-    return np.asarray(matrix.toarray(), dtype=np.float32)  # rows are L2-normalised by TfidfVectorizer
+    return np.asarray(matrix.astype(np.float32).toarray(), dtype=np.float32)  # rows L2-normalised by TfidfVectorizer
 
 
 def similarities(vectors: Vectors) -> NDArray[np.float64]:

@@ -17,6 +17,20 @@ _DRUG = (
     r"benzos|diazepam|valium|xanax|insulin|gummies|vitamins|iron tablets)"
 )
 _ALCOHOL = r"(alcohol|vodka|wine|beers?|whiskey|whisky|booze|drinks|drinking|gin|rum|tequila|cider)"
+# Words of despair or intent: a place or a stock of pills is a plan only beside one of these.
+_DESPAIR = (
+    r"(depress\w*|suicid\w*|jump\w*|goodbye|end (it|things|everything|my life)|(want|wanna|going) to die|"
+    r"kill (myself|me)|can't go on|no point|nothing left|give up|hopeless\w*|tonight's the night|i'm done|"
+    r"take them all|all at once|in one go|for good)"
+)
+# Someone at a place people jump from ("I'm on the bridge"): read with `_DESPAIR`, here or in the earlier turn.
+DANGER_PLACE = r"\b(i'm|i am|he's|she's|they're|standing)\s+(right\s+)?on\s+(the|a)\s+(bridge|ledge)\b(?!\s+club)"
+# Signs of too much of an opioid or sedative, said of someone now ("his pupils are tiny"), beside a sign that the
+# person is affected: the pupils alone are eye drops as often as an overdose.
+_DROWSY = (
+    r"(drowsy|sleepy|won't wake|wont wake|can't wake|cant wake|hard to wake|unresponsive|nodding off|passed out|"
+    r"out of it)"
+)
 
 
 @dataclass(frozen=True)
@@ -89,8 +103,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"noisy|noisily|shallow)\b",
             r"\b(fast|rapid|shallow|laboured|labored|noisy)\s+breathing\b",
             # Someone else's breathing described as it is now ("his breathing is really slow"): an opioid overdose or
-            # a failing patient; "slow breathing exercises" and "breathe slowly" are not this.
-            r"\b(breathing|breaths)\s+(is|are|was|were|has been|have been|seems?|looks?)\s+(really\s+|very\s+|so\s+|"
+            # a failing patient; "my breathing was slow and deep" in a session and "breathe slowly" are not this.
+            r"\b(his|her|their|\w+'s|\w+s)\s+(breathing|breaths)\s+(is|are|seems?|looks?)\s+(really\s+|very\s+|so\s+|"
             r"super\s+|too\s+|extremely\s+|weirdly\s+)?(slow|shallow)\b",
             r"\bgrunting\b",
             r"\bcan't\s+(fill|expand|get air into)\s+(my|his|her|their)\s+lungs\b",
@@ -122,10 +136,12 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bdecided to end\b",
             r"\bmade my peace\b",
             r"\bstanding on\s+(the|a)\s+(bridge|ledge|roof|edge)\b",
-            r"\b(i'm|i am|he's|she's|they're|sitting)\s+(right\s+)?on\s+(the|a)\s+(bridge|ledge)\b",
-            # Stockpiling the means is a plan under way, whether or not the words for it are said.
-            r"\b((saving|saved)\s+up|stockpil\w*|hoard\w*|stashing|stashed)\s+((my|his|her|their|the)\s+)?(\w+\s+)?"
-            r"(pills|tablets|meds|medications?|painkillers|sleeping pills|insulin|paracetamol|antidepressants)\b",
+            rf"{DANGER_PLACE}[\s\S]{{0,200}}\b{_DESPAIR}\b",
+            rf"\b{_DESPAIR}\b[\s\S]{{0,200}}{DANGER_PLACE}",
+            # Stockpiling one's pills beside words of intent is a plan under way, whether or not it is named.
+            rf"\b((saving|saved)\s+up|stockpil\w*|hoard\w*|stashing|stashed)\s+(my|his|her|their)\s+(\w+\s+)?"
+            rf"(pills|tablets|meds|medications?|painkillers|sleeping pills|insulin|paracetamol|antidepressants)\b"
+            rf"[\s\S]{{0,120}}\b({_DESPAIR}|for weeks|for months|enough)\b",
             r"\b(has|have|got|bought|found)\s+(a|the)\s+(rope|noose)\b",
             r"\btake\s+them\s+all\b",
             r"\bsuicidal ideation\b",
@@ -203,7 +219,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bmix\w*\b[^.?!]{0,20}\b(bleach|ammonia)\b[^.?!]{0,20}\b(bleach|ammonia|vinegar|acid|cleaner)\b",
             r"\b(inhaled|breathed in|breathing in)\b[^.?!]{0,20}\b(fumes|gas|chemicals?|bleach|ammonia|chlorine)\b",
             r"\bpinpoint pupils\b",
-            r"\bpupils\b[^.?!]{0,20}\b(tiny|pinpoint|pin-?points?|pinpricks?|(really|very|super)\s+small|like dots)\b",
+            rf"\bpupils\b[^.?!]{{0,20}}\b(tiny|pinpoint|pin-?points?|pinpricks?|(really|very|super)\s+small|"
+            rf"like dots)\b"
+            rf"[\s\S]{{0,120}}\b({_DROWSY}|breathing|breaths|took|taken|extra|pills|meds|opioids?|heroin|"
+            rf"overdos\w*)\b",
             rf"\b(took|taken|swallowed|had)\b[^.?!]{{0,30}}\b{_DRUG}\b[^.?!]{{0,40}}\b(with|and|on top of|after|then)\b"
             rf"[^.?!]{{0,25}}\b{_ALCOHOL}\b",
             rf"\b{_ALCOHOL}\b[^.?!]{{0,40}}\b(with|and|on top of|then)\b[^.?!]{{0,25}}\b(took|taken|swallowed)\b"

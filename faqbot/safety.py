@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 
 from faqbot.context import Status, classify
 from faqbot.lexicon import Lexicon, load_lexicon
-from faqbot.redflags import RED_FLAGS, RedFlag
+from faqbot.redflags import DANGER_PLACE, RED_FLAGS, RedFlag
 from faqbot.text import fold
 from faqbot.texting import SHORTHAND, TEXTING
 from faqbot.urgency import UrgencyModel, load_model
@@ -28,6 +28,8 @@ _ONGOING = re.compile(
     r"\b(?:is|are|i'm|he's|she's|they're|keeps?) (?:having|doing) (?:one|another|it|an? (?:attack|episode|fit))\b|"
     r"\b(?:it's|it is) happening\b|\bhappening (?:right )?now\b|\b(?:started|doing) it again\b"
 )
+_DANGER_PLACE = re.compile(DANGER_PLACE)
+_SUICIDAL = "suicidal thoughts"
 _SAID_NOW = re.compile(r"\b(?:right now|just now|at the moment|currently|as we speak|now)\b")
 _MAX_TAILS = 4
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+|\s+(?=but\b)")
@@ -113,11 +115,13 @@ class RedFlagReader:
         conversation's previous question, for "she's having one right now" after "can people with epilepsy…?"."""
         normal = self.normalise(text)
         triage = self._mentions(normal)
-        if earlier and not triage.current and _ONGOING.search(normal):
-            before = self._mentions(self.normalise(earlier))
-            now = tuple(Mention(flag, "current", text) for flag in before.flags)
+        ongoing, at_the_edge = _ONGOING.search(normal), _DANGER_PLACE.search(normal)
+        if earlier and not triage.current and (ongoing or at_the_edge):
+            before = self._mentions(self.normalise(earlier)).flags
+            # "It's happening now" about the red flag just asked about, or "I'm on the bridge" after a question
+            # about depression: the rules' surest reading, not weighed.
+            now = tuple(Mention(f, "current", text) for f in before if ongoing or f == _SUICIDAL)
             if now:
-                # "It's happening now" about the red flag just asked about: the rules' surest reading, not weighed.
                 return Triage((*now, *triage.mentions))
         return self._weigh(triage, normal)
 

@@ -107,9 +107,12 @@ def test_a_listed_question_asked_word_for_word_is_declined(engine: Engine, seman
 
 
 def test_a_short_list_still_declines_its_own_questions_word_for_word(tmp_path: Path) -> None:
-    # Too short for the models to read, but the editor said so: that very question gets no answer.
+    # Too short for the models to read, but the editor said so: that very question gets no answer, also when a clause
+    # about a red flag not happening now is set aside before the question is looked up.
     question = "How many needles are used in a typical session?"
+    with_a_clause = "I had a stroke in 2019, how many needles are used in a typical session?"
     before = _corpus_with(tmp_path / "none", None)
+    assert before.respond(question).kind == "answer" and before.respond(with_a_clause).kind == "answer"
     after = _corpus_with(tmp_path / "one", [question])
-    assert before.respond(question).kind == "answer"
     assert after.respond(question).kind == "fallback" and after.respond(question).suggestions
+    assert _corpus_with(tmp_path / "clause", [with_a_clause]).respond(with_a_clause).kind == "fallback"

@@ -40,7 +40,7 @@ def reader() -> RedFlagReader:
         ("my sons pupils are tiny and hes really drowsy after the party", "overdose or poisoning"),
         ("grandads breaths are really slow and we cant rouse him", "trouble breathing"),
         ("ive been stockpiling my antidepressants for a month and im done", "suicidal thoughts"),
-        ("im sitting on the ledge outside my window", "suicidal thoughts"),
+        ("im on the ledge outside my window and theres no point any more", "suicidal thoughts"),
     ],
 )
 def test_misspelt_texted_or_unnamed_red_flags_are_current_emergencies(
@@ -57,10 +57,24 @@ def test_misspelt_texted_or_unnamed_red_flags_are_current_emergencies(
         "should I breathe slowly while the needles go in?",
         "I keep my tablets in a weekly pill organiser, should I bring it to my first appointment?",
         "I've been saving up for a course of acupuncture, how many sessions will I need?",
+        # A place, pupils, breathing or a stock of pills, with nothing that says despair or an overdose.
+        "I'm on the bridge, stuck in traffic, will you hold my 9am slot?",
+        "She's on the bridge club committee and wants to know if acupuncture helps arthritis",
+        "My cat was sitting on the ledge when I left, anyway do you take walk-ins?",
+        "My breathing was slow and deep during the session and I nearly fell asleep, is that normal?",
+        "The optometrist put drops in and my pupils are still really small, can I still have acupuncture today?",
+        "We're stockpiling paracetamol and plasters for the first aid kit at work, anything else we need?",
+        "I stockpiled my meds before travelling abroad, can I still book a session when I'm back?",
     ],
 )
 def test_everyday_words_near_those_signs_raise_nothing(reader: RedFlagReader, message: str) -> None:
     assert not reader.read(message).current
+
+
+def test_a_place_people_jump_from_after_a_question_about_depression_is_an_emergency(reader: RedFlagReader) -> None:
+    now = "honestly im on the bridge"
+    assert "suicidal thoughts" in reader.read(now, earlier="can acupuncture help with depression?").current_flags
+    assert not reader.read(now, earlier="can acupuncture help my back?").current
 
 
 @pytest.mark.parametrize(
