@@ -5,7 +5,7 @@ to them or are left out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,19 +106,24 @@ class Grouping:
 
 
 def group_rows(
-    vectors: Vectors, threshold: float, weights: Sequence[int] | None = None, *, cap: int = CLUSTER_CAP
+    vectors: Vectors,
+    threshold: float,
+    weights: Sequence[int] | None = None,
+    *,
+    cap: int = CLUSTER_CAP,
+    first: Collection[int] = (),
 ) -> Grouping:
-    """Rows grouped as `cluster` groups them when there are at most `cap`. With more, only the `cap` with the largest
-    weights (the first among equals) are clustered, and each other row joins the group whose mean cosine to it is
-    highest if that reaches `threshold` (as average linkage would join it to that group on its own), else is left
-    out. Memory grows with cap² plus the rows, never with the square of the rows."""
+    """Rows grouped as `cluster` groups them when there are at most `cap`. With more, only the `cap` rows in `first`,
+    then with the largest weights (the first among equals), are clustered, and each other row joins the group whose
+    mean cosine to it is highest if that reaches `threshold` (as average linkage would join it to that group on its
+    own), else is left out. Memory grows with cap² plus the rows, never with the square of the rows."""
     if cap < 1:
         raise ValueError(f"cap must be at least 1, not {cap}")
     count = len(vectors)
     weight = list(weights) if weights is not None else [1] * count
     if count <= cap:
         return Grouping(cluster(vectors, threshold, weight), count, count, ())
-    order = sorted(range(count), key=lambda row: -weight[row])  # stable: the first among equals
+    order = _priority(count, weight, first)
     head, rest = sorted(order[:cap]), sorted(order[cap:])
     groups = [[head[r] for r in rows] for rows in cluster(vectors[head], threshold, [weight[r] for r in head])]
     joined, left_out = _attach(vectors, groups, rest, threshold)
@@ -155,13 +160,27 @@ def group_texts(
     *,
     cap: int = CLUSTER_CAP,
     vectorise_cap: int = VECTORISE_CAP,
+    first: Collection[int] = (),
 ) -> Grouping:
-    """`group_rows` over the texts' vectors, only the `vectorise_cap` most asked vectorised (the first among equals);
-    the rest are left out. Rows are positions in `texts`."""
+    """`group_rows` over the texts' vectors, only the `vectorise_cap` rows in `first`, then most asked (the first among
+    equals), vectorised; the rest are left out. Rows are positions in `texts`."""
     weight = list(weights) if weights is not None else [1] * len(texts)
-    order = sorted(range(len(texts)), key=lambda row: -weight[row])  # stable: the first among equals
+    order = _priority(len(texts), weight, first)
     kept, beyond = sorted(order[:vectorise_cap]), order[vectorise_cap:]
-    inner = group_rows(vectorise([texts[r] for r in kept]), threshold, [weight[r] for r in kept], cap=cap)
+    wanted = set(first)
+    inner = group_rows(
+        vectorise([texts[r] for r in kept]),
+        threshold,
+        [weight[r] for r in kept],
+        cap=cap,
+        first=[i for i, r in enumerate(kept) if r in wanted],
+    )
     groups = [[kept[r] for r in rows] for rows in inner.groups]
     left_out = sorted([kept[r] for r in inner.left_out] + beyond)
     return Grouping(groups, len(texts), inner.clustered, tuple(left_out))
+
+
+def _priority(count: int, weight: Sequence[int], first: Collection[int]) -> list[int]:
+    """Rows in the order a cap keeps them: those in `first`, then the largest weights; the first among equals."""
+    wanted = set(first)
+    return sorted(range(count), key=lambda row: (row not in wanted, -weight[row]))

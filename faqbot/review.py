@@ -150,7 +150,8 @@ def review_list(
     """The missed questions recorded within the retention period, grouped, each group with its likely sections
     (unless `sections` is false: they cost a look-up per question, so an interactive review finds them as each
     group is shown). Questions already decided are not shown; a group holding one marked "not covered" is left out
-    whole. Only the `cap` most asked are clustered; the others join a group or are left out (`group_texts`)."""
+    whole. Only the `cap` most asked (and every decided question) are clustered; the others join a group or are left
+    out (`group_texts`)."""
     since = now - retention_days * DAY_SECONDS
     missed = missed_questions(store, since)
     decided = marks.decisions()
@@ -158,7 +159,11 @@ def review_list(
     vectorise, threshold = engine_grouping(engine)
     groups: list[Group] = []
     hidden = 0
-    grouping = group_texts([m.text for m in missed], vectorise, threshold, [m.count for m in missed], cap=cap)
+    # Decided questions are always grouped, however rarely asked: a "not covered" mark hides its group only if the
+    # marked question is in it.
+    kept = [row for row, m in enumerate(missed) if m.key in decided]
+    texts, counts = [m.text for m in missed], [m.count for m in missed]
+    grouping = group_texts(texts, vectorise, threshold, counts, cap=cap, first=kept)
     for rows in grouping.groups:
         members = [missed[r] for r in rows]
         if any(decided.get(m.key) == "not covered" for m in members):

@@ -95,6 +95,10 @@ def test_rows_beyond_the_cap_join_the_closest_group_or_are_left_out() -> None:
     assert group_rows(rows, 0.9, weights).left_out == () and group_rows(rows[:0], 0.9).groups == []
     with pytest.raises(ValueError, match="cap"):
         group_rows(rows, 0.9, cap=0)
+    # A row in `first` (a question the editor decided on) is clustered however rarely asked, and keeps its group.
+    assert 5 in group_rows(rows, 0.9, weights, cap=3).left_out
+    decided = group_rows(rows, 0.9, weights, cap=3, first=[5])
+    assert [5] in decided.groups and 5 not in decided.left_out
 
 
 def test_only_the_most_asked_texts_are_vectorised() -> None:
@@ -110,6 +114,9 @@ def test_only_the_most_asked_texts_are_vectorised() -> None:
     assert seen == [["b", "a2", "b2"]]  # "a", the least asked, is never vectorised
     assert grouping.groups == [[1, 3], [2]] and grouping.left_out == (0,) and grouping.rows == 4
     assert group_texts(texts, vectorise, 0.9, weights).groups == [[1, 3], [0, 2]]
+    seen.clear()
+    assert group_texts(texts, vectorise, 0.9, weights, cap=10, vectorise_cap=3, first=[0]).left_out == (3,)
+    assert seen == [["a", "b", "a2"]]  # "a" comes first, so "b2" is the one beyond the cap
 
 
 def test_well_apart_topics_group_the_same_with_or_without_the_cap() -> None:
