@@ -150,8 +150,8 @@ def review_list(
     """The missed questions recorded within the retention period, grouped, each group with its likely sections
     (unless `sections` is false: they cost a look-up per question, so an interactive review finds them as each
     group is shown). Questions already decided are not shown; a group holding one marked "not covered" is left out
-    whole. Only the `cap` most asked (and every decided question) are clustered; the others join a group or are left
-    out (`group_texts`)."""
+    whole. Only `cap` questions are clustered, the decided ones first, then the most asked; the others join a group or
+    are left out (`group_texts`)."""
     since = now - retention_days * DAY_SECONDS
     missed = missed_questions(store, since)
     decided = marks.decisions()
