@@ -205,7 +205,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             rf"\d{{2,}}\s+(of\s+)?((my|his|her|their|the)\s+)?(\w+\s+)?{_DRUG}",
             r"\b(whole|full|entire|half a)\s+(bottle|pack|packet|box|strip|tub|blister)\s+of\b",
             r"\b(took|taken|take|swallowed|ate)\s+(a\s+)?(handful|fistful|load|bunch)\s+of\b",
-            r"\b(drank|drunk|drink|swallowed|swallow|ate|eaten|ingested|licked|chewed|had)\b[^.?!]{0,30}\b(bleach|"
+            r"\b(drank|drunk|drink|swallowed|swallow|ate|eat|eaten|ingested|licked|chewed|had)\b[^.?!]{0,30}\b(bleach|"
             r"detergent|cleaner|cleaning|chemicals?|antifreeze|weed ?killer|pesticide|batter(y|ies)|"
             r"(laundry|dishwasher|"
             r"washing[- ]up|cleaning|toilet) (pods?|capsules?|tablets?|liquid|powder|fluid|cleaner|rinse aid|"
@@ -326,6 +326,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\b(droop\w*|lopsided|crooked|sagging)\b[^.?!]{0,20}\b(face|mouth|side|smile)\b",
             r"\bslurr\w*\b",
             r"\b(numb|numbness|weak|weakness|paraly\w*|tingl\w*|dead)\b[^.?!]{0,20}\bone side\b",
+            # Face and arm on the same side together (BE-FAST's F and A), not named as one side.
+            r"\b(numb|numbness|weak|weakness)\b[^.?!]{0,20}\b(left|right)\s+(face|cheek)\b[^.?!]{0,25}\b(left|right)\s+"
+            r"(arm|hand)\b",
             r"\b(face|arm|leg|mouth|hand)\b[^.?!]{0,25}\b(on|down)\s+one\s+side\b",
             r"\bsudden\w*\b[^.?!]{0,30}\b(weakness|numbness|confus\w*|worst headache|can't (speak|talk|see|walk)|"
             r"dizz\w*|balance|unsteady|vision|sight|blind|see|double|speak|speech|talk|words|walk)",

@@ -41,6 +41,8 @@ def reader() -> RedFlagReader:
         ("grandads breaths are really slow and we cant rouse him", "trouble breathing"),
         ("ive been stockpiling my antidepressants for a month and im done", "suicidal thoughts"),
         ("im on the ledge outside my window and theres no point any more", "suicidal thoughts"),
+        ("weakness in my right cheek and right arm since lunch, could that be from the needles?", "stroke signs"),
+        ("my toddler just eat a button battery", "overdose or poisoning"),
     ],
 )
 def test_misspelt_texted_or_unnamed_red_flags_are_current_emergencies(
@@ -65,6 +67,7 @@ def test_misspelt_texted_or_unnamed_red_flags_are_current_emergencies(
         "The optometrist put drops in and my pupils are still really small, can I still have acupuncture today?",
         "We're stockpiling paracetamol and plasters for the first aid kit at work, anything else we need?",
         "I stockpiled my meds before travelling abroad, can I still book a session when I'm back?",
+        "do you eat before acupuncture or after?",
     ],
 )
 def test_everyday_words_near_those_signs_raise_nothing(reader: RedFlagReader, message: str) -> None:
