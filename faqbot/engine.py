@@ -163,7 +163,7 @@ class Engine:
         if message.contact is not None:
             return self._contact(message.contact, current)
         if message.question is not None:
-            return self._answer(message.question, current, " ".join(words(message.raw)))
+            return self._answer(message.question, current, message.raw)
         if message.intent == "more":
             return self._continue(current)
         if message.intent == "reset":
@@ -178,7 +178,7 @@ class Engine:
         """The starter sections as chips, worded as natural questions."""
         return self.suggester.offer(self.starter_questions(count))
 
-    def _answer(self, question: Question, current: ConversationState, asked: str = "") -> Reply:
+    def _answer(self, question: Question, current: ConversationState, raw: str = "") -> Reply:
         refers_back = question.pronoun or question.subject is not None
         verbatim = self.index.verbatim(question.words)
         if (
@@ -194,10 +194,12 @@ class Engine:
         query, context, candidates, confidence = reading.query, reading.context, reading.candidates, reading.confidence
         best = candidates[0]
         topic = self._topic_of(query, best.pair, context.topic)
-        # A question the editors listed as not covered, asked word for word (`asked`, before any red-flag clause is
-        # set aside), is declined whatever the models make of it (with a short list, or none of the list's features,
-        # they may not know); a section's own heading or alternate is still answered.
-        listed = verbatim is None and not self._listed_not_covered.isdisjoint((" ".join(question.words), asked))
+        # A question the editors listed as not covered, asked word for word (as looked up, or as sent: `raw`, before
+        # any red-flag clause is set aside), is declined whatever the models make of it (with a short list, or none of
+        # the list's features, they may not know); a section's own heading or alternate is still answered.
+        listed = verbatim is None and (
+            " ".join(question.words) in self._listed_not_covered or " ".join(words(raw)) in self._listed_not_covered
+        )
         if listed or not reading.accepted:
             offered = self.suggester.closest((c.pair for c in candidates), (current.last_id,), _OFFERED)
             # "What about dry needling?" next asks *this* question again for the other topic, so it is remembered

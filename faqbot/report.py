@@ -146,21 +146,6 @@ def normalise(question: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", question.casefold()).split())
 
 
-def group_missed(
-    questions: Iterable[str],
-    locate: Locate,
-    limit: int = TOP_MISSED,
-    similar: Similar | None = None,
-    *,
-    cap: int = CLUSTER_CAP,
-) -> tuple[MissedGroup, ...]:
-    """Missed questions grouped, exact duplicates (once normalised) counted together; the largest `limit` groups.
-    With `similar` (a vectoriser and its cosine threshold) they are grouped by meaning as `faqbot review` groups
-    them, each group placed under the section of its most asked question; without, by the section each most likely
-    belongs to."""
-    return missed_groups(questions, locate, limit, similar, cap=cap).groups
-
-
 def missed_groups(
     questions: Iterable[str],
     locate: Locate,
@@ -169,8 +154,11 @@ def missed_groups(
     *,
     cap: int = CLUSTER_CAP,
 ) -> MissedGroups:
-    """The groups of `group_missed`, with how many distinct questions were clustered and left out: by meaning only
-    the `cap` most asked are clustered, and the others join a group or are left out (`grouping.group_rows`)."""
+    """Missed questions grouped, exact duplicates (once normalised) counted together; the largest `limit` groups, with
+    how many distinct questions were clustered and left out. With `similar` (a vectoriser and its cosine threshold)
+    they are grouped by meaning as `faqbot review` groups them, each group placed under the section of its most asked
+    question, only the `cap` most asked clustered and the others joining a group or left out (`grouping.group_texts`);
+    without, by the section each most likely belongs to."""
     first: dict[str, str] = {}
     asked: Counter[str] = Counter()
     for question in questions:

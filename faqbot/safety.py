@@ -115,8 +115,9 @@ class RedFlagReader:
         conversation's previous question, for "she's having one right now" after "can people with epilepsy…?"."""
         normal = self.normalise(text)
         triage = self._mentions(normal)
-        ongoing, at_the_edge = _ONGOING.search(normal), _DANGER_PLACE.search(normal)
-        if earlier and not triage.current and (ongoing or at_the_edge):
+        # Only a message that follows a question is read against it (most turns skip both searches).
+        ongoing = bool(earlier) and not triage.current and _ONGOING.search(normal)
+        if earlier and not triage.current and (ongoing or _DANGER_PLACE.search(normal)):
             before = self._mentions(self.normalise(earlier)).flags
             # "It's happening now" about the red flag just asked about, or "I'm on the bridge" after a question
             # about depression: the rules' surest reading, not weighed.

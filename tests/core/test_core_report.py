@@ -18,7 +18,7 @@ from adapters.cli import main
 from faqbot.engine import Engine
 from faqbot.insights import DAY_SECONDS, SQLiteStore
 from faqbot.knowledge import KnowledgeBase
-from faqbot.report import KIND_LABELS, KINDS, Report, SectionRef, build_report, engine_locator, group_missed
+from faqbot.report import KIND_LABELS, KINDS, Report, SectionRef, build_report, engine_locator, missed_groups
 from faqbot.report_data import Records, ReportError, read_records
 from faqbot.report_html import render
 from faqbot.review import engine_grouping
@@ -100,11 +100,11 @@ def test_missed_questions_group_by_section_with_exact_duplicates_counted_togethe
     price = SectionRef("doc/price", "Fees")
     places = {"how much is it": price, "how much does it cost": price}
     asked = ["How much is it?", "how much is it", "  HOW much, is it ", "How much does it cost", "do you treat dogs"]
-    groups = group_missed(asked, lambda q: places.get(q.strip().rstrip("?").lower()))
+    groups = missed_groups(asked, lambda q: places.get(q.strip().rstrip("?").lower())).groups
     assert [(g.section, g.size) for g in groups] == [(price, 4), (None, 1)]
     assert groups[0].examples == (("How much is it?", 3), ("How much does it cost", 1))
-    assert group_missed(asked, lambda q: price, limit=1)[0].size == 5
-    assert group_missed(["?!", "   "], no_section) == ()
+    assert missed_groups(asked, lambda q: price, limit=1).groups[0].size == 5
+    assert missed_groups(["?!", "   "], no_section).groups == ()
 
 
 def test_the_engine_places_a_missed_question_under_its_section_or_none(engine: Engine) -> None:
@@ -264,11 +264,11 @@ def test_missed_questions_group_by_meaning_as_review_groups_them_under_their_mos
     def vectorise(texts: Sequence[str]) -> NDArray[np.float32]:
         return np.array([[1.0, 0.0] if "park" in t.lower() else [0.0, 1.0] for t in texts], dtype=np.float32)
 
-    groups = group_missed(asked, lambda q: places.get(q.lower()), similar=(vectorise, 0.9))
+    groups = missed_groups(asked, lambda q: places.get(q.lower()), similar=(vectorise, 0.9)).groups
     assert [(g.section, g.size) for g in groups] == [(None, 3), (None, 1)]
     assert groups[0].examples == (("is there parking", 2), ("where do I park my car", 1))
     places["is there parking"] = visiting
-    assert group_missed(asked, lambda q: places.get(q.lower()), similar=(vectorise, 0.9))[0].section == visiting
+    assert missed_groups(asked, lambda q: places.get(q.lower()), similar=(vectorise, 0.9)).groups[0].section == visiting
 
 
 def test_the_engines_grouping_puts_paraphrases_of_one_missed_question_together(engine: Engine) -> None:
@@ -278,7 +278,7 @@ def test_the_engines_grouping_puts_paraphrases_of_one_missed_question_together(e
         "is there parking near the clinic",
         "is there parking at the clinic?",
     ]
-    groups = group_missed(asked, engine_locator(engine), similar=engine_grouping(engine))
+    groups = missed_groups(asked, engine_locator(engine), similar=engine_grouping(engine)).groups
     assert sorted(g.size for g in groups) == [2, 2]
     assert {q for q, _ in groups[0].examples} in ({*asked[:2]}, {*asked[2:]})
 
