@@ -80,15 +80,22 @@ _PAST_BEFORE = re.compile(
     rf"{_WORDS}{{0,4}}\s*$"
 )
 _PAST_MENTION = re.compile(r"^(?:\w+ed|had|took|ate|drank|drunk|bled|fell|felt|went|passed out|blacked out)\b")
-_ALL_CLEAR = re.compile(
+# "I get winded", "she feels drained": a word ending in -ed that says how someone is, not what happened.
+_STATE_NOW = re.compile(r"\b(?:get|gets|getting|feel|feels|feeling|am|is|are|i'm|he's|she's|seems?|looks?)\s+$")
+# Someone who knows has looked: a clinician, poison services, a hospital that let the person go, a treatment that
+# worked. The only all-clear for harm that goes on unfelt (a paracetamol overdose, a swallowed battery).
+_CHECKED = re.compile(
     r"\b(?:(?:gp|doctor|dr|doc|cardiologist|neurologist|physician|hospital|a&e|er|nurse|consultant|specialist|"
     r"paramedics?|poison control|poisons? (?:centre|center|line)|111|nhs|pharmacist|midwife)\b[^.?!]{0,60}\b(?:said|"
-    r"says|told|cleared|checked|all clear|fine|ok|okay|nothing wrong|normal)|all clear|fine now|ok now|okay now|"
-    r"better now|recovered|back to normal|been (?:totally |completely |perfectly )?(?:fine|normal)|no problems since|"
-    r"fine (?:ever )?since|stable now|home now|i'm home|discharged|out of hospital|sorted it|cleared it|"
-    r"came (?:back )?(?:round|around|to)(?![^.?!]{0,40}\b(?:but|still|now|confused))|"
-    r"(?:antibiotics|benadryl|antihistamines?|treatment|inhaler|epi ?pen|ambulance|paramedics)\b[^.?!]{0,20}"
-    r"\b(?:sorted|cleared|fixed|settled|helped))\b"
+    r"says|told|cleared|checked|all clear|fine|ok|okay|nothing wrong|normal)|all clear|stable now|discharged|"
+    r"out of hospital|(?:antibiotics|benadryl|antihistamines?|treatment|inhaler|epi ?pen|ambulance|paramedics)\b"
+    r"[^.?!]{0,20}\b(?:sorted|cleared|fixed|settled|helped))\b"
+)
+# The person's own word that it has passed: enough for a faint or a fit, not for an overdose.
+_FELT_CLEAR = re.compile(
+    r"\b(?:fine now|ok now|okay now|better now|recovered|back to normal|been (?:totally |completely |perfectly )?"
+    r"(?:fine|normal)|no problems since|fine (?:ever )?since|home now|i'm home|sorted it|cleared it|"
+    r"came (?:back )?(?:round|around|to)(?![^.?!]{0,40}\b(?:but|still|now|confused)))\b"
 )
 _ELIGIBILITY = re.compile(
     r"\b(?:can|could|should|may|will|would|is it|am i|is he|is she|are they|is there)\b[^.?!]{0,50}\b(?:have|get|do|"
@@ -168,9 +175,10 @@ _QUOTED_PAST = re.compile(r"\b(?:said|told \w+|thought|shouted|yelled|screamed)\
 _ASKS_HOW = re.compile(r"\bhow\s+\w+\s*$")
 
 
-def classify(text: str, start: int, end: int, lasting: bool = False) -> Status:
+def classify(text: str, start: int, end: int, lasting: bool = False, unfelt: bool = False) -> Status:
     """Whether the red-flag mention at text[start:end] is happening now, and if not, why not; a `lasting` red flag
-    (an overdose, a punctured lung) is still an emergency after the event unless it was long ago or checked since."""
+    (an overdose, a punctured lung) is still an emergency after the event unless it was long ago or cleared since,
+    and one whose harm goes on `unfelt` (an overdose) is cleared only by a check, not by feeling fine."""
     clause_start, clause_end = _clause(text, start, end, _CLAUSE_BREAK)
     before, mention, after = text[clause_start:start], text[start:end], text[end:clause_end]
     sentence_start, sentence_end = _clause(text, start, end, _SENTENCE_BREAK)
@@ -192,7 +200,7 @@ def classify(text: str, start: int, end: int, lasting: bool = False) -> Status:
     ):
         # "How bad is a seizure, he's been shaking for 5 minutes": a question asked about something going on.
         return "current" if _NOW_ANYWHERE.search(sentence) else "hypothetical"
-    if _historical(text, before, mention, after, (sentence, text[sentence_start:start]), lasting):
+    if _historical(text, before, mention, after, (sentence, text[sentence_start:start]), (lasting, unfelt)):
         return "historical"
     return "current"
 
@@ -226,9 +234,19 @@ def _is_progressive(mention: str) -> bool:
     return first.endswith("ing") or first in ("about", "going", "gonna", "unconscious", "unresponsive")
 
 
-def _historical(text: str, before: str, mention: str, after: str, sentences: tuple[str, str], lasting: bool) -> bool:
+# A child's age, not a time: "my son 3 years he ate a battery", "my daughter is 2 years".
+_AGE = re.compile(
+    r"\b(?:son|daughter|boy|girl|baby|child|toddler|kid|grandson|granddaughter|nephew|niece|brother|sister)"
+    r"(?:'s| is| was| aged| age)? \d+ (?:years?|yrs?|months?|mths?)\b(?! ago)"
+)
+
+
+def _historical(
+    text: str, before: str, mention: str, after: str, sentences: tuple[str, str], lasting_unfelt: tuple[bool, bool]
+) -> bool:
     sentence, told_before = sentences
-    if _HISTORY.search(before + " " + after):
+    lasting, unfelt = lasting_unfelt
+    if _HISTORY.search(_AGE.sub(" ", before + " " + after)):
         return True
     if not lasting and (_BEFORE_NOW.search(before + " " + after) or _HABITUAL.search(sentence)):
         return True
@@ -241,14 +259,16 @@ def _historical(text: str, before: str, mention: str, after: str, sentences: tup
         and (_HISTORY.search(told_before) or _BEFORE_NOW.search(told_before) or _BACK_IN_TIME.search(told_after))
     ):
         return True
-    past = bool(_PAST_MENTION.search(mention) or _PAST_BEFORE.search(before) or _QUOTED_PAST.search(before))
+    told_past = _PAST_MENTION.search(mention) and not _STATE_NOW.search(before)
+    past = bool(told_past or _PAST_BEFORE.search(before) or _QUOTED_PAST.search(before))
     if not past:
         return False
+    cleared = bool(_CHECKED.search(text) or (not unfelt and _FELT_CLEAR.search(text)))
     if lasting:
-        return bool(_HISTORY.search(sentence) or _ALL_CLEAR.search(text))
+        return bool(_HISTORY.search(sentence) or cleared)
     # A past event in the same sentence as a time anchor, or told while asking whether treatment is fine now.
     told_as_past = _HISTORY.search(sentence) or _RECENT_PAST.search(before + " " + after)
-    return bool(told_as_past or _ALL_CLEAR.search(text) or _ELIGIBILITY.search(text))
+    return bool(told_as_past or cleared or _ELIGIBILITY.search(text))
 
 
 def _clause(text: str, start: int, end: int, breaks: re.Pattern[str]) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_BREATH = r"(breathe|breath|breathing|catch (my|his|her|their|a) breath|get (any |enough )?air)"
+_BREATH = r"(breathe|breath|breathing|catch (my|his|her|their|a) breath|get (any |enough |a )?(\w+ )?(air|breath))"
 _SOMEONE = r"(my|his|her|their|the|your|a)"
 _HE_SHE = r"(he|she|they|he's|she's|they're|it's|i'm|i)"
 _DRUG = (
@@ -46,6 +46,9 @@ class RedFlag:
     topic: str = ""
     # Still an emergency after the event ("took 30 pills this morning"), unless long ago or checked since.
     lasting: bool = False
+    # Its harm goes on while the person feels well (paracetamol hurts the liver for days before any sign; a swallowed
+    # battery burns quietly): "I feel fine now" does not clear it, only a check by someone who knows.
+    unfelt: bool = False
     # A reading of "happening now" the learned urgency model may not overrule: said calmly, beside an everyday
     # question ("took 20 paracetamol, can I still come later?", "I don't want to be alive, can it help?"), these are
     # still emergencies, and missing one costs most.
@@ -73,6 +76,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bchests?\b[^.?!]{0,40}\b(pain|pains|hurt|hurts|hurting|ache|aches|aching|tight|tightness|pressure|"
             r"heavy|heaviness|crushing|squeez\w*|discomfort|burning|stabbing|caving in|crushed)",
             r"\b(pain|pains|pressure|tightness|ache|crushing|heaviness)\b[^.?!]{0,40}\bchests?\b",
+            # Pain on breathing in: after needling near the chest, the sign of a collapsed lung.
+            r"\b(hurts|painful|pain|sharp|stabbing)\s+(to|when\s+(i|you|he|she|they))\s+(breathe|take a breath)\b",
             r"\bangina\s+(attack|episode)\b",
             r"\b(gtn|nitro\w*|angina)\s+(spray|tablets?|pills?)?\b[^.?!]{0,20}\b(isn't|not|didn't|doesn't)\s+"
             r"(working|helping|work|help)",
@@ -235,6 +240,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             rf"\b{_ALCOHOL}\b"
         ),
         lasting=True,
+        unfelt=True,
         undoubted=True,
     ),
     RedFlag(
@@ -352,7 +358,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         ),
         topic=(
             r"\b(face (dropped|drooped)|hemiparesis|stroke|strokes|tia|mini-stroke|be-fast|spasticity|"
-            r"paralysed|paralyzed|paralysis|slurred|drooping|"
+            r"paraly[sz]ed?|paralysis|slurred|drooping|"
             r"numb|numbness|tingly|tingling|vision|aura)\b"
         ),
     ),

@@ -31,6 +31,12 @@ _ONGOING = re.compile(
 _DANGER_PLACE = re.compile(DANGER_PLACE)
 _SUICIDAL = "suicidal thoughts"
 _SAID_NOW = re.compile(r"\b(?:right now|just now|at the moment|currently|as we speak|now)\b")
+# An emergency declared outright, or an ambulance asked for, at the head of a clause ("THIS IS AN EMERGENCY …",
+# "someone call an ambulance"), not "how long … before you call an ambulance?".
+_DECLARED = re.compile(
+    r"^(?:(?:please|pls|plz|someone|somebody|quick|quickly|help|now)\s+)?(?:call|phone|ring|get)\s+(?:an?\s+)?"
+    r"(?:ambulance|911|999|112|000)\b|^(?:this|it) is an emergency\b|^it's an emergency\b"
+)
 _MAX_TAILS = 4
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+|\s+(?=but\b)")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -101,6 +107,7 @@ class RedFlagReader:
         # One alternation per flag: a single regex search per flag costs a quarter of one search per pattern.
         self._compiled = [(flag.name, re.compile("|".join(f"(?:{p})" for p in flag.patterns))) for flag in flags]
         self._lasting = frozenset(flag.name for flag in flags if flag.lasting)
+        self._unfelt = frozenset(flag.name for flag in flags if flag.unfelt)
         self._topics = [(flag.name, re.compile(flag.topic)) for flag in flags if flag.topic]
         self._lexicon = lexicon or load_lexicon()
         self._flag_words = [_pattern_words((flag,), self._lexicon) for flag in flags]
@@ -139,7 +146,11 @@ class RedFlagReader:
 
     def _mentions(self, normal: str) -> Triage:
         mentions = [
-            Mention(name, classify(normal, found.start(), found.end(), name in self._lasting), found.group(0))
+            Mention(
+                name,
+                classify(normal, found.start(), found.end(), name in self._lasting, name in self._unfelt),
+                found.group(0),
+            )
             for name, pattern in self._compiled
             for found in pattern.finditer(normal)
         ]
@@ -210,6 +221,9 @@ class RedFlagReader:
         ]
         neighbours = {before, after}
         related = [c for c in candidates if any(c in words and neighbours & words for words in self._flag_words)]
+        # A word of its own ("spinal cord") is read as a red-flag word only beside that red flag's words.
+        if self._lexicon.frequency(word):
+            return (phrased or related or [word])[0]
         return (phrased or related or candidates)[0]
 
     def _forms(self, word: str) -> tuple[str, ...]:
@@ -265,9 +279,10 @@ def current_tails(normal: str, triage: Triage) -> tuple[str, ...]:
 
 def told_now(normal: str, triage: Triage) -> bool:
     """Whether a clause holding a mention the rules read as happening now says so in so many words ("right now",
-    "at the moment"): the model may not overrule such a reading, however calmly the rest of the message asks."""
+    "at the moment", "this is an emergency", "call an ambulance"): the model may not overrule such a reading, however
+    calmly the rest of the message asks."""
     clauses = _CLAUSES.split(normal)
-    return any(_SAID_NOW.search(clauses[i]) for i in _holding(clauses, triage))
+    return any(_SAID_NOW.search(clauses[i]) or _DECLARED.search(clauses[i]) for i in _holding(clauses, triage))
 
 
 def _holding(clauses: list[str], triage: Triage) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -355,3 +356,56 @@ def test_reported_past_habitual_and_treatment_mentions_are_not_current(reader: R
 )
 def test_everyday_messages_near_red_flag_wordings_raise_nothing(reader: RedFlagReader, message: str) -> None:
     assert not reader.read(message).current
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Paracetamol harms the liver for days before any sign; a swallowed battery burns quietly.
+        "i took like 20 paracetamol last night, i feel totally fine now. ok to come in today?",
+        "my toddler swallowed a button battery an hour ago but he's fine now and playing",
+        # A child's age is no time ago.
+        "my son 3 years he eat the small round battery from the remote",
+        # An emergency declared outright, or an ambulance asked for, is not doubted by the model.
+        "THIS IS AN EMERGENCY someone collapsed in your car park call an ambulance",
+        # Present-tense breathlessness hours after needling, and pain on breathing in.
+        "had needles in my shoulders this morning, it's evening now and I still can't get a proper breath",
+        "since the dry needling in my neck it hurts to breathe in and I get winded really easily",
+    ],
+)
+def test_lasting_or_declared_emergencies_stay_current(reader: RedFlagReader, message: str) -> None:
+    assert reader.read(message).current, reader.read(message).mentions
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Feeling fine still clears a faint; a check clears an overdose.
+        "I fainted after my last session but came round quickly and I'm fine now, can I rebook?",
+        "I took too many paracetamol last week, the hospital checked my bloods and said all clear. can I book?",
+        "my daughter is 2 years old and swallowed a battery 3 years ago, is that a problem for acupuncture?",
+        "how long does a seizure have to last before you call an ambulance?",
+    ],
+)
+def test_cleared_past_and_asked_about_mentions_are_not_current(reader: RedFlagReader, message: str) -> None:
+    triage = reader.read(message)
+    assert triage.mentions and not triage.current, triage.mentions
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        ("my calf jumped when the needle went in", "calf"),
+        ("just a sore spot where the needle went in", "sore"),
+        ("a muscle knot in my shoulder", "knot"),
+        ("could a needle hit my spinal cord?", "cord"),
+        ("the blood is soaking through the towel", "soaking"),
+    ],
+)
+def test_a_word_of_its_own_is_not_read_as_a_red_flag_word(reader: RedFlagReader, message: str, kept: str) -> None:
+    assert kept in re.findall(r"[a-z]+", reader.normalise(message))
+
+
+def test_a_word_of_its_own_beside_its_red_flag_words_is_read_as_one(reader: RedFlagReader) -> None:
+    assert reader.normalise("my hart hurts") == "my heart hurts"
+    assert reader.normalise("hart attack") == "heart attack"
