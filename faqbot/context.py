@@ -80,6 +80,8 @@ _PAST_BEFORE = re.compile(
     rf"{_WORDS}{{0,4}}\s*$"
 )
 _PAST_MENTION = re.compile(r"^(?:\w+ed|had|took|ate|drank|drunk|bled|fell|felt|went|passed out|blacked out)\b")
+# "The chest pain I'd been having was reflux": a relative clause in the past after the mention.
+_PAST_AFTER = re.compile(r"^\s*(?:that |which )?(?:i|he|she|they|we)(?:'d|\s+had|\s+was|\s+were)\b")
 # "I get winded", "she feels drained": a word ending in -ed that says how someone is, not what happened.
 _STATE_NOW = re.compile(r"\b(?:get|gets|getting|feel|feels|feeling|am|is|are|i'm|he's|she's|seems?|looks?)\s+$")
 # Someone who knows has looked: a clinician, poison services, a hospital that let the person go, a treatment that
@@ -259,7 +261,7 @@ def _historical(
         and (_HISTORY.search(told_before) or _BEFORE_NOW.search(told_before) or _BACK_IN_TIME.search(told_after))
     ):
         return True
-    told_past = _PAST_MENTION.search(mention) and not _STATE_NOW.search(before)
+    told_past = (_PAST_MENTION.search(mention) and not _STATE_NOW.search(before)) or _PAST_AFTER.search(after)
     past = bool(told_past or _PAST_BEFORE.search(before) or _QUOTED_PAST.search(before))
     if not past:
         return False
