@@ -49,9 +49,9 @@ class RetrievalIndex:
         for position, text in by_precedence:
             self._verbatim.setdefault(char_form(text), position)
         rows = _Rows.of(pairs, without_topics)
-        self._question_owner = rows.owners(rows.questions)
-        self._sentence_owner = rows.owners(rows.sentences)
-        self._whole_owner = rows.owners(rows.wholes)
+        self._question_owner = OwnerGroups.of(rows.owners(rows.questions), len(pairs))
+        self._sentence_owner = OwnerGroups.of(rows.owners(rows.sentences), len(pairs))
+        self._whole_owner = OwnerGroups.of(rows.owners(rows.wholes), len(pairs))
         cache = cache or ArrayCache(None)
         key = rows.key()
         saved = cache.load("index", key)
@@ -75,19 +75,16 @@ class RetrievalIndex:
         fuzzy_query = analyse(whole) if whole else analysed
         fuzzy_rows = process.cdist([fuzzy_query], self._whole_analysed, scorer=fuzz.ratio, dtype=np.float64)[0] / 100.0
         return FieldScores(
-            question=self._best_per_pair(_cosine(self._question_words, word_vector), self._question_owner),
+            question=self._question_owner.best(_cosine(self._question_words, word_vector), 0.0),
             body=_cosine(self._bodies, word_vector),
-            sentence=self._best_per_pair(_cosine(self._sentences, word_vector), self._sentence_owner),
-            chars=self._best_per_pair(_cosine(self._question_chars, chars), self._question_owner),
-            fuzzy=self._best_per_pair(fuzzy_rows, self._whole_owner),
+            sentence=self._sentence_owner.best(_cosine(self._sentences, word_vector), 0.0),
+            chars=self._question_owner.best(_cosine(self._question_chars, chars), 0.0),
+            fuzzy=self._whole_owner.best(fuzzy_rows, 0.0),
         )
 
     def verbatim(self, words: Sequence[str]) -> int | None:
         """The pair one of whose headings or questions these words are, word for word (case and punctuation aside)."""
         return self._verbatim.get(" ".join(words))
-
-    def _best_per_pair(self, row_scores: NDArray[np.float64], owners: NDArray[np.int64]) -> NDArray[np.float64]:
-        return best_per_owner(row_scores, owners, len(self.pairs), 0.0)
 
 
 _CACHED_WORD_CHARS = 30
@@ -130,17 +127,29 @@ class _QueryVectoriser:
         return np.fromiter(counts, dtype=np.int64, count=len(counts)), np.array(weights) / norm
 
 
-def best_per_owner(
-    values: NDArray[np.floating[Any]], owners: NDArray[np.int64], size: int, empty: float
-) -> NDArray[np.float64]:
-    """The largest value of each owner's rows (rows are grouped by owner, in order); `empty` for an owner with none.
+@dataclass(frozen=True)
+class OwnerGroups:
+    """Rows grouped by owner, in order: where each group starts and whose it is, worked out once per index."""
 
-    One reduceat over the groups: `np.maximum.at` is unbuffered and costs milliseconds at ten thousand pairs."""
-    best = np.full(size, empty, dtype=np.float64)
-    if len(owners):
-        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-        best[owners[starts]] = np.maximum.reduceat(values, starts)
-    return best
+    starts: NDArray[np.intp]
+    owners: NDArray[np.int64]
+    size: int
+
+    @classmethod
+    def of(cls, row_owners: NDArray[np.int64], size: int) -> OwnerGroups:
+        """The groups of rows owned by pairs 0..size-1 (`row_owners` in order)."""
+        starts = np.flatnonzero(np.r_[True, row_owners[1:] != row_owners[:-1]]) if len(row_owners) else np.zeros(0)
+        starts = starts.astype(np.intp)
+        return cls(starts, row_owners[starts], size)
+
+    def best(self, values: NDArray[np.floating[Any]], empty: float) -> NDArray[np.float64]:
+        """The largest value of each owner's rows; `empty` for an owner with none.
+
+        One reduceat over the groups: `np.maximum.at` is unbuffered and costs milliseconds at ten thousand pairs."""
+        best = np.full(self.size, empty, dtype=np.float64)
+        if len(self.starts):
+            best[self.owners] = np.maximum.reduceat(values, self.starts)
+        return best
 
 
 def _word_vectoriser() -> TfidfVectorizer:

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from faqbot.cache import ArrayCache, content_key
-from faqbot.index import best_per_owner
+from faqbot.index import OwnerGroups
 from faqbot.models import QAPair
 from faqbot.text import split_sentences
 
@@ -155,9 +155,8 @@ class SemanticIndex:
         self._uncovered_topics = tuple(not_covered_topics) or tuple(frozenset[str]() for _ in not_covered)
         rows = [(position, text) for position, pair in enumerate(pairs) for text in pair_texts(pair)]
         sentences = [(position, text) for position, pair in enumerate(pairs) for text in body_sentences(pair)]
-        self._owner = np.array([p for p, _ in rows], dtype=np.int64)
-        self._sentence_owner = np.array([p for p, _ in sentences], dtype=np.int64)
-        self._size = len(pairs)
+        self._owner = OwnerGroups.of(np.array([p for p, _ in rows], dtype=np.int64), len(pairs))
+        self._sentence_owner = OwnerGroups.of(np.array([p for p, _ in sentences], dtype=np.int64), len(pairs))
         self.vectors, self.sentence_vectors, self.uncovered_vectors = _cached_embeddings(
             [t for _, t in rows], [t for _, t in sentences], list(not_covered), encoder, cache or ArrayCache(None)
         )
@@ -166,8 +165,8 @@ class SemanticIndex:
         """The query's best cosine to each pair's questions and body sentences, and to the not-covered questions
         that name no topic or one of `topics` (the query's: all of them when it names none)."""
         query = self.encoder.query(text)
-        questions = best_per_owner(self.vectors @ query, self._owner, self._size, -1.0)
-        body = best_per_owner(self.sentence_vectors @ query, self._sentence_owner, self._size, -1.0)
+        questions = self._owner.best(self.vectors @ query, -1.0)
+        body = self._sentence_owner.best(self.sentence_vectors @ query, -1.0)
         uncovered = None
         if len(self.uncovered_vectors):
             cosines = self.uncovered_vectors @ query
