@@ -81,17 +81,27 @@ _PAST_BEFORE = re.compile(
 )
 _PAST_MENTION = re.compile(r"^(?:\w+ed|had|took|ate|drank|drunk|bled|fell|felt|went|passed out|blacked out)\b")
 # "The chest pain I'd been having was reflux": a relative clause in the past after the mention.
-_PAST_AFTER = re.compile(r"^\s*(?:that |which )?(?:i|he|she|they|we)(?:'d|\s+had|\s+was|\s+were)\b")
+_PAST_AFTER = re.compile(
+    r"^\s*(?:that |which )?(?:i|he|she|they|we)(?:(?:'d|\s+had) been|\s+was|\s+were) (?:having|getting|feeling)\b"
+)
 # "I get winded", "she feels drained": a word ending in -ed that says how someone is, not what happened.
 _STATE_NOW = re.compile(r"\b(?:get|gets|getting|feel|feels|feeling|am|is|are|i'm|he's|she's|seems?|looks?)\s+$")
 # Someone who knows has looked: a clinician, poison services, a hospital that let the person go, a treatment that
 # worked. The only all-clear for harm that goes on unfelt (a paracetamol overdose, a swallowed battery).
+_CLINICIAN = (
+    r"(?:gp|doctor|dr|doc|cardiologist|neurologist|physician|hospital|a&e|er|nurse|consultant|specialist|paramedics?|"
+    r"poison control|poisons? (?:centre|center|line)|111|nhs|pharmacist|midwife|cardiology|neurology|urgent care)"
+)
+# A gap that asks or doubts ("should i call the doctor or is he fine", "the doctor hasn't seen him") is no check.
+_UNDOUBTED_GAP = r"(?:(?!\b(?:or|should|call|calling|need|needs|if|whether|not|isn't|wasn't|hasn't|haven't)\b)[^.?!])"
 _CHECKED = re.compile(
-    r"\b(?:(?:gp|doctor|dr|doc|cardiologist|neurologist|physician|hospital|a&e|er|nurse|consultant|specialist|"
-    r"paramedics?|poison control|poisons? (?:centre|center|line)|111|nhs|pharmacist|midwife)\b[^.?!]{0,60}\b(?:said|"
-    r"says|told|cleared|checked|all clear|fine|ok|okay|nothing wrong|normal)|all clear|stable now|discharged|"
-    r"out of hospital|(?:antibiotics|benadryl|antihistamines?|treatment|inhaler|epi ?pen|ambulance|paramedics)\b"
-    r"[^.?!]{0,20}\b(?:sorted|cleared|fixed|settled|helped))\b"
+    rf"\b{_CLINICIAN}\b{_UNDOUBTED_GAP}{{0,60}}\b(?:(?:said|says|told \w+|thinks?|confirmed)\b{_UNDOUBTED_GAP}{{0,40}}"
+    r"\b(?:fine|ok|okay|nothing wrong|normal|all clear|no damage|nothing to worry|not serious|safe)|cleared|checked|"
+    r"examined|all clear|nothing wrong|fine|ok|okay|normal)\b|"
+    rf"\b(?:checked|cleared|seen|examined)\s+(?:over\s+|out\s+)?by\s+(?:a\s+|the\s+|my\s+|his\s+|her\s+)?{_CLINICIAN}\b|"
+    r"\ball clear\b|\bstable now\b|(?<!not )(?<!n't )\bdischarged\b|\bout of hospital\b|"
+    r"\b(?:antibiotics|benadryl|antihistamines?|treatment|inhaler|epi ?pen|ambulance|paramedics)\b[^.?!]{0,20}"
+    r"\b(?:sorted|cleared|fixed|settled|helped)\b"
 )
 # The person's own word that it has passed: enough for a faint or a fit, not for an overdose.
 _FELT_CLEAR = re.compile(
@@ -181,11 +191,13 @@ def classify(text: str, start: int, end: int, lasting: bool = False, unfelt: boo
     """Whether the red-flag mention at text[start:end] is happening now, and if not, why not; a `lasting` red flag
     (an overdose, a punctured lung) is still an emergency after the event unless it was long ago or cleared since,
     and one whose harm goes on `unfelt` (an overdose) is cleared only by a check, not by feeling fine."""
+    # Ages blanked to spaces of the same length, so that positions hold: "my son 3 years" is no "3 years ago".
+    text = _AGE.sub(lambda age: " " * len(age.group(0)), text)
     clause_start, clause_end = _clause(text, start, end, _CLAUSE_BREAK)
     before, mention, after = text[clause_start:start], text[start:end], text[end:clause_end]
     sentence_start, sentence_end = _clause(text, start, end, _SENTENCE_BREAK)
     sentence = text[sentence_start:sentence_end]
-    if _negated(before, mention, text[end:sentence_end]):
+    if _negated(before, mention, text[end:sentence_end], unfelt):
         return "negated"
     if _JOKING.search(sentence):
         return "figurative"
@@ -207,13 +219,14 @@ def classify(text: str, start: int, end: int, lasting: bool = False, unfelt: boo
     return "current"
 
 
-def _negated(before: str, mention: str, rest_of_sentence: str) -> bool:
+def _negated(before: str, mention: str, rest_of_sentence: str, unfelt: bool = False) -> bool:
     if _NEVER_BEFORE.search(before) and _FIRST_TIME_AFTER.search(rest_of_sentence):
         return False
     if _DENIED_AFTER.search(rest_of_sentence) or _FREE_OF.search(rest_of_sentence) or _ENDS_DENIED.search(mention):
         return True
-    # "It settled as soon as I relaxed": a resolution may follow in the next clause of the same sentence.
-    return bool(_NEGATION.search(before)) or bool(_RESOLVED_AFTER.search(rest_of_sentence))
+    # "It settled as soon as I relaxed": a resolution may follow in the next clause of the same sentence; not for
+    # harm that goes on unfelt ("ate a dishwasher tablet, the vomiting stopped").
+    return bool(_NEGATION.search(before)) or (not unfelt and bool(_RESOLVED_AFTER.search(rest_of_sentence)))
 
 
 def _happening_now(before: str, mention: str, after: str) -> bool:
@@ -236,10 +249,11 @@ def _is_progressive(mention: str) -> bool:
     return first.endswith("ing") or first in ("about", "going", "gonna", "unconscious", "unresponsive")
 
 
-# A child's age, not a time: "my son 3 years he ate a battery", "my daughter is 2 years".
+# Someone's age, not a time: "my son 3 years he ate a battery", "my mum is 82 years".
 _AGE = re.compile(
-    r"\b(?:son|daughter|boy|girl|baby|child|toddler|kid|grandson|granddaughter|nephew|niece|brother|sister)"
-    r"(?:'s| is| was| aged| age)? \d+ (?:years?|yrs?|months?|mths?)\b(?! ago)"
+    r"\b(?:son|daughter|boy|girl|baby|child|toddler|kid|grandson|granddaughter|nephew|niece|brother|sister|mum|mom|"
+    r"mother|dad|father|gran|grandma|grandmother|nan|grandad|grandpa|grandfather|husband|wife|partner)"
+    r"(?:'s| is| was| aged| age)? \d+ (?:years?|yrs?|months?|mths?)\b(?! (?:ago|back|before|clean|sober|since))"
 )
 
 
@@ -248,7 +262,7 @@ def _historical(
 ) -> bool:
     sentence, told_before = sentences
     lasting, unfelt = lasting_unfelt
-    if _HISTORY.search(_AGE.sub(" ", before + " " + after)):
+    if _HISTORY.search(before + " " + after):
         return True
     if not lasting and (_BEFORE_NOW.search(before + " " + after) or _HABITUAL.search(sentence)):
         return True

@@ -127,7 +127,7 @@ class _QueryVectoriser:
         return np.fromiter(counts, dtype=np.int64, count=len(counts)), np.array(weights) / norm
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class OwnerGroups:
     """Rows grouped by owner, in order: where each group starts and whose it is, worked out once per index."""
 

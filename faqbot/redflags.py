@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_BREATH = r"(breathe|breath|breathing|catch (my|his|her|their|a) breath|get (any |enough |a )?(\w+ )?(air|breath))"
+_BREATH = (
+    r"(breathe|breath|breathing|catch (my|his|her|their|a) breath|get (any |enough |a )?(proper |full |deep |decent |"
+    r"real |big )?(air|breath))\b"
+)
 _SOMEONE = r"(my|his|her|their|the|your|a)"
 _HE_SHE = r"(he|she|they|he's|she's|they're|it's|i'm|i)"
 _DRUG = (
@@ -77,6 +80,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"heavy|heaviness|crushing|squeez\w*|discomfort|burning|stabbing|caving in|crushed)",
             r"\b(pain|pains|pressure|tightness|ache|crushing|heaviness)\b[^.?!]{0,40}\bchests?\b",
             # Pain on breathing in: after needling near the chest, the sign of a collapsed lung.
+            r"(?<!is it )(?<!does it )(?<!will it )(?<!would it )(?<!could it )(?<!can it )(?<!should it )"
             r"\b(hurts|painful|pain|sharp|stabbing)\s+(to|when\s+(i|you|he|she|they))\s+(breathe|take a breath)\b",
             r"\bangina\s+(attack|episode)\b",
             r"\b(gtn|nitro\w*|angina)\s+(spray|tablets?|pills?)?\b[^.?!]{0,20}\b(isn't|not|didn't|doesn't)\s+"

@@ -34,9 +34,12 @@ _SAID_NOW = re.compile(r"\b(?:right now|just now|at the moment|currently|as we s
 # An emergency declared outright, or an ambulance asked for, at the head of a clause ("THIS IS AN EMERGENCY …",
 # "someone call an ambulance"), not "how long … before you call an ambulance?".
 _DECLARED = re.compile(
-    r"^(?:(?:please|pls|plz|someone|somebody|quick|quickly|help|now)\s+)?(?:call|phone|ring|get)\s+(?:an?\s+)?"
-    r"(?:ambulance|911|999|112|000)\b|^(?:this|it) is an emergency\b|^it's an emergency\b"
+    r"^(?:(?:please|pls|plz|someone|somebody|quick|quickly|help|now)\s+)?(?:call|dial|phone|ring|get)\s+"
+    r"(?:an?\s+|the\s+)?(?:ambulance|911|999|112|000)\b|"
+    r"^(?:this is|it is|it's) an emergency\b(?!\s+(?:appointment|booking|slot|request|session|visit|dentist))"
 )
+# A clause that asks or supposes ("call 999 if a patient…", "…or go to A&E?") declares nothing.
+_SUPPOSED = re.compile(r"\b(?:if|when|whether|should|would|do you|do i|or go|in case)\b|\?")
 _MAX_TAILS = 4
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+|\s+(?=but\b)")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -221,7 +224,8 @@ class RedFlagReader:
         ]
         neighbours = {before, after}
         related = [c for c in candidates if any(c in words and neighbours & words for words in self._flag_words)]
-        # A word of its own ("spinal cord") is read as a red-flag word only beside that red flag's words.
+        # A word of its own ("spinal cord", "my calf") is read as a red-flag word only in a red-flag phrase ("having
+        # a stoke") or beside that red flag's words.
         if self._lexicon.frequency(word):
             return (phrased or related or [word])[0]
         return (phrased or related or candidates)[0]
@@ -264,7 +268,9 @@ def _pattern_words(flags: tuple[RedFlag, ...], lexicon: Lexicon) -> frozenset[st
 
 def _pattern_bigrams(flags: tuple[RedFlag, ...]) -> frozenset[tuple[str, str]]:
     """Pairs of words that stand next to each other in the red-flag patterns ("heart attack", "chest pain")."""
-    literal = (re.sub(r"\\[a-zA-Z]", " ", p) for flag in flags for p in (*flag.patterns, flag.topic))
+    # "\s+" between two words is a space between them ("having\s+a\s+stroke" holds "a stroke").
+    spaced = (re.sub(r"\\s[+*]?", " ", p) for flag in flags for p in (*flag.patterns, flag.topic))
+    literal = (re.sub(r"\\[a-zA-Z]", " ", p) for p in spaced)
     return frozenset(pair for p in literal for pair in re.findall(r"(?=\b([a-z]+) ([a-z]+)\b)", p))
 
 
@@ -282,7 +288,10 @@ def told_now(normal: str, triage: Triage) -> bool:
     "at the moment", "this is an emergency", "call an ambulance"): the model may not overrule such a reading, however
     calmly the rest of the message asks."""
     clauses = _CLAUSES.split(normal)
-    return any(_SAID_NOW.search(clauses[i]) or _DECLARED.search(clauses[i]) for i in _holding(clauses, triage))
+    return any(
+        _SAID_NOW.search(clauses[i]) or (_DECLARED.search(clauses[i]) and not _SUPPOSED.search(clauses[i]))
+        for i in _holding(clauses, triage)
+    )
 
 
 def _holding(clauses: list[str], triage: Triage) -> list[int]:

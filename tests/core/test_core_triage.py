@@ -410,3 +410,34 @@ def test_a_word_of_its_own_is_not_read_as_a_red_flag_word(reader: RedFlagReader,
 def test_a_word_of_its_own_beside_its_red_flag_words_is_read_as_one(reader: RedFlagReader) -> None:
     assert reader.normalise("my hart hurts") == "my heart hurts"
     assert reader.normalise("hart attack") == "heart attack"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my son 3 years ate a battery",
+        "my mum 82 years took her heart pills twice this morning",
+        "ate a dishwasher tablet at lunch, the vomiting stopped, still ok to come?",
+        "my toddler swallowed a button battery an hour ago, should i call the doctor or is he fine",
+        "my son has trouble breathing he was stung by a bee today",
+        "grandad is having a stoke, what do we do",
+        "it's 10pm now and I still can't get a proper breath",
+        "it hurts to breathe in since the needling this morning",
+    ],
+)
+def test_the_rules_alone_read_these_as_happening_now(message: str) -> None:
+    rules = RedFlagReader()  # no learned model: the rule itself must read the emergency
+    assert rules.read(message).current, rules.read(message).mentions
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "this is an emergency appointment request for my back pain",
+        "call an ambulance or go to A&E if someone faints after acupuncture?",
+        "is it painful to breathe deeply after chest needling?",
+        "I barely get a breather between sessions",
+    ],
+)
+def test_asked_about_or_booked_is_not_declared(reader: RedFlagReader, message: str) -> None:
+    assert not reader.read(message).current, reader.read(message).mentions
