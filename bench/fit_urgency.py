@@ -144,7 +144,7 @@ def choose(data: dict[str, Labelled], scores: dict[str, Scores]) -> Thresholds:
     rules_only = {path: (np.zeros(len(d.normal)), np.where(d.rules, 1.0, 0.0)) for path, d in data.items()}
     caught, false_alarms = rates(*pooled(data, rules_only, Thresholds(0.5, 1.0), everyday=False))
     print(f"rules alone: caught {caught:.3f}, false alarms {false_alarms:.3f} (red-flag files)")
-    best: tuple[tuple[float, float, int], Thresholds] | None = None
+    best: tuple[tuple[int, int, int], Thresholds] | None = None
     for alone, confirm, min_words in itertools.product(ALONE, CONFIRM, MIN_WORDS):
         thresholds = Thresholds(alone, confirm, min_words)
         caught, false_alarms = rates(*pooled(data, scores, thresholds, everyday=False))
@@ -156,8 +156,14 @@ def choose(data: dict[str, Labelled], scores: dict[str, Scores]) -> Thresholds:
             f"{thresholds}: red-flag files {caught:.3f} / {false_alarms:.3f}, "
             f"everyday {everyday_caught:.3f} / {everyday_alarms:.3f}   ({per_file})"
         )
-        # Ties go to fewer false alarms, then to the longer messages whose rule reading the model may not doubt.
-        key = (caught + everyday_caught - false_alarms - everyday_alarms, -false_alarms, min_words)
+        # Counted in messages, so that one emergency more caught for one false alarm more is a tie, not a win by the
+        # files' sizes; ties go to fewer false alarms, then to the longer messages whose rule reading the model may
+        # not doubt.
+        right, wrong = (0, 0)
+        for everyday in (False, True):
+            decided, emergency = pooled(data, scores, thresholds, everyday)
+            right, wrong = right + int(decided[emergency].sum()), wrong + int(decided[~emergency].sum())
+        key = (right - wrong, -wrong, min_words)
         within = false_alarms <= MAX_FALSE_ALARMS and everyday_alarms <= MAX_EVERYDAY_FALSE_ALARMS
         if within and (best is None or key > best[0]):
             best = (key, thresholds)

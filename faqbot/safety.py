@@ -115,6 +115,9 @@ class RedFlagReader:
         self._lexicon = lexicon or load_lexicon()
         self._flag_words = [_pattern_words((flag,), self._lexicon) for flag in flags]
         self._known = frozenset().union(*self._flag_words)
+        # The words that name a red flag ("seizure"): what a word dictation split in two may be ("a see sure"), not
+        # any word of a pattern ("was fine" is no "washing", "there any" no "therapy").
+        self._naming = _pattern_words(tuple(RedFlag(f.name, f.reason, (), topic=f.topic) for f in flags), self._lexicon)
         self._vocabulary = sorted(self._known)
         self._phrases = _pattern_bigrams(flags)
         self._candidates = lru_cache(maxsize=16_384)(self._corrections)
@@ -204,7 +207,7 @@ class RedFlagReader:
     def _joined_reading(self, joined: str) -> str | None:
         if len(joined) < _SPLIT_WORD or self._lexicon.frequency(joined):
             return None
-        long_words = [c for c in self._candidates(joined) if len(c) >= _SPLIT_WORD + 1]
+        long_words = [c for c in self._candidates(joined) if len(c) >= _SPLIT_WORD + 1 and c in self._naming]
         return long_words[0] if long_words else None
 
     def _reading(self, word: str, before: str, after: str) -> str:

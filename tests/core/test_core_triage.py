@@ -441,3 +441,19 @@ def test_the_rules_alone_read_these_as_happening_now(message: str) -> None:
 )
 def test_asked_about_or_booked_is_not_declared(reader: RedFlagReader, message: str) -> None:
     assert not reader.read(message).current, reader.read(message).mentions
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        ("the poison centre said it was fine", "was fine"),
+        ("are there any serious side effects?", "there any"),
+        ("how thin are the needles?", "thin are"),
+    ],
+)
+def test_two_everyday_words_are_not_joined_into_a_pattern_word(reader: RedFlagReader, message: str, kept: str) -> None:
+    assert kept in reader.normalise(message)
+
+
+def test_a_word_dictation_split_in_two_is_still_joined(reader: RedFlagReader) -> None:
+    assert reader.normalise("he is having a see sure") == "he is having a seizure"
