@@ -10,8 +10,10 @@ from typing import TypeVar
 T = TypeVar("T")
 
 # Engine calls take about 1 ms (25 ms for a worst-case 1,000-character message) and hold the GIL most of the time,
-# so more threads would not answer faster; two keep one long call from stalling every other request.
-ENGINE_THREADS = 2
+# so more threads would not answer faster: a second one only contends for the GIL with the first and with the event
+# loop (bench/web_bench.py --mix real, same hour: p99 112 ms with two, 90 ms with one). Long messages have a lane of
+# their own, so one long call does not stall the everyday ones.
+ENGINE_THREADS = 1
 # Calls running or waiting per worker before new ones are turned away with 503 (above the 50 connections of the
 # benchmark, far below what would take seconds to clear).
 MAX_PENDING = 128
