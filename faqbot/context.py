@@ -84,7 +84,13 @@ _PAST_MENTION = re.compile(r"^(?:\w+ed|had|took|ate|drank|drunk|bled|fell|felt|w
 _PAST_AFTER = re.compile(
     r"^\s*(?:that |which )?(?:i|he|she|they|we)(?:(?:'d|\s+had) been|\s+was|\s+were) (?:having|getting|feeling)\b"
 )
-# "I get winded", "she feels drained": a word ending in -ed that says how someone is, not what happened.
+# Someone's age, not a time: "my son 3 years he ate a battery", "my mum is 82 years".
+_AGE = re.compile(
+    r"\b(?:son|daughter|boy|girl|baby|child|toddler|kid|grandson|granddaughter|nephew|niece|brother|sister|mum|mom|"
+    r"mother|dad|father|gran|grandma|grandmother|nan|grandad|grandpa|grandfather|husband|wife|partner)"
+    r"(?:'s| is| was| aged| age)? \d+ (?:years?|yrs?|months?|mths?)\b(?! (?:ago|back|before|clean|sober|since))"
+)
+# "I get winded": a word ending in -ed that says how someone is, not what happened.
 _STATE_NOW = re.compile(r"\b(?:get|gets|getting|feel|feels|feeling|am|is|are|i'm|he's|she's|seems?|looks?)\s+$")
 # Someone who knows has looked: a clinician, poison services, a hospital that let the person go, a treatment that
 # worked. The only all-clear for harm that goes on unfelt (a paracetamol overdose, a swallowed battery).
@@ -247,14 +253,6 @@ def _happening_now(before: str, mention: str, after: str) -> bool:
 def _is_progressive(mention: str) -> bool:
     first = mention.split(maxsplit=1)[0] if mention.strip() else ""
     return first.endswith("ing") or first in ("about", "going", "gonna", "unconscious", "unresponsive")
-
-
-# Someone's age, not a time: "my son 3 years he ate a battery", "my mum is 82 years".
-_AGE = re.compile(
-    r"\b(?:son|daughter|boy|girl|baby|child|toddler|kid|grandson|granddaughter|nephew|niece|brother|sister|mum|mom|"
-    r"mother|dad|father|gran|grandma|grandmother|nan|grandad|grandpa|grandfather|husband|wife|partner)"
-    r"(?:'s| is| was| aged| age)? \d+ (?:years?|yrs?|months?|mths?)\b(?! (?:ago|back|before|clean|sober|since))"
-)
 
 
 def _historical(

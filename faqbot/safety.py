@@ -113,11 +113,11 @@ class RedFlagReader:
         self._unfelt = frozenset(flag.name for flag in flags if flag.unfelt)
         self._topics = [(flag.name, re.compile(flag.topic)) for flag in flags if flag.topic]
         self._lexicon = lexicon or load_lexicon()
-        self._flag_words = [_pattern_words((flag,), self._lexicon) for flag in flags]
+        self._flag_words = [_pattern_words((*flag.patterns, flag.topic), self._lexicon) for flag in flags]
         self._known = frozenset().union(*self._flag_words)
         # The words that name a red flag ("seizure"): what a word dictation split in two may be ("a see sure"), not
         # any word of a pattern ("was fine" is no "washing", "there any" no "therapy").
-        self._naming = _pattern_words(tuple(RedFlag(f.name, f.reason, (), topic=f.topic) for f in flags), self._lexicon)
+        self._naming = _pattern_words(tuple(flag.topic for flag in flags), self._lexicon)
         self._vocabulary = sorted(self._known)
         self._phrases = _pattern_bigrams(flags)
         self._candidates = lru_cache(maxsize=16_384)(self._corrections)
@@ -262,9 +262,9 @@ class RedFlagReader:
         )
 
 
-def _pattern_words(flags: tuple[RedFlag, ...], lexicon: Lexicon) -> frozenset[str]:
-    """The English words the red-flag patterns are written with: what a misspelt word may be corrected to."""
-    literal = (re.sub(r"\\[a-zA-Z]", " ", p) for flag in flags for p in (*flag.patterns, flag.topic))
+def _pattern_words(patterns: tuple[str, ...], lexicon: Lexicon) -> frozenset[str]:
+    """The English words red-flag patterns are written with: what a misspelt word may be corrected to."""
+    literal = (re.sub(r"\\[a-zA-Z]", " ", p) for p in patterns)
     found = {w for p in literal for w in re.findall(r"[a-z]+", p)}
     return frozenset(w for w in found if len(w) >= _MIN_CORRECTED_LENGTH and lexicon.frequency(w) > 0)
 
