@@ -6,8 +6,8 @@ Each file is held out in turn and the model fitted on the others; the thresholds
 chosen over those held-out scores: the emergency reply when the model alone gives more than `alone`, or when a
 red-flag rule reads a mention as happening now and the model gives at least `confirm` (or the message is shorter
 than `min_words`, or the flag is one the model may not overrule). Within the false-alarm limits,
-the thresholds with the largest share caught minus share of false alarms win. The model is then fitted on every
-file and written.
+the thresholds with the most emergencies caught minus false alarms, counted in messages, win (a tie goes to more
+caught). The model is then fitted on every file and written.
 With --check it only says whether the file matches a re-fit. Blind files are never read here.
 """
 
@@ -157,13 +157,13 @@ def choose(data: dict[str, Labelled], scores: dict[str, Scores]) -> Thresholds:
             f"everyday {everyday_caught:.3f} / {everyday_alarms:.3f}   ({per_file})"
         )
         # Counted in messages, so that one emergency more caught for one false alarm more is a tie, not a win by the
-        # files' sizes; ties go to fewer false alarms, then to the longer messages whose rule reading the model may
-        # not doubt.
+        # files' sizes; a tie goes to more emergencies caught (missing one costs most), then to the longer messages
+        # whose rule reading the model may not doubt.
         right, wrong = (0, 0)
         for everyday in (False, True):
             decided, emergency = pooled(data, scores, thresholds, everyday)
             right, wrong = right + int(decided[emergency].sum()), wrong + int(decided[~emergency].sum())
-        key = (right - wrong, -wrong, min_words)
+        key = (right - wrong, right, min_words)
         within = false_alarms <= MAX_FALSE_ALARMS and everyday_alarms <= MAX_EVERYDAY_FALSE_ALARMS
         if within and (best is None or key > best[0]):
             best = (key, thresholds)

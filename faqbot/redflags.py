@@ -187,6 +187,12 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\btired of (life|living|being alive)\b(?!\s+with)",
             r"\b(decide|decided|ready)\s+to\s+(finish|end)\s+(everything|it all)\b",
             r"\b(goodbye|suicide|farewell|last)\s+(letters?|notes?)\b",
+            # Pets or belongings given away beside letters or goodbyes: a plan told by its preparations.
+            r"\b(given|gave|giving)\s+(away\s+)?(my|all my)\s+(dog|dogs|cat|cats|pets?|things|stuff|belongings|"
+            r"possessions)\b[\s\S]{0,120}\b((written|wrote|left|writing)\s+(the|my|goodbye)\s+(letters?|notes?)|"
+            r"said\s+(my\s+)?goodbyes?)\b",
+            r"\b(written|wrote|writing)\s+(the|my)\s+(letters?|notes?)\b[\s\S]{0,120}\b(given|gave|giving)\s+(away\s+)?"
+            r"(my|all my)\s+(dog|dogs|cat|cats|pets?|things|stuff|belongings|possessions)\b",
         ),
         topic=(
             r"\b(murder\w*|depress\w*|low mood|suicide|suicidal|kill|killing|killed|self-harm|harm|harming|"
@@ -413,7 +419,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     ),
     RedFlag(
         "serious infection",
-        "fever with spreading redness or swelling where a needle went in can be a spreading infection (sepsis)",
+        "fever with spreading redness or swelling where a needle went in can be a spreading infection (sepsis); a rash "
+        "that does not fade when a glass is pressed on it can be meningitis or sepsis",
         (
             r"\bseps(is|tic)\b",
             r"\b(fever|temperature|temp|chills|shivering|feverish)\b[^.?!]{0,80}\b(red\w*|swollen|swelling|pus|hot|"
@@ -424,6 +431,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bred (streaks?|lines?)\b",
             r"\bcellulitis\b[^.?!]{0,40}\b(spreading|fever|febrile|rigors|confused)",
             r"\b(redness|swelling)\b[^.?!]{0,20}\bspreading\b",
+            # A rash that does not blanch (the glass test): meningitis or sepsis.
+            r"\b(rash|spots|blotches|marks)\b[^.?!]{0,50}\b(doesn't|don't|won't|didn't|does not|do not|not)\s+"
+            r"(fade|blanch|go away|disappear)\w*\b[^.?!]{0,40}\b(glass|press\w*|tumbler)\b",
+            r"\bnon-?blanching\b",
         ),
         topic=r"\b(infection|infections|infected|sepsis|septic|pus|fever|abscess|cellulitis)\b",
         lasting=True,

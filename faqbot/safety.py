@@ -200,6 +200,9 @@ class RedFlagReader:
         return "".join([*pieces, folded[last:]])
 
     def _joined(self, first: str, second: str) -> str | None:
+        # Two pieces that spell a word naming a red flag are that word ("over dose", "brea the", "sui cidal").
+        if len(first) + len(second) >= _SPLIT_WORD and first + second in self._naming:
+            return first + second
         if len(first) > _SPLIT_PART or len(second) > _SPLIT_PART or first in self._known or second in self._known:
             return None
         return self._joined_word(first + second)

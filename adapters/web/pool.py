@@ -1,4 +1,4 @@
-"""The engine off the event loop: a few threads, a bounded queue and a time budget per request."""
+"""The engine off the event loop: a thread per lane, a bounded queue and a time budget per request."""
 
 from __future__ import annotations
 

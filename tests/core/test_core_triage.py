@@ -457,3 +457,23 @@ def test_two_everyday_words_are_not_joined_into_a_pattern_word(reader: RedFlagRe
 
 def test_a_word_dictation_split_in_two_is_still_joined(reader: RedFlagReader) -> None:
     assert reader.normalise("he is having a see sure") == "he is having a seizure"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "he took an over dose of paracetamol",
+        "i feel sui cidal",
+        "My son (7) has a high fever, a bad headache and purple spots that don't fade when I press a glass on them",
+        "my baby has a non-blanching rash",
+        "i've given my dog to my sister and written the letters, it was never going to work",
+    ],
+)
+def test_split_words_unblanching_rashes_and_preparations_are_read_by_the_rules(message: str) -> None:
+    rules = RedFlagReader()  # no learned model: the rule itself must read the emergency
+    assert rules.read(message).current, rules.read(message).mentions
+
+
+def test_a_pet_minded_while_away_is_no_farewell(reader: RedFlagReader) -> None:
+    message = "I gave my dog to my mum for the week and left a note about his food, can I come Tuesday?"
+    assert not reader.read(message).current
