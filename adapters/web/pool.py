@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -24,6 +25,10 @@ BUDGET_SECONDS = 2.0
 # worst-case messages slow each other, not everyone's everyday questions.
 HEAVY_CHARS = 300
 HEAVY_PENDING = 8
+
+
+class Abandoned(Exception):
+    """A queued call skipped because its request stopped waiting for it."""
 
 
 class Busy(Exception):
@@ -68,12 +73,22 @@ class EnginePool:
             raise Busy(1)
         loop = asyncio.get_running_loop()
         self._pending += 1
-        future = loop.run_in_executor(self._executor, call)
+        abandoned = threading.Event()
+
+        def unless_abandoned() -> T:
+            # A call whose request was answered 503 while it waited is not run: under overload the thread would
+            # otherwise work through answers nobody waits for while every new request times out.
+            if abandoned.is_set():
+                raise Abandoned
+            return call()
+
+        future = loop.run_in_executor(self._executor, unless_abandoned)
         future.add_done_callback(self._finished)
         try:
             # shield: a request over budget stops waiting, but its thread cannot be stopped and finishes the call.
             return await asyncio.wait_for(asyncio.shield(future), self._budget)
         except TimeoutError:
+            abandoned.set()
             raise Busy(max(1, round(self._budget))) from None
 
     def _finished(self, future: asyncio.Future[T]) -> None:

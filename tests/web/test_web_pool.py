@@ -75,6 +75,25 @@ def test_a_call_over_budget_is_answered_busy_and_its_slot_freed_when_it_ends(run
     assert run_async(scenario()) == 0
 
 
+def test_a_queued_call_whose_request_gave_up_is_never_run(run_async: RunAsync) -> None:
+    pool = EnginePool(threads=1, budget=0.1)
+    ran: list[str] = []
+
+    async def scenario() -> int:
+        first = asyncio.create_task(pool.run(lambda: time.sleep(0.4)))
+        await asyncio.sleep(0.01)
+        with pytest.raises(Busy):
+            await pool.run(lambda: ran.append("queued"))
+        with pytest.raises(Busy):
+            await first
+        await asyncio.sleep(0.5)  # the first call ends; the queued one is then skipped, not run
+        return pool.pending
+
+    assert run_async(scenario()) == 0
+    assert ran == []
+    assert run_async(pool.run(lambda: "still serving")) == "still serving"
+
+
 def _post(app: Any, message: str, client: str = "127.0.0.1") -> Coroutine[Any, Any, tuple[int, dict[str, Any]]]:
     body = json.dumps({"message": message}).encode()
     scope = {
