@@ -185,8 +185,11 @@ class RedFlagReader:
         while position < len(tokens):
             start, end, word = tokens[position]
             after = tokens[position + 1] if position + 1 < len(tokens) else None
-            # Dictation splits a long word in two ("a see sure"): read the two as the word they sound like.
-            joined = self._joined(word, after[2]) if after and after[0] == end + 1 else None
+            # Dictation splits a long word in two ("a see sure"): read the two as the word they sound like, unless
+            # the next two spell one exactly ("has ting ling" is "has tingling", not "harming ling").
+            following = tokens[position + 2] if position + 2 < len(tokens) else None
+            exact_next = bool(after and following and after[2] + following[2] in self._naming)
+            joined = self._joined(word, after[2]) if after and after[0] == end + 1 and not exact_next else None
             if after and joined:
                 pieces += [folded[last:start], joined]
                 last, position = after[1], position + 2

@@ -457,6 +457,7 @@ def test_two_everyday_words_are_not_joined_into_a_pattern_word(reader: RedFlagRe
 
 def test_a_word_dictation_split_in_two_is_still_joined(reader: RedFlagReader) -> None:
     assert reader.normalise("he is having a see sure") == "he is having a seizure"
+    assert reader.normalise("she has ting ling in her arm") == "she has tingling in her arm"
 
 
 @pytest.mark.parametrize(
