@@ -65,7 +65,7 @@ _HISTORY = re.compile(
     r"october|november|december)|"
     r"used to|as a (?:kid|child|teen|teenager|baby|toddler)|when (?:i|he|she|they) (?:was|were)|previous(?:ly)?|"
     r"in my (?:teens|twenties|thirties|20s|30s|youth|childhood)|died (?:of|from|after)|passed away|"
-    r"in the past|once before|a while (?:ago|back)|years? ago|survivor|"
+    r"in the past|once before|a while (?:ago|back)|years? ago|survivor|history|"
     r"recovered|scars?|\d+\+? (?:years?|yrs)(?! old))\b"
 )
 # Recent past: a past event then is only history when told as such ("fainted yesterday, can I still come?").
@@ -90,6 +90,8 @@ _AGE = re.compile(
     r"mother|dad|father|gran|grandma|grandmother|nan|grandad|grandpa|grandfather|husband|wife|partner)"
     r"(?:'s| is| was| aged| age)? \d+ (?:years?|yrs?|months?|mths?)\b(?! (?:ago|back|before|clean|sober|since))"
 )
+# "Past suicidal thoughts", "a prior overdose": the mention named as a thing of the past.
+_FORMER = re.compile(r"\b(?:past|prior|former)\s+$")
 # "I get winded": a word ending in -ed that says how someone is, not what happened.
 _STATE_NOW = re.compile(r"\b(?:get|gets|getting|feel|feels|feeling|am|is|are|i'm|he's|she's|seems?|looks?)\s+$")
 # Someone who knows has looked: a clinician, poison services, a hospital that let the person go, a treatment that
@@ -260,7 +262,7 @@ def _historical(
 ) -> bool:
     sentence, told_before = sentences
     lasting, unfelt = lasting_unfelt
-    if _HISTORY.search(before + " " + after):
+    if _HISTORY.search(before + " " + after) or _FORMER.search(before):
         return True
     if not lasting and (_BEFORE_NOW.search(before + " " + after) or _HABITUAL.search(sentence)):
         return True

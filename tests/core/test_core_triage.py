@@ -386,6 +386,8 @@ def test_lasting_or_declared_emergencies_stay_current(reader: RedFlagReader, mes
         "my daughter is 2 years old and swallowed a battery 3 years ago, is that a problem for acupuncture?",
         "how long does a seizure have to last before you call an ambulance?",
         "the chest pain I'd been having turned out to be reflux. is needling near the chest risky?",
+        "client mentioned past suicidal thoughts during intake, under a psychiatrist. anything special to do?",
+        "overdose history (2020), clean since, want acupuncture for cravings",
     ],
 )
 def test_cleared_past_and_asked_about_mentions_are_not_current(reader: RedFlagReader, message: str) -> None:
