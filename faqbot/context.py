@@ -90,6 +90,8 @@ _AGE = re.compile(
     r"mother|dad|father|gran|grandma|grandmother|nan|grandad|grandpa|grandfather|husband|wife|partner)"
     r"(?:'s| is| was| aged| age)? \d+ (?:years?|yrs?|months?|mths?)\b(?! (?:ago|back|before|clean|sober|since))"
 )
+# "I just took…", "she's only just swallowed…": the event told as a moment ago.
+_JUST = re.compile(r"\b(?:just|only just)\s+(?:\w+\s+)?$")
 # "Past suicidal thoughts", "a prior overdose": the mention named as a thing of the past.
 _FORMER = re.compile(r"\b(?:past|prior|former)\s+$")
 # "I get winded": a word ending in -ed that says how someone is, not what happened.
@@ -262,7 +264,10 @@ def _historical(
 ) -> bool:
     sentence, told_before = sentences
     lasting, unfelt = lasting_unfelt
-    if _HISTORY.search(before + " " + after) or _FORMER.search(before):
+    # "A history of overdoses and I just took 30 pills": what came before "just" is not this event's time.
+    just = lasting and bool(_JUST.search(before))
+    told_time = after if just else before + " " + after
+    if _HISTORY.search(told_time) or _FORMER.search(before):
         return True
     if not lasting and (_BEFORE_NOW.search(before + " " + after) or _HABITUAL.search(sentence)):
         return True
@@ -281,7 +286,7 @@ def _historical(
         return False
     cleared = bool(_CHECKED.search(text) or (not unfelt and _FELT_CLEAR.search(text)))
     if lasting:
-        return bool(_HISTORY.search(sentence) or cleared)
+        return bool((not just and _HISTORY.search(sentence)) or cleared)
     # A past event in the same sentence as a time anchor, or told while asking whether treatment is fine now.
     told_as_past = _HISTORY.search(sentence) or _RECENT_PAST.search(before + " " + after)
     return bool(told_as_past or cleared or _ELIGIBILITY.search(text))

@@ -425,6 +425,9 @@ def test_a_word_of_its_own_beside_its_red_flag_words_is_read_as_one(reader: RedF
         "grandad is having a stoke, what do we do",
         "it's 10pm now and I still can't get a proper breath",
         "it hurts to breathe in since the needling this morning",
+        # A history told before "just" is not the time of what was just done.
+        "i have a history of overdoses and i just took 30 pills",
+        "I had a history of self harm, just took too many tablets",
     ],
 )
 def test_the_rules_alone_read_these_as_happening_now(message: str) -> None:
