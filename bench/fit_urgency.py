@@ -134,9 +134,16 @@ def pooled(
     data: dict[str, Labelled], scores: dict[str, Scores], thresholds: Thresholds, everyday: bool
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """The decisions and labels of every message of the red-flag files (or of the everyday files)."""
+    decided = {path: decide(scores[path], labelled, thresholds) for path, labelled in data.items()}
+    return _grouped(data, decided, everyday)
+
+
+def _grouped(
+    data: dict[str, Labelled], decided: dict[str, NDArray[np.bool_]], everyday: bool
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """The decisions and labels of the red-flag files (or of the everyday files), end to end."""
     chosen = [path for path, labelled in data.items() if labelled.everyday == everyday]
-    decided = [decide(scores[path], data[path], thresholds) for path in chosen]
-    return np.concatenate(decided), np.concatenate([data[path].emergency for path in chosen])
+    return np.concatenate([decided[path] for path in chosen]), np.concatenate([data[path].emergency for path in chosen])
 
 
 def choose(data: dict[str, Labelled], scores: dict[str, Scores]) -> Thresholds:
@@ -147,11 +154,12 @@ def choose(data: dict[str, Labelled], scores: dict[str, Scores]) -> Thresholds:
     best: tuple[tuple[int, int, int], Thresholds] | None = None
     for alone, confirm, min_words in itertools.product(ALONE, CONFIRM, MIN_WORDS):
         thresholds = Thresholds(alone, confirm, min_words)
-        caught, false_alarms = rates(*pooled(data, scores, thresholds, everyday=False))
-        everyday_caught, everyday_alarms = rates(*pooled(data, scores, thresholds, everyday=True))
-        per_file = " ".join(
-            "{:.2f}/{:.2f}".format(*rates(decide(scores[p], d, thresholds), d.emergency)) for p, d in data.items()
-        )
+        # Each file decided once; the pooled figures, the per-file ones and the counts all read these.
+        decided = {path: decide(scores[path], labelled, thresholds) for path, labelled in data.items()}
+        groups = {everyday: _grouped(data, decided, everyday) for everyday in (False, True)}
+        caught, false_alarms = rates(*groups[False])
+        everyday_caught, everyday_alarms = rates(*groups[True])
+        per_file = " ".join("{:.2f}/{:.2f}".format(*rates(decided[p], d.emergency)) for p, d in data.items())
         print(
             f"{thresholds}: red-flag files {caught:.3f} / {false_alarms:.3f}, "
             f"everyday {everyday_caught:.3f} / {everyday_alarms:.3f}   ({per_file})"
@@ -159,10 +167,8 @@ def choose(data: dict[str, Labelled], scores: dict[str, Scores]) -> Thresholds:
         # Counted in messages, so that one emergency more caught for one false alarm more is a tie, not a win by the
         # files' sizes; a tie goes to more emergencies caught (missing one costs most), then to the longer messages
         # whose rule reading the model may not doubt.
-        right, wrong = (0, 0)
-        for everyday in (False, True):
-            decided, emergency = pooled(data, scores, thresholds, everyday)
-            right, wrong = right + int(decided[emergency].sum()), wrong + int(decided[~emergency].sum())
+        right = sum(int(verdicts[emergency].sum()) for verdicts, emergency in groups.values())
+        wrong = sum(int(verdicts[~emergency].sum()) for verdicts, emergency in groups.values())
         key = (right - wrong, right, min_words)
         within = false_alarms <= MAX_FALSE_ALARMS and everyday_alarms <= MAX_EVERYDAY_FALSE_ALARMS
         if within and (best is None or key > best[0]):
