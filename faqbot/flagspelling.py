@@ -56,7 +56,9 @@ class FlagSpelling:
             # Dictation splits a long word in two ("a see sure"): read the two as the word they sound like, unless
             # the next two spell one exactly ("has ting ling" is "has tingling", not "harming ling").
             following = tokens[position + 2] if position + 2 < len(tokens) else None
-            exact_next = bool(after and following and after[2] + following[2] in self._naming)
+            exact_next = bool(
+                after and following and following[0] == after[1] + 1 and after[2] + following[2] in self._naming
+            )
             joined = self._joined(word, after[2]) if after and after[0] == end + 1 and not exact_next else None
             if after and joined:
                 pieces += [folded[last:start], joined]
