@@ -11,6 +11,7 @@ mention with no modifier is current: when in doubt, the emergency reply.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 Status = Literal["current", "negated", "historical", "hypothetical", "treatment", "figurative"]
@@ -201,8 +202,7 @@ def classify(text: str, start: int, end: int, lasting: bool = False, unfelt: boo
     """Whether the red-flag mention at text[start:end] is happening now, and if not, why not; a `lasting` red flag
     (an overdose, a punctured lung) is still an emergency after the event unless it was long ago or cleared since,
     and one whose harm goes on `unfelt` (an overdose) is cleared only by a check, not by feeling fine."""
-    # Ages blanked to spaces of the same length, so that positions hold: "my son 3 years" is no "3 years ago".
-    text = _AGE.sub(lambda age: " " * len(age.group(0)), text)
+    text = _without_ages(text)
     clause_start, clause_end = _clause(text, start, end, _CLAUSE_BREAK)
     before, mention, after = text[clause_start:start], text[start:end], text[end:clause_end]
     sentence_start, sentence_end = _clause(text, start, end, _SENTENCE_BREAK)
@@ -227,6 +227,13 @@ def classify(text: str, start: int, end: int, lasting: bool = False, unfelt: boo
     if _historical(text, before, mention, after, (sentence, text[sentence_start:start]), (lasting, unfelt)):
         return "historical"
     return "current"
+
+
+@lru_cache(maxsize=64)
+def _without_ages(text: str) -> str:
+    """Ages blanked to spaces of the same length, so that positions hold: "my son 3 years" is no "3 years ago" (once
+    per message, however many mentions it holds)."""
+    return _AGE.sub(lambda age: " " * len(age.group(0)), text)
 
 
 def _negated(before: str, mention: str, rest_of_sentence: str, unfelt: bool = False) -> bool:
