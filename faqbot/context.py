@@ -157,6 +157,14 @@ _TREATMENT = re.compile(
     rf"after-?care)\s+(?:from|after|following))\b{_WORDS}{{0,4}}\s*$"
 )
 _TREATMENT_AFTER = re.compile(r"^\s*(?:recovery|rehab\w*|survivors?|patients?|sufferers?|prevention)\b")
+# A search-box pairing of a red flag and a treatment, nothing else in the clause ("seizures and acupuncture?",
+# "acupuncture & anaphylaxis"): a subject looked up, not an event told.
+_THERAPY = r"(?:acupuncture|dry needling|needling|needles?|cupping|massage|physio\w*|chiropractic|treatment|therapy)"
+_PAIRED_BEFORE = re.compile(rf"^\W*{_THERAPY}\s+(?:and|&|\+|vs\.?|versus)\s+$")
+# A mention is found by its stem ("suicid", "anaphyla"): the rest of its word and of its noun may follow.
+_REST_OF_NAME = r"^\w*(?:\s+(?:thoughts?|ideation|attacks?|reactions?|pain|signs?|symptoms?|risks?))?"
+_PAIRED_AFTER = re.compile(rf"{_REST_OF_NAME}\s+(?:and|&|\+|vs\.?|versus)\s+{_THERAPY}\W*$")
+_NAME_ENDS = re.compile(rf"{_REST_OF_NAME}\W*$")
 _FIGURATIVE = re.compile(
     r"\b(?:phone|laptop|computer|wifi|internet|printer|bank account|wallet)\b[^.?!]{0,25}$|"
     rf"\b(?:almost|nearly|practically|basically|about to have|gonna have|going to have|(?:gave|give|gives|giving|"
@@ -215,7 +223,7 @@ def classify(text: str, start: int, end: int, lasting: bool = False, unfelt: boo
         return "current"
     if _FIGURATIVE.search(before):
         return "figurative"
-    if _TREATMENT.search(before) or _TREATMENT_AFTER.search(after):
+    if _TREATMENT.search(before) or _TREATMENT_AFTER.search(after) or _paired(before, after):
         return "treatment"
     if (
         _HYPOTHETICAL.search(before)
@@ -227,6 +235,13 @@ def classify(text: str, start: int, end: int, lasting: bool = False, unfelt: boo
     if _historical(text, before, mention, after, (sentence, text[sentence_start:start]), (lasting, unfelt)):
         return "historical"
     return "current"
+
+
+def _paired(before: str, after: str) -> bool:
+    """The clause is the red flag and a treatment named side by side, and nothing more."""
+    return bool(_PAIRED_BEFORE.search(before) and _NAME_ENDS.search(after)) or bool(
+        not before.strip(" ,;:-") and _PAIRED_AFTER.search(after)
+    )
 
 
 @lru_cache(maxsize=64)

@@ -448,6 +448,6 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bthis is an emergency\b",
             r"\b(i'm|i am|he's|she's)\s+dying\b(?!\s+(to|for|of (laughter|boredom|embarrassment)))",
         ),
-        topic=r"\b(emergency|ambulance|911|999|112|000|a&e)\b",
+        topic=r"\b(emergency|emergencies|ambulances?|911|999|112|000|a&e)\b",
     ),
 )

@@ -212,6 +212,7 @@ def test_the_alerted_flags_of_a_state_are_only_ever_known_red_flags(
         "I had a hypo last week, should I eat before my session?",
         "I had a couple of beers at lunch, can I still come in?",
         "I'm in recovery from opioids, can ear acupuncture help?",
+        "what emergencies have been reported with acupuncture?",
     ],
 )
 def test_subjects_near_a_red_flag_get_the_caution_line(engine: Engine, message: str) -> None:
@@ -483,3 +484,24 @@ def test_split_words_unblanching_rashes_and_preparations_are_read_by_the_rules(m
 def test_a_pet_minded_while_away_is_no_farewell(reader: RedFlagReader) -> None:
     message = "I gave my dog to my mum for the week and left a note about his food, can I come Tuesday?"
     assert not reader.read(message).current
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "seizures and acupuncture?",
+        "acupuncture and suicidal thoughts",
+        "anaphylaxis & dry needling",
+        "heart attack vs acupuncture",
+    ],
+)
+def test_a_red_flag_named_beside_a_treatment_like_a_search_is_a_subject(reader: RedFlagReader, message: str) -> None:
+    triage = reader.read(message)
+    assert [m.status for m in triage.mentions] == ["treatment"] and not triage.current
+
+
+@pytest.mark.parametrize(
+    "message", ["my wife is having a seizure and acupuncture", "chest pain and dizzy", "seizure and he won't wake up"]
+)
+def test_a_pairing_with_more_than_a_treatment_is_still_read_as_told(reader: RedFlagReader, message: str) -> None:
+    assert reader.read(message).current
