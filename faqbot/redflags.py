@@ -35,6 +35,15 @@ _DROWSY = (
     r"out of it)"
 )
 
+# A knock to the head and a sign of harm inside the skull after it (NICE's head-injury signs).
+_KNOCKED = r"(hit|hits|hitting|banged|bumped|knocked|smacked|whacked|cracked|injured|hurt)"
+_HEAD_SIGN = (
+    r"(confus\w*|vomit\w*|throw\w* up|threw up|been sick|being sick|drowsy|sleepy|won't wake|can't wake|hard to wake|"
+    r"unconscious|knocked out|passed out|blacked out|out cold|seizure|fitting|same questions?|doesn't know where|"
+    r"does not know where|slurr\w*|clear fluid|bleeding from (his|her|my|their) (ear|nose)|worst headache|not making "
+    r"sense|can't remember)"
+)
+
 
 @dataclass(frozen=True)
 class RedFlag:
@@ -206,7 +215,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "an overdose or a poison can harm before symptoms show; poison services and emergency care act fastest",
         (
             r"\boverdos",
-            r"\bod(?:'?d|'?ed)\b",
+            # "od'd", "od'ed", "oded"; "odd" only as "odd on …" ("odd on pills"), not the adjective ("the odd bruise").
+            r"\bod(?:'d|'?ed)\b",
+            r"\bodd on\b",
             r"\bpoison(ed|ing)\b(?!\s+(control|centre|center|helpline|line|information))",
             r"\b(drank|drunk|swallowed|ate|eaten|taken|took)\s+(some\s+)?poison\b",
             rf"\b{_DRUG}\b[^.?!]{{0,25}}\b(and\s+)?(ate|swallowed|eaten|chewed)\s+(some|one|a few|them|"
@@ -274,6 +285,9 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"help)",
             r"\b(won't|will not|doesn't|does not|can't|cannot)\s+stop\s+(the\s+)?bleed",
             r"\bsoak\w*\s+(through|(\w+\s+){0,2}(towels?|pads?|bandages?|dressings?|tissues?|red))\b",
+            # A pad or more filled within an hour or two: the measure of bleeding that needs care now.
+            r"\b(pads?|tampons?|towels?)\b[^.?!]{0,20}\b(every|each|an|per|within|in)\s+(half\s+an?\s+hour|half\s+hour|"
+            r"hour|\d+\s*min\w*|(1|2|one|two|an hour or two|1-2)\s+(hours?|hrs?))\b",
             r"\b(coughing|vomiting|throwing) (up )?blood\b",
             r"\bblood\b[^.?!]{0,20}\b(everywhere|gushing|pouring|spurting|pumping|running down|dripping down|"
             r"still (coming|flowing|running|dripping|pouring))\b",
@@ -437,6 +451,21 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bnon-?blanching\b",
         ),
         topic=r"\b(infection|infections|infected|sepsis|septic|pus|fever|abscess|cellulitis)\b",
+        lasting=True,
+    ),
+    RedFlag(
+        "head or spine injury",
+        "after a knock to the head, confusion, vomiting, drowsiness or a fit can mean bleeding inside the skull; "
+        "after a fall or a blow, legs or arms that can't move or feel can mean an injured spine",
+        (
+            rf"\b{_KNOCKED}\s+{_SOMEONE}\s+head\b[^.?!]{{0,100}}\b{_HEAD_SIGN}",
+            rf"\bhead (injury|knock|bump|wound)\b[^.?!]{{0,60}}\b{_HEAD_SIGN}",
+            r"\b(fell|fall|fallen|falling|crash\w*|accident|dived|landed|thrown|tackled)\b[^.?!]{0,80}\b(can't|"
+            r"cannot|unable to|couldn't)\s+(move|feel)\s+(his|her|my|their|both)\s+(legs|arms|feet|hands|neck)\b",
+            r"\b(broke|broken|fractured)\s+(his|her|my|their|the)\s+(neck|back|skull|spine)\b",
+        ),
+        topic=rf"\b(concussion|concussions|concussed|head injury|head injuries|skull|spinal injury|spinal cord|"
+        rf"{_KNOCKED}\s+{_SOMEONE}\s+head)\b",
         lasting=True,
     ),
     RedFlag(

@@ -505,3 +505,33 @@ def test_a_red_flag_named_beside_a_treatment_like_a_search_is_a_subject(reader: 
 )
 def test_a_pairing_with_more_than_a_treatment_is_still_read_as_told(reader: RedFlagReader, message: str) -> None:
     assert reader.read(message).current
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my son hit his head at football and has thrown up twice and is really sleepy",
+        "grandpa tripped in your car park and hit his head, now he keeps asking the same questions",
+        "my husband fell off the ladder and now he can't move his legs",
+        "I'm going through a pad every hour since this morning",
+        "she od'd on her sleeping pills",
+    ],
+)
+def test_head_and_spine_injuries_bleeding_by_the_pad_and_od_are_current(reader: RedFlagReader, message: str) -> None:
+    assert reader.read(message).current
+
+
+@pytest.mark.parametrize(
+    ("message", "flag"),
+    [
+        ("my toddler bumped his head on the table this morning, now playing normally. ok to bring him?", "head"),
+        ("I had a concussion last year, can I have dry needling?", "head"),
+        ("I take warfarin and get the odd bruise, can I book?", "heavy bleeding"),
+    ],
+)
+def test_a_knock_a_past_concussion_or_the_odd_bruise_is_a_subject(
+    reader: RedFlagReader, message: str, flag: str
+) -> None:
+    triage = reader.read(message)
+    assert not triage.current and any(f.startswith(flag) for f in triage.flags)
+    assert "overdose or poisoning" not in triage.flags
