@@ -157,12 +157,19 @@ _TREATMENT = re.compile(
     rf"after-?care)\s+(?:from|after|following))\b{_WORDS}{{0,4}}\s*$"
 )
 _TREATMENT_AFTER = re.compile(r"^\s*(?:recovery|rehab\w*|survivors?|patients?|sufferers?|prevention)\b")
-# A search-box pairing of a red flag and a treatment, nothing else in the clause ("seizures and acupuncture?",
+# A search-box pairing of a red flag and a treatment, nothing else in the message ("seizures and acupuncture?",
 # "acupuncture & anaphylaxis"): a subject looked up, not an event told.
 _THERAPY = r"(?:acupuncture|dry needling|needling|needles?|cupping|massage|physio\w*|chiropractic|treatment|therapy)"
 _PAIRED_BEFORE = re.compile(rf"^\W*{_THERAPY}\s+(?:and|&|\+|vs\.?|versus)\s+$")
 # A mention is found by its stem ("suicid", "anaphyla"): the rest of its word and of its noun may follow.
 _REST_OF_NAME = r"^\w*(?:\s+(?:thoughts?|ideation|attacks?|reactions?|pain|signs?|symptoms?|risks?))?"
+# A condition's name, which a search pairs with a treatment; not what happens to someone ("fainted", "collapsed",
+# "unconscious", "bleeding"), which such a pairing tells.
+_CONDITION = re.compile(
+    r"(?:seizures?|epilep\w*|fits|convulsions?|anaphyla\w*|allerg\w*|strokes?|tia|heart attacks?|cardiac arrest|"
+    r"angina|chest pain|overdos\w*|suicid\w*|self-harm|pneumothora\w*|collapsed lungs?|sepsis|infections?|"
+    r"asthma|(?:panic|anxiety) attacks?)\b"
+)
 _PAIRED_AFTER = re.compile(rf"{_REST_OF_NAME}\s+(?:and|&|\+|vs\.?|versus)\s+{_THERAPY}\W*$")
 _NAME_ENDS = re.compile(rf"{_REST_OF_NAME}\W*$")
 _FIGURATIVE = re.compile(
@@ -223,7 +230,7 @@ def classify(text: str, start: int, end: int, lasting: bool = False, unfelt: boo
         return "current"
     if _FIGURATIVE.search(before):
         return "figurative"
-    if _TREATMENT.search(before) or _TREATMENT_AFTER.search(after) or _paired(before, after):
+    if _TREATMENT.search(before) or _TREATMENT_AFTER.search(after) or _paired(text, start, end):
         return "treatment"
     if (
         _HYPOTHETICAL.search(before)
@@ -237,8 +244,11 @@ def classify(text: str, start: int, end: int, lasting: bool = False, unfelt: boo
     return "current"
 
 
-def _paired(before: str, after: str) -> bool:
-    """The clause is the red flag and a treatment named side by side, and nothing more."""
+def _paired(text: str, start: int, end: int) -> bool:
+    """The whole message is a condition's name and a treatment side by side, and nothing more."""
+    before, after = text[:start], text[end:]
+    if not _CONDITION.match(text[start:] + " "):
+        return False
     return bool(_PAIRED_BEFORE.search(before) and _NAME_ENDS.search(after)) or bool(
         not before.strip(" ,;:-") and _PAIRED_AFTER.search(after)
     )

@@ -14,11 +14,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from faqbot.lexicon import Lexicon
-from faqbot.redflags import RedFlag
+from faqbot.redflags import CONTEXT_WORDS, RedFlag
 from faqbot.text import fold
 from faqbot.texting import SHORTHAND, TEXTING
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+# "ODd", "OD'd": the capitals say overdosed, where a folded "odd" would be the adjective.
+_CAPITAL_OD = re.compile(r"\bOD(?:['\u2019]?d|ed)\b")
 # A listed English word is read as a red-flag word only when that word is far commoner ("hart" for "heart") and the
 # word itself is not an everyday one ("chess" stays "chess").
 _SLIP_ZIPF_GAP = 0.5
@@ -33,11 +35,11 @@ class FlagSpelling:
 
     def __init__(self, flags: tuple[RedFlag, ...], lexicon: Lexicon) -> None:
         self._lexicon = lexicon
-        self._flag_words = [_pattern_words((*flag.patterns, flag.topic), lexicon) for flag in flags]
+        self._flag_words = [_pattern_words((*flag.patterns, flag.topic), lexicon) - CONTEXT_WORDS for flag in flags]
         self._known = frozenset().union(*self._flag_words)
         # The words that name a red flag ("seizure"): what a word dictation split in two may be ("a see sure"), not
         # any word of a pattern ("was fine" is no "washing", "there any" no "therapy").
-        self._naming = _pattern_words(tuple(flag.topic for flag in flags), lexicon)
+        self._naming = _pattern_words(tuple(flag.topic for flag in flags), lexicon) - CONTEXT_WORDS
         self._vocabulary = sorted(self._known)
         self._phrases = _pattern_bigrams(flags)
         self._candidates = lru_cache(maxsize=16_384)(self._corrections)
@@ -45,7 +47,7 @@ class FlagSpelling:
 
     def normalise(self, text: str) -> str:
         """Folded text with texting spellings expanded and slips of red-flag words corrected."""
-        folded = " ".join(fold(text).split())
+        folded = " ".join(fold(_CAPITAL_OD.sub("overdosed", text)).split())
         for pattern, replacement in SHORTHAND:
             folded = pattern.sub(replacement, folded)
         tokens = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(folded)]

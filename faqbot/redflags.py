@@ -35,14 +35,67 @@ _DROWSY = (
     r"out of it)"
 )
 
-# A knock to the head and a sign of harm inside the skull after it (NICE's head-injury signs).
-_KNOCKED = r"(hit|hits|hitting|banged|bumped|knocked|smacked|whacked|cracked|injured|hurt)"
-_HEAD_SIGN = (
-    r"(confus\w*|vomit\w*|throw\w* up|threw up|been sick|being sick|drowsy|sleepy|won't wake|can't wake|hard to wake|"
-    r"unconscious|knocked out|passed out|blacked out|out cold|seizure|fitting|same questions?|doesn't know where|"
-    r"does not know where|slurr\w*|clear fluid|bleeding from (his|her|my|their) (ear|nose)|worst headache|not making "
-    r"sense|can't remember)"
+# Everyday words the patterns use around a red flag's own words ("threw up" after a knock to the head, "every hour"
+# for a pad): never what a slip is corrected to ("throt" is "throat", not "throw"; "fevet" is "fever", not "feet").
+CONTEXT_WORDS = frozenset(
+    {
+        "accident",
+        "although",
+        "both",
+        "bump",
+        "broke",
+        "broken",
+        "came",
+        "clear",
+        "coke",
+        "crash",
+        "drugs",
+        "falling",
+        "feet",
+        "hands",
+        "happened",
+        "heat",
+        "heating",
+        "hits",
+        "hitting",
+        "hour",
+        "hourly",
+        "injured",
+        "injuries",
+        "injury",
+        "knee",
+        "knock",
+        "knocked",
+        "landed",
+        "molly",
+        "neck",
+        "questions",
+        "remember",
+        "same",
+        "sanitary",
+        "sick",
+        "though",
+        "threw",
+        "throw",
+        "thrown",
+        "within",
+        "wound",
+    }
 )
+# A period's pad or tampon, not a heat pad or a towel brought along.
+_PAD = r"((?<!heat )(?<!heating )(?<!ice )(?<!gel )(?<!hot )(?<!cold )(?<!knee )pads?|tampons?|sanitary towels?)"
+# A knock to the head and a sign of harm inside the skull after it (NICE's head-injury signs).
+_KNOCKED = r"(hit|hits|hitting|banged|bumped|knocked|smacked|smashed|whacked|cracked|injured|hurt)"
+_HEAD_SIGN = (
+    r"(confused|confusion|vomit\w*|throw\w* up|threw up|been sick|being sick|drowsy|sleepy|won't wake|can't wake|"
+    r"hard to wake|unconscious|out of it|knocked out|passed out|blacked out|out cold|seizure|"
+    r"(?<!light )fitting(?! (me|you|him|her|us|them) in)|same questions?|doesn't know where|does not know where|"
+    r"slurr\w*|clear fluid|bleeding from (his|her|my|their) (ear|nose)|worst headache|not making sense|"
+    r"can't remember (what happened|the fall|anything|hitting|how))"
+)
+# Up to a hundred characters of the same sentence, not across a "but": "bumped my head, but it's fine, can you fit
+# me in?" tells no sign.
+_SAME_TELLING = r"(?:(?!\b(?:but|though|although)\b)[^.?!]){0,100}"
 
 
 @dataclass(frozen=True)
@@ -215,9 +268,10 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "an overdose or a poison can harm before symptoms show; poison services and emergency care act fastest",
         (
             r"\boverdos",
-            # "od'd", "od'ed", "oded"; "odd" only as "odd on …" ("odd on pills"), not the adjective ("the odd bruise").
+            # "od'd", "od'ed", "oded"; "odd" only as "odd on" a drug ("odd on pills"), not the adjective ("the odd
+            # bruise", "looks odd on my skin"); a capital "ODd" is read before folding (`faqbot.flagspelling`).
             r"\bod(?:'d|'?ed)\b",
-            r"\bodd on\b",
+            rf"\bodd on\s+(\w+\s+){{0,2}}({_DRUG}|heroin|coke|cocaine|ket|ketamine|fent\w*|drugs|mdma|ecstasy|molly)\b",
             r"\bpoison(ed|ing)\b(?!\s+(control|centre|center|helpline|line|information))",
             r"\b(drank|drunk|swallowed|ate|eaten|taken|took)\s+(some\s+)?poison\b",
             rf"\b{_DRUG}\b[^.?!]{{0,25}}\b(and\s+)?(ate|swallowed|eaten|chewed)\s+(some|one|a few|them|"
@@ -285,9 +339,11 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"help)",
             r"\b(won't|will not|doesn't|does not|can't|cannot)\s+stop\s+(the\s+)?bleed",
             r"\bsoak\w*\s+(through|(\w+\s+){0,2}(towels?|pads?|bandages?|dressings?|tissues?|red))\b",
-            # A pad or more filled within an hour or two: the measure of bleeding that needs care now.
-            r"\b(pads?|tampons?|towels?)\b[^.?!]{0,20}\b(every|each|an|per|within|in)\s+(half\s+an?\s+hour|half\s+hour|"
-            r"hour|\d+\s*min\w*|(1|2|one|two|an hour or two|1-2)\s+(hours?|hrs?))\b",
+            # A pad or more filled within the hour (two hours when soaked through): bleeding that needs care now.
+            rf"\b{_PAD}\b[^.?!]{{0,20}}\b((every|each|an|per|within|in)\s+(half\s+an?\s+hour|half\s+hour|hour|"
+            r"\d+\s*min\w*|(1|one)\s*(hour|hr)s?)|hourly)\b",
+            rf"\b(soak\w*|fill\w*|through)\b[^.?!]{{0,25}}\b{_PAD}\b[^.?!]{{0,20}}\b(every|each|in|within)\s+(2|two)\s*"
+            r"(hours?|hrs?)\b",
             r"\b(coughing|vomiting|throwing) (up )?blood\b",
             r"\bblood\b[^.?!]{0,20}\b(everywhere|gushing|pouring|spurting|pumping|running down|dripping down|"
             r"still (coming|flowing|running|dripping|pouring))\b",
@@ -331,8 +387,6 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bloss of consciousness\b",
             r"\b(hard|difficult|can't|cannot|unable)\s+to\s+(rouse|arouse)\b",
             r"\b(still|completely|totally)\s+out of it\b",
-            r"\b(hit|banged|smashed|cracked)\s+(his|her|their|my)\s+head\b[^.?!]{0,40}\b(unconscious|out of it|"
-            r"confused|vomit\w*|drowsy|not making sense)",
             r"\b(extreme|severe|terrible)\s+dizz\w*\b[^.?!]{0,40}\b(cold sweat|clammy|grey|gray|pale)\b",
         ),
         topic=(
@@ -458,11 +512,12 @@ RED_FLAGS: tuple[RedFlag, ...] = (
         "after a knock to the head, confusion, vomiting, drowsiness or a fit can mean bleeding inside the skull; "
         "after a fall or a blow, legs or arms that can't move or feel can mean an injured spine",
         (
-            rf"\b{_KNOCKED}\s+{_SOMEONE}\s+head\b[^.?!]{{0,100}}\b{_HEAD_SIGN}",
-            rf"\bhead (injury|knock|bump|wound)\b[^.?!]{{0,60}}\b{_HEAD_SIGN}",
-            r"\b(fell|fall|fallen|falling|crash\w*|accident|dived|landed|thrown|tackled)\b[^.?!]{0,80}\b(can't|"
-            r"cannot|unable to|couldn't)\s+(move|feel)\s+(his|her|my|their|both)\s+(legs|arms|feet|hands|neck)\b",
-            r"\b(broke|broken|fractured)\s+(his|her|my|their|the)\s+(neck|back|skull|spine)\b",
+            rf"\b{_KNOCKED}\s+({_SOMEONE}\s+)?(back of {_SOMEONE}\s+)?head\b{_SAME_TELLING}\b{_HEAD_SIGN}",
+            rf"\b(head (injury|knock|bump|wound)|concuss\w*)\b{_SAME_TELLING}\b{_HEAD_SIGN}",
+            r"\b(fell|fall|fallen|falling|crash\w*|accident|dived|landed|thrown|tackled|came off)\b[^.?!]{0,80}"
+            r"\b(can't|cannot|unable to|couldn't)\s+(move|feel)\s+(his|her|my|their|both)\s+"
+            r"(legs|arms|feet|hands|neck)\b(?!\s+properly)",
+            r"\b(broke|broken|fractured)\s+(his|her|my|their)\s+(neck|skull|spine)\b",
         ),
         topic=rf"\b(concussion|concussions|concussed|head injury|head injuries|skull|spinal injury|spinal cord|"
         rf"{_KNOCKED}\s+{_SOMEONE}\s+head)\b",
@@ -477,6 +532,6 @@ RED_FLAGS: tuple[RedFlag, ...] = (
             r"\bthis is an emergency\b",
             r"\b(i'm|i am|he's|she's)\s+dying\b(?!\s+(to|for|of (laughter|boredom|embarrassment)))",
         ),
-        topic=r"\b(emergency|emergencies|ambulances?|911|999|112|000|a&e)\b",
+        topic=r"\b(emergency|emergencies|ambulance|ambulances|911|999|112|000|a&e)\b",
     ),
 )

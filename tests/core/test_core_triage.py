@@ -501,7 +501,15 @@ def test_a_red_flag_named_beside_a_treatment_like_a_search_is_a_subject(reader: 
 
 
 @pytest.mark.parametrize(
-    "message", ["my wife is having a seizure and acupuncture", "chest pain and dizzy", "seizure and he won't wake up"]
+    "message",
+    [
+        "my wife is having a seizure and acupuncture",
+        "chest pain and dizzy",
+        "seizure and he won't wake up",
+        "acupuncture and fainted, still feel awful",
+        "my wife, seizure and acupuncture",
+        "needles and unconscious!! come quick",
+    ],
 )
 def test_a_pairing_with_more_than_a_treatment_is_still_read_as_told(reader: RedFlagReader, message: str) -> None:
     assert reader.read(message).current
@@ -514,7 +522,15 @@ def test_a_pairing_with_more_than_a_treatment_is_still_read_as_told(reader: RedF
         "grandpa tripped in your car park and hit his head, now he keeps asking the same questions",
         "my husband fell off the ladder and now he can't move his legs",
         "I'm going through a pad every hour since this morning",
+        "need a new pad hourly since the d&c this morning",
+        "soaking through a pad every 2 hours since the birth",
         "she od'd on her sleeping pills",
+        "my flatmate ODd, what do i do",
+        "he hit the back of his head on the ice and now he's confused",
+        "she came off her horse and can't feel her legs",
+        # A slip of a red-flag word is read as it, not as an everyday word of a pattern ("throw", "feet").
+        "my throt is closing up after the needles",
+        "call an ambu lance",
     ],
 )
 def test_head_and_spine_injuries_bleeding_by_the_pad_and_od_are_current(reader: RedFlagReader, message: str) -> None:
@@ -535,3 +551,20 @@ def test_a_knock_a_past_concussion_or_the_odd_bruise_is_a_subject(
     triage = reader.read(message)
     assert not triage.current and any(f.startswith(flag) for f in triage.flags)
     assert "overdose or poisoning" not in triage.flags
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I bumped my head at work yesterday and it's a bit tender, any chance of fitting me in today?",
+        "whacked my head on the car door, bit of a bump, can't remember if my appointment is at 2 or 3",
+        "hit my head but I'm fine, not confused or sick",
+        "heavy periods, pad every 2 hours. help?",
+        "heat pad every hour ok?",
+        "I'm bringing my own towel, see you in an hour!",
+        "cupping marks look odd on my skin",
+        "broke the back off my earring",
+    ],
+)
+def test_everyday_words_around_the_new_signs_are_no_emergency(reader: RedFlagReader, message: str) -> None:
+    assert not any(m.status == "current" for m in reader.read(message).mentions)
