@@ -134,8 +134,9 @@ def pooled(
     data: dict[str, Labelled], scores: dict[str, Scores], thresholds: Thresholds, everyday: bool
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """The decisions and labels of every message of the red-flag files (or of the everyday files)."""
-    decided = {path: decide(scores[path], labelled, thresholds) for path, labelled in data.items()}
-    return _grouped(data, decided, everyday)
+    group = {path: labelled for path, labelled in data.items() if labelled.everyday == everyday}
+    decided = {path: decide(scores[path], labelled, thresholds) for path, labelled in group.items()}
+    return _grouped(group, decided, everyday)
 
 
 def _grouped(
