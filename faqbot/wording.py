@@ -54,6 +54,8 @@ GENERAL_SYNONYMS: dict[str, tuple[str, ...]] = {
     "risks": ("dangers", "side effects", "downsides"),
     "exercises": ("stretches", "workout", "exercise plan"),
     "long": ("duration",),
+    "therapy": ("treatment", "treatments"),
+    "treatment": ("therapy",),
 }
 
 

@@ -137,6 +137,14 @@ def test_general_synonyms_stand_in_only_when_the_editors_gave_none(kb: Knowledge
     assert "checkup" in found["check-up"]  # the documents' hyphenated word, written closed
     assert "kids" in found["children"]  # faqbot's general clinic words, for words the documents use
     assert "trimester" not in found.get("children", ())
+    physio = _kb("physio")
+    found = corpus_synonyms([t for p in physio.pairs for t in p.texts()], {}, load_lexicon())
+    assert "treatment" in found["therapy"]  # "shockwave treatment" asks about what the documents call therapy
+
+
+def test_a_treatment_asked_by_another_name_for_its_therapy_gets_its_definition(engines: dict[str, Engine]) -> None:
+    reply = engines["physio"].respond("what's shockwave treatment?")
+    assert reply.answer is not None and reply.answer.heading == "What is shockwave therapy?"
 
 
 def test_a_corpus_without_a_safety_statement_is_refused_with_how_to_add_one(tmp_path: Path) -> None:
