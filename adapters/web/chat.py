@@ -53,7 +53,7 @@ def _busy(retry_after: int) -> tuple[int, dict[str, Any], RawHeaders]:
     return 503, *error_content("busy", message, retry_after=retry_after)
 
 
-def parse_chat_request(body: bytes, max_chars: int) -> tuple[str, object] | str:
+def parse_chat_request(body: bytes) -> tuple[str, object] | str:
     """(message, state token) from a request body, or a one-line reason it is unusable."""
     try:
         data = json.loads(body)
@@ -61,10 +61,11 @@ def parse_chat_request(body: bytes, max_chars: int) -> tuple[str, object] | str:
         return "The request body is not valid JSON."
     if not isinstance(data, dict) or not isinstance(data.get("message"), str):
         return 'The request must be a JSON object with a "message" string.'
-    message: str = data["message"]
-    if len(message) > max_chars:
-        return f"Please keep your message under {max_chars:,} characters."
-    return message, data.get("state")
+    return data["message"], data.get("state")
+
+
+def _too_long(max_chars: int) -> tuple[int, dict[str, Any], RawHeaders]:
+    return 422, *error_content("invalid_request", f"Please keep your message under {max_chars:,} characters.")
 
 
 def _content_headers(scope: Scope) -> tuple[bytes, bytes]:
@@ -122,7 +123,7 @@ class ChatEndpoint:
             return 413, *error_content("too_large", "That message is too long to send.")
         except TimeoutError:
             return 408, *error_content("timeout", "The message took too long to arrive. Please send it again.")
-        parsed = parse_chat_request(body, self.web.max_message_chars)
+        parsed = parse_chat_request(body)
         if isinstance(parsed, str):
             if refusal:
                 return refusal
@@ -130,6 +131,11 @@ class ChatEndpoint:
         message, token = parsed
         # Taken once: a reload during this request does not change the engine it is answered with.
         engine = self.holder.engine
+        if len(message) > self.web.max_message_chars:
+            # Too long to answer, but an emergency in it is still answered (read in the engine's pool: a long
+            # crafted message costs the red-flag patterns more than the event loop should wait).
+            emergency = await self._emergency_only(engine, message, token)
+            return emergency or refusal or _too_long(self.web.max_message_chars)
         # Safety first: the emergency instruction is never withheld, so over the limit (or with the store down)
         # only a red flag goes on.
         if refusal and not engine.red_flags.read(message).current:
@@ -145,6 +151,24 @@ class ChatEndpoint:
             if urgent is None:
                 return _busy(busy.retry_after)
             reply = urgent
+        return self._answered(reply, message)
+
+    async def _emergency_only(
+        self, engine: Engine, message: str, token: object
+    ) -> tuple[int, dict[str, Any], RawHeaders] | None:
+        """The emergency reply to a message too long to answer otherwise; None when it raises no red flag now."""
+        state = self.signer.verify(token)
+        try:
+            reply = await self.lanes.for_message(message).run(lambda: self._urgent(engine, message, state))
+        except Busy:
+            # Over capacity, read on the event loop as any message is: its first permitted characters only.
+            reply = self._urgent(engine, message[: self.web.max_message_chars], state)
+        if reply is None:
+            return None
+        return self._answered(reply, message)
+
+    def _answered(self, reply: Reply, message: str) -> tuple[int, dict[str, Any], RawHeaders]:
+        """The 200 response to a reply, its state signed, its outcome recorded."""
         if self.insights is not None:
             self.insights.outcome(reply, "web", message)
         data = reply.to_dict()

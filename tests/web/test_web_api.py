@@ -148,6 +148,17 @@ def test_malformed_or_too_long_messages_are_422(client: TestClient, body: bytes)
     assert response.json()["error"]["message"]
 
 
+def test_an_emergency_in_a_message_over_the_limit_is_still_answered(client: TestClient) -> None:
+    message = "I have chest pain right now and I can't breathe. " + "sorry for the long message " * 40
+    assert len(message) > 1000
+    response = client.post("/api/chat", json={"message": message})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["kind"] == "emergency" and body["text"].startswith("\u26a0\ufe0f Call 911 now")
+    other = client.post("/api/chat", json={"message": "does acupuncture hurt? " * 50})
+    assert other.status_code == 422 and "under 1,000 characters" in other.json()["error"]["message"]
+
+
 def test_a_message_of_exactly_the_limit_is_accepted(client: TestClient) -> None:
     assert client.post("/api/chat", json={"message": "a" * 1000}).status_code == 200
 
