@@ -73,6 +73,10 @@ def read_corpus(folder: Path) -> tuple[list[SourceFile], Overlay]:
     metadata = _read_toml(folder / METADATA_FILE)
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file())
     paths = [p for p in paths if p.name.lower() != "readme.md"]
+    for path in paths:
+        # A name in another system's encoding ("Übersicht" from an old zip) can't be an answer's id in UTF-8 JSON.
+        if not _is_utf8(path.name):
+            raise CorpusError(f"{folder}: a document's file name is not valid UTF-8 ({path.name!r}); rename it")
     if not paths:
         raise CorpusError(f"no documents in {folder} (faqbot reads {', '.join(DOCUMENT_SUFFIXES)} files)")
     size = sum(p.stat().st_size for p in paths)
@@ -85,6 +89,15 @@ def read_corpus(folder: Path) -> tuple[list[SourceFile], Overlay]:
     if unknown_files:
         raise CorpusError(f"{METADATA_FILE} describes files that are not in {folder}: {', '.join(unknown_files)}")
     return [_read_source(path, _table(metadata, path.name)) for path in paths], read_overlay(folder / OVERLAY_FILE)
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a file name decoded from the file system is UTF-8 (undecodable bytes come as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_overlay(path: Path) -> Overlay:

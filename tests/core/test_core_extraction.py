@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -224,6 +225,14 @@ def test_a_broken_corpus_is_one_clear_error(tmp_path: Path, files: dict[str, str
 def test_non_utf8_document_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(b"\xff\xfe bad bytes")
     with pytest.raises(CorpusError, match="not UTF-8"):
+        load_knowledge_base(tmp_path)
+
+
+def test_a_document_whose_file_name_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    # A Latin-1 name ("Übersicht") as an old Windows zip leaves it; Python reads the byte as a lone surrogate.
+    name = os.fsdecode(b"Akupunktur_\xdcbersicht.md")
+    (tmp_path / name).write_text("# T\n\nWhat is it?\n\nIt is a needle thing.\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"file name is not valid UTF-8 .*; rename it"):
         load_knowledge_base(tmp_path)
 
 
