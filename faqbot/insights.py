@@ -219,7 +219,7 @@ class Insights:
             kind=reply.kind,
             answer_id=answer.id if answer else None,
             confidence=round(answer.confidence, 4) if answer else None,
-            question=scrub(question) if keep and question.strip() else None,
+            question=_stored(question) if keep and question.strip() else None,
         )
         return self._write(lambda: self.store.add_outcome(outcome))
 
@@ -243,7 +243,7 @@ class Insights:
             vote=vote,
             confidence=confidence,
             comment=_comment(comment),
-            question=scrub(question) if keep and question else None,
+            question=_stored(question) if keep and question else None,
         )
         ids: list[int] = []
         return ids[0] if self._write(lambda: ids.append(self.store.add_feedback(feedback))) else None
@@ -279,4 +279,10 @@ class Insights:
 def _comment(comment: str | None) -> str | None:
     """A comment as kept: one line of at most MAX_COMMENT_CHARS, scrubbed; None when there is nothing to keep."""
     line = " ".join((comment or "").split())[:MAX_COMMENT_CHARS]
-    return scrub(line) if line else None
+    return _stored(line) if line else None
+
+
+def _stored(text: str) -> str:
+    """Text as it may be stored: scrubbed, and valid UTF-8 (a lone surrogate, which JSON lets a client send and
+    SQLite refuses, becomes "?")."""
+    return scrub(text).encode("utf-8", "replace").decode("utf-8")

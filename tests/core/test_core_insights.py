@@ -76,6 +76,14 @@ def test_comments_through_insights_are_one_scrubbed_line(store: InsightsStore) -
     assert comment is not None and comment.startswith("call [number] x") and "\n" not in comment
 
 
+def test_a_lone_surrogate_from_a_json_client_is_stored_not_lost(store: InsightsStore) -> None:
+    kept = insights(store, keep=True)
+    assert kept.vote("web", "a1", "down", comment="bad \ud83d", question="why \ud800?") is not None
+    assert kept.outcome(reply("fallback", None), "web", "\ud800 asdfgh")
+    assert store.feedback()[0].comment == "bad ?" and store.feedback()[0].question == "why ??"
+    assert store.outcomes()[0].question == "? asdfgh"
+
+
 def test_the_store_refuses_a_vote_that_is_neither_up_nor_down(store: InsightsStore) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         store.add_feedback(Feedback(NOW, "web", "a1", "sideways"))  # type: ignore[arg-type]
