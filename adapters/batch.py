@@ -98,6 +98,8 @@ def _parse_line(line: str) -> tuple[list[str], RequestId | None]:
         data = json.loads(line)
     except json.JSONDecodeError as error:
         raise _BadLine(f"not JSON ({error.msg})") from None
+    except RecursionError:
+        raise _BadLine("nested deeper than can be read") from None
     if not isinstance(data, dict):
         raise _BadLine('expected {"turns": ["a question", ...]} with at least one string')
     request_id = data.get("id")

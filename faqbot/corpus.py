@@ -195,6 +195,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise CorpusError(f"{path.name} is not valid TOML: {error}") from None
+    except RecursionError:
+        raise CorpusError(f"{path.name} is nested deeper than can be read") from None
     except OSError as error:
         raise CorpusError(f"cannot read {path}: {error.strerror}") from None
 

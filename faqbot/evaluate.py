@@ -86,6 +86,8 @@ def parse_cases(lines: Iterable[str]) -> list[Case]:
             data = json.loads(line)
         except json.JSONDecodeError as error:
             raise CaseError(f"line {number}: not JSON ({error.msg})") from None
+        except RecursionError:
+            raise CaseError(f"line {number}: nested deeper than can be read") from None
         cases.append(_case(data, number))
     if not cases:
         raise CaseError("no cases in the file")

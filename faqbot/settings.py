@@ -87,6 +87,8 @@ def read_settings_file(path: Path) -> dict[str, Any]:
         raise SettingsError(f"cannot read settings file {path}: {error.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise SettingsError(f"settings file {path} is not valid TOML: {error}") from None
+    except RecursionError:
+        raise SettingsError(f"settings file {path} is nested deeper than can be read") from None
 
 
 def engine_settings(data: dict[str, Any]) -> EngineSettings:

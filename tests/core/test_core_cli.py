@@ -47,13 +47,16 @@ def test_ask_jsonl_answers_each_line_and_reports_bad_lines() -> None:
         "{not json",
         json.dumps({"x": 1}),
         json.dumps({"turns": ["I can't breathe"]}),
+        "[" * 100_000,
+        json.dumps({"turns": ["does acupuncture hurt?"]}),
     ]
     result = faqbot("ask", "--jsonl", stdin="\n".join(lines) + "\n")
     out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(out) == 4 and result.returncode == 1
+    assert len(out) == 6 and result.returncode == 1
     assert out[0]["answer"]["heading"] == "How does it feel?"
     assert out[1]["error"].startswith("line 2: not JSON") and "turns" in out[2]["error"]
     assert out[3]["kind"] == "emergency"
+    assert out[4]["error"] == "line 5: nested deeper than can be read" and out[5]["kind"] == "answer"
     assert "Traceback" not in result.stderr
 
 

@@ -209,6 +209,7 @@ def test_sections_of_a_corpus_without_editors_topics_are_about_their_documents_t
         ({"a.txt": "Hello there.", "documents.toml": '["b.txt"]\ntitle = "B"'}, "not in"),
         ({"a.txt": "Hello there.", "documents.toml": '["a.txt"]\ncolour = "red"'}, "unknown key"),
         ({"a.txt": "Hello there.", "documents.toml": "[[["}, "not valid TOML"),
+        ({"a.txt": "Hello there.", "documents.toml": "x = " + "[" * 5000 + "]" * 5000}, "nested deeper"),
         ({"a.txt": "Hello there.", "overlay.toml": '[alternates."a/nope"]\nquestions = ["x"]'}, "do not exist"),
         ({"a.txt": "Hello there.", "overlay.toml": "[extras]"}, "unknown section"),
         ({"a.txt": "Hello there.", "overlay.toml": '[synonyms]\nhurt = ["a b c d e f"]'}, "longer than 5 words"),

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from adapters.settings import load_settings, settings_from_mapping, settings_to_mapping
-from faqbot.settings import SettingsError
+from faqbot.settings import SettingsError, read_settings_file
 
 DIALABLE = ["911", "112", "999", "000", "+44 20 7946 0000", "1-800-273-8255", " 112 ", "12345678901234567890"]
 NOT_DIALABLE = ["abc", "911; rm", "1", "+1", "+", "-911", "1--2", "44  20", "tel:911", "1" * 21, "\u0661\u0661"]
@@ -154,3 +154,10 @@ def test_platform_tables_read_as_before_from_beside_their_adapters(tmp_path: Pat
     path.write_text("[web]\nport = 0\n")
     with pytest.raises(SettingsError, match=r"^setting web\.port has an unusable value 0 \(expected like 8000\)$"):
         load_settings(path)
+
+
+def test_a_settings_file_nested_too_deep_is_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 5000 + "]" * 5000, encoding="utf-8")
+    with pytest.raises(SettingsError, match="nested deeper than can be read"):
+        read_settings_file(deep)
