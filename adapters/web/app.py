@@ -193,5 +193,7 @@ def create_app(
         insights.close()
 
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
+    # "/api/chat/" is a 404 in the JSON error shape, not a redirect built from the client's Host header.
+    app.router.redirect_slashes = False
     app.state.insights = insights
     return app

@@ -253,6 +253,8 @@ def test_greeting_openapi_and_unknown_paths(client: TestClient, engine: Engine) 
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "http_error"
     assert client.get("/api/chat").status_code == 405
+    slash = client.get("/api/greeting/", headers={"host": "evil.example"}, follow_redirects=False)
+    assert slash.status_code == 404 and slash.json()["error"]["code"] == "http_error"
 
 
 @pytest.mark.logs_message_text
