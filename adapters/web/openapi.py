@@ -13,7 +13,7 @@ _ERROR = {
             "required": ["code", "message"],
             "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
         },
-        "retry_after": {"type": "integer", "description": "seconds to wait (429 only)"},
+        "retry_after": {"type": "integer", "description": "seconds to wait (429, and 503 when busy)"},
     },
 }
 _SUGGESTION = {
