@@ -45,7 +45,11 @@ def resolve(
         # section itself is not what is asked for.
         about = topic_phrase(current.last_query or "", current.topic, vocabulary.topics) or current.topic
         return analyse_query(f"{subject} {about}", vocabulary), Context(topic=current.topic)
-    refers_back = asked.pronoun or len(query.content) <= 3
+    # Letters that are no word at all ("asdfgh", "yyyyyyyy") refer to nothing, however short.
+    gibberish = bool(query.content) and all(
+        w in query.unknown and not vocabulary.lexicon.frequency(w) for w in query.content
+    )
+    refers_back = asked.pronoun or (len(query.content) <= 3 and not gibberish)
     last_id = current.last_id if refers_back and not query.topics else None
     if query.topics or not current.topic:
         return query, Context(last_id=last_id)

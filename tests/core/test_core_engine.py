@@ -205,6 +205,11 @@ def test_follow_up_pronoun_keeps_the_kind_of_treatment_asked_about(engine: Engin
     )
 
 
+@pytest.mark.parametrize("mash", ["asdfgh", "yyyyyyyy", "x" * 2000])
+def test_keyboard_mash_after_an_answer_is_declined_not_the_answer_again(engine: Engine, mash: str) -> None:
+    assert converse(engine, "What is dry needling?", mash).kind == "fallback"
+
+
 def test_what_about_asks_the_last_question_for_the_other_topic(engine: Engine) -> None:
     first = converse(engine, "Does dry needling hurt?")
     assert heading(first) == "How does it feel?"
