@@ -146,7 +146,8 @@ class SlackBot:
         if not self.first_time(f"message:{event['channel']}:{event['ts']}"):
             return
         place = place_of(event)
-        question = question_of(event.get("text") or "", context.bot_user_id)
+        text = event.get("text")
+        question = question_of(text if isinstance(text, str) else "", context.bot_user_id)
         reply, messages = self.answer(lambda: self.conversations.turn(place.key, question), question=question)
         log.info("answered %s (%s) in %s", event.get("type"), answer_of(reply), place.channel)
         self.post(client, place, messages)
@@ -154,7 +155,8 @@ class SlackBot:
     def on_command(self, ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond) -> None:
         """/faq question: ack at once, then show the answer only to the asker with a Share button."""
         ack()
-        question = question_of(command.get("text") or "", None)
+        text = command.get("text")
+        question = question_of(text if isinstance(text, str) else "", None)
         reply, messages = self.answer(
             lambda: self.engine.respond(question, None), share_value=question, question=question
         )

@@ -73,14 +73,25 @@ def asgi_app(app: App, signing_secret: str) -> Starlette:
 
 async def _dispatch(app: App, request: Request, body: bytes) -> Response:
     bolt_request = to_bolt_request(request, body)  # raises on a body that is not UTF-8, JSON or a form
-    if not isinstance(bolt_request.body, dict):
-        raise TypeError("the payload is not an object")
+    if not isinstance(bolt_request.body, dict) or not _well_formed(bolt_request.body):
+        raise TypeError("the payload is not an object of the shape Slack sends")
     if request.headers.get("content-type", "").startswith("application/json"):
         # Events API: bolt acks before running the listener (in its executor), so dispatch returns in
         # well under a millisecond; a thread hop here would only add latency under load.
         return to_starlette_response(app.dispatch(bolt_request))
     # Commands and buttons (form-encoded): dispatch blocks until the listener calls ack(), so use a thread.
     return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
+
+
+def _well_formed(body: dict[str, object]) -> bool:
+    """The parts bolt indexes without checking are of the kinds Slack sends: an event callback's event an object, a
+    button payload's actions objects (bolt answers anything else with a 500 and a traceback)."""
+    if body.get("type") == "event_callback" and not isinstance(body.get("event"), dict):
+        return False
+    actions = body.get("actions")
+    return actions is None or (
+        isinstance(actions, list) and all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions)
+    )
 
 
 def http_server(app: App, signing_secret: str, sock: socket.socket) -> uvicorn.Server:

@@ -75,6 +75,9 @@ def raw_request(url: str, head: str, body: bytes = b"") -> tuple[int, bytes]:
         (b"[1, 2, 3]", 400),
         (b'{"a":' * 5000 + b"1" + b"}" * 5000, 400),
         (b"payload=%7Bnot+json", 400),
+        (b'{"type": "event_callback", "event": null}', 400),
+        (b'{"type": "event_callback", "event": [1]}', 400),
+        (b"payload=%7B%22type%22%3A%22block_actions%22%2C%22actions%22%3A%5B%7B%7D%5D%7D", 400),
     ],
 )
 def test_signed_but_unreadable_bodies_get_400_not_500(
