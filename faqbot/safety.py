@@ -36,6 +36,11 @@ _DECLARED = re.compile(
 )
 # A clause that asks or supposes ("call 999 if a patient…", "…or go to A&E?") declares nothing.
 _SUPPOSED = re.compile(r"\b(?:if|when|whether|should|would|do you|do i|or go|in case)\b|\?")
+# A plea for help now, beside a red flag the rules read as happening now.
+_PLEA = re.compile(
+    r"\b(?:what (?:do|should|can) (?:i|we) do(?! (?:if|when|before|after|about))(?! to )|(?:please|pls|plz) help|"
+    r"help (?:me|us|him|her)(?: please)?\s*[!.]*$|come quick\w*|hurry|sos)\b"
+)
 _MAX_TAILS = 4
 _CLAUSES = re.compile(r"(?<=[,.;!?])\s+|\s+(?=but\b)")
 GENERAL_FLAG = "emergency"  # the red flag named when no more specific one was mentioned
@@ -170,9 +175,11 @@ def current_tails(normal: str, triage: Triage) -> tuple[str, ...]:
 
 def told_now(normal: str, triage: Triage) -> bool:
     """Whether a clause holding a mention the rules read as happening now says so in so many words ("right now",
-    "at the moment", "this is an emergency", "call an ambulance"): the model may not overrule such a reading, however
-    calmly the rest of the message asks."""
+    "at the moment", "this is an emergency", "call an ambulance"), or the message pleads for help with it ("what do
+    we do", "please help"): the model may not overrule such a reading, however calmly the rest of the message asks."""
     clauses = _CLAUSES.split(normal)
+    if any(m.status == "current" for m in triage.mentions) and _PLEA.search(normal):
+        return True
     return any(
         _SAID_NOW.search(clauses[i]) or (_DECLARED.search(clauses[i]) and not _SUPPOSED.search(clauses[i]))
         for i in _holding(clauses, triage)

@@ -568,3 +568,18 @@ def test_a_knock_a_past_concussion_or_the_odd_bruise_is_a_subject(
 )
 def test_everyday_words_around_the_new_signs_are_no_emergency(reader: RedFlagReader, message: str) -> None:
     assert not any(m.status == "current" for m in reader.read(message).mentions)
+
+
+@pytest.mark.parametrize(
+    "message", ["my mum, acupuncture and collapsed. what do we do", "she passed out on the couch, please help"]
+)
+def test_a_plea_for_help_beside_a_red_flag_happening_now_is_not_overruled(reader: RedFlagReader, message: str) -> None:
+    assert reader.read(message).current
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["what do I do if someone faints during a session?", "I had chest pain last year, what should I do before it?"],
+)
+def test_a_plea_beside_a_red_flag_not_happening_now_raises_nothing(reader: RedFlagReader, message: str) -> None:
+    assert not reader.read(message).current
