@@ -133,7 +133,8 @@ def test_sighup_swaps_in_an_edited_corpus_and_a_bad_edit_keeps_the_last_good_one
     serve: Callable[..., Served], corpus: Path
 ) -> None:
     server = serve()
-    server.wait_for("Application startup complete")
+    # One process binds its port after the application's startup: wait for the bind, not the startup.
+    server.wait_for("Uvicorn running on")
     assert server.ask(PARKING)["kind"] == "fallback"
     before = server.ask("What is acupuncture?")["state"]
     original = (corpus / "acupuncture.txt").read_text(encoding="utf-8")
